@@ -1,0 +1,123 @@
+/**
+ * Run events: the server-to-client frames that describe one agent run.
+ *
+ * Every event is one JSON text frame with the same envelope. The schemas are
+ * the source of truth; the TypeScript types are inferred from them.
+ */
+import { z } from 'zod';
+
+/** Names of every run event type, in the order a typical run emits them. */
+export const RUN_EVENT_TYPES = [
+  'agent_started',
+  'agent_thinking',
+  'tool_executing',
+  'tool_progress',
+  'tool_completed',
+  'partial_result',
+  'agent_completed',
+] as const;
+
+/** The events every run must be able to emit (tool_progress is optional). */
+export const REQUIRED_EVENT_TYPES = [
+  'agent_started',
+  'agent_thinking',
+  'tool_executing',
+  'tool_completed',
+  'partial_result',
+  'agent_completed',
+] as const satisfies readonly (typeof RUN_EVENT_TYPES)[number][];
+
+export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
+
+const id = z.string().min(1).max(200);
+
+export const agentStartedPayload = z.object({
+  agentName: z.string().min(1),
+  input: z.string(),
+});
+
+export const agentThinkingPayload = z.object({
+  thought: z.string(),
+  step: z.number().int().nonnegative(),
+  totalSteps: z.number().int().positive().optional(),
+});
+
+export const toolExecutingPayload = z.object({
+  toolCallId: id,
+  toolName: z.string().min(1),
+  args: z.unknown(),
+});
+
+export const toolProgressPayload = z.object({
+  toolCallId: id,
+  progress: z.number().min(0).max(1),
+  message: z.string().optional(),
+});
+
+export const toolCompletedPayload = z.object({
+  toolCallId: id,
+  toolName: z.string().min(1),
+  status: z.enum(['success', 'error']),
+  result: z.unknown().optional(),
+  error: z.string().optional(),
+  durationMs: z.number().nonnegative(),
+});
+
+export const partialResultPayload = z.object({
+  delta: z.string(),
+});
+
+export const agentCompletedPayload = z.object({
+  status: z.enum(['success', 'failed', 'cancelled']),
+  text: z.string().optional(),
+  error: z.string().optional(),
+  durationMs: z.number().nonnegative(),
+});
+
+/** Payload schema of each event type. */
+export const payloadSchemas = {
+  agent_started: agentStartedPayload,
+  agent_thinking: agentThinkingPayload,
+  tool_executing: toolExecutingPayload,
+  tool_progress: toolProgressPayload,
+  tool_completed: toolCompletedPayload,
+  partial_result: partialResultPayload,
+  agent_completed: agentCompletedPayload,
+} as const satisfies Record<RunEventType, z.ZodType>;
+
+export type PayloadOf<T extends RunEventType> = z.infer<(typeof payloadSchemas)[T]>;
+
+const envelope = {
+  threadId: id,
+  runId: id,
+  /** Per-thread sequence number: starts at 1, rises by exactly 1 per event. */
+  seq: z.number().int().positive(),
+  /** Epoch milliseconds at emit time. */
+  ts: z.number().nonnegative(),
+};
+
+function eventSchema<T extends RunEventType>(type: T) {
+  return z.object({ type: z.literal(type), ...envelope, payload: payloadSchemas[type] });
+}
+
+export const runEventSchema = z.discriminatedUnion('type', [
+  eventSchema('agent_started'),
+  eventSchema('agent_thinking'),
+  eventSchema('tool_executing'),
+  eventSchema('tool_progress'),
+  eventSchema('tool_completed'),
+  eventSchema('partial_result'),
+  eventSchema('agent_completed'),
+]);
+
+export type RunEvent = z.infer<typeof runEventSchema>;
+
+/** The event of one given type, for narrowing: `EventOf<'tool_completed'>`. */
+export type EventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;
+
+export type AgentCompletedStatus = PayloadOf<'agent_completed'>['status'];
+export type ToolCompletedStatus = PayloadOf<'tool_completed'>['status'];
+
+export function isRunEventType(type: unknown): type is RunEventType {
+  return typeof type === 'string' && (RUN_EVENT_TYPES as readonly string[]).includes(type);
+}

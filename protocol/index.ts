@@ -1,0 +1,8 @@
+/**
+ * The event contract shared by server, web and e2e: schemas, parsing and the
+ * run-lifecycle checker.
+ */
+export * from './events';
+export * from './lifecycle';
+export * from './messages';
+export * from './parse';

@@ -1,0 +1,82 @@
+/**
+ * Control messages: what a client sends, and the server's non-event replies.
+ */
+import { z } from 'zod';
+import { runEventSchema } from './events';
+
+/** Largest accepted client frame; bigger frames close the socket with 1009. */
+export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
+
+/** Longest accepted user message text, in characters. */
+export const MAX_USER_TEXT_LENGTH = 16_000;
+
+const id = z.string().min(1).max(200);
+
+export const userMessageSchema = z.strictObject({
+  type: z.literal('user_message'),
+  clientMessageId: id,
+  threadId: id.optional(),
+  text: z.string().trim().min(1, 'text must not be empty').max(MAX_USER_TEXT_LENGTH),
+});
+
+export const cancelSchema = z.strictObject({
+  type: z.literal('cancel'),
+  runId: id,
+});
+
+export const clientMessageSchema = z.discriminatedUnion('type', [userMessageSchema, cancelSchema]);
+
+export type UserMessage = z.infer<typeof userMessageSchema>;
+export type CancelMessage = z.infer<typeof cancelSchema>;
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+export type ClientMessageType = ClientMessage['type'];
+
+export const CLIENT_MESSAGE_TYPES = ['user_message', 'cancel'] as const satisfies readonly ClientMessageType[];
+
+/**
+ * Error codes sent as `{type: "error", code, message}`. The socket stays open.
+ * - `bad_json`: the frame is not valid JSON text.
+ * - `invalid_message`: valid JSON, but not a valid message; `message` says why.
+ * - `unknown_type`: `type` names no client message.
+ * - `not_found`: the thread or run named does not exist (or has ended, for cancel).
+ * - `thread_busy`: the thread already has a run in progress.
+ * - `internal_error`: the server failed to handle the message; it keeps serving.
+ */
+export const ERROR_CODES = [
+  'bad_json',
+  'invalid_message',
+  'unknown_type',
+  'not_found',
+  'thread_busy',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const messageAcceptedSchema = z.object({
+  type: z.literal('message_accepted'),
+  clientMessageId: id,
+  threadId: id,
+  runId: id,
+});
+
+export const errorMessageSchema = z.object({
+  type: z.literal('error'),
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  /** Echoed when the failing message carried one, so a client can match it. */
+  clientMessageId: z.string().optional(),
+});
+
+export const serverMessageSchema = z.union([runEventSchema, messageAcceptedSchema, errorMessageSchema]);
+
+export type MessageAccepted = z.infer<typeof messageAcceptedSchema>;
+export type ErrorMessage = z.infer<typeof errorMessageSchema>;
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+/** WebSocket close codes the server uses. */
+export const CLOSE_CODES = {
+  normal: 1000,
+  goingAway: 1001,
+  /** A frame exceeded MAX_CLIENT_FRAME_BYTES. */
+  messageTooBig: 1009,
+} as const;
