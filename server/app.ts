@@ -1,0 +1,126 @@
+/**
+ * Composes the server: Express for `/api`, `/healthz` and the built page, ws
+ * for `/ws`, both on one http.Server, and the agent runtime behind them.
+ */
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type ErrorRequestHandler } from 'express';
+import { type Logger, pino } from 'pino';
+import { CLOSE_CODES } from '../protocol';
+import { createDefaultAgent } from './agents/default-agent';
+import { createScenarioAgent, SCENARIO_COMMAND } from './agents/scenario-agent';
+import { loadScenarios } from './agents/scenario-file';
+import {
+  DEFAULT_HOST,
+  DEFAULT_LOG_LEVEL,
+  DEFAULT_PORT,
+  DEFAULT_SCENARIOS_DIR,
+  DEFAULT_STATIC_DIR,
+  PROJECT_ROOT,
+  type ServerOptions,
+} from './config';
+import { AgentRegistry } from './runtime/agent-registry';
+import { ThreadNotifier } from './runtime/notifier';
+import { RunManager } from './runtime/run-manager';
+import { ToolDispatcher } from './runtime/tool-dispatcher';
+import { createDefaultTools, createDocsIndex, loadDocs, testTools } from './tools';
+import { attachSocketServer } from './transport/socket-server';
+
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  port: number;
+  logger: Logger;
+  runs: RunManager;
+  /** Cancels active runs, closes every socket with 1001 and stops listening. */
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  const logger = pino({ level: options.logLevel ?? DEFAULT_LOG_LEVEL, base: undefined });
+
+  const docs = createDocsIndex(await loadDocs(options.docsRoot ?? PROJECT_ROOT));
+  const dispatcher = new ToolDispatcher(createDefaultTools(docs), { timeoutMs: options.toolTimeoutMs });
+  const registry = new AgentRegistry().register(createDefaultAgent({ paceMs: options.agentPaceMs }), {
+    isDefault: true,
+  });
+  const scenarios = options.scenarios
+    ? await loadScenarios(options.scenariosDir ?? DEFAULT_SCENARIOS_DIR)
+    : new Map();
+  if (options.scenarios) {
+    for (const tool of testTools) dispatcher.register(tool);
+    registry.register(createScenarioAgent(scenarios), { command: SCENARIO_COMMAND });
+  }
+  const notifier = new ThreadNotifier();
+  const runs = new RunManager({ registry, dispatcher, notifier, logger });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', uptimeMs: Math.round(process.uptime() * 1000), activeRuns: runs.activeRunCount });
+  });
+  const api = express.Router();
+  api.get('/agents', (_req, res) => res.json({ agents: registry.list() }));
+  api.get('/tools', (_req, res) => res.json({ tools: dispatcher.list() }));
+  api.get('/scenarios', (_req, res) => {
+    res.json({
+      enabled: Boolean(options.scenarios),
+      scenarios: [...scenarios.values()].map(({ name, description, params }) => ({ name, description, params })),
+    });
+  });
+  api.use((req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: `no API route ${req.method} ${req.originalUrl}` } });
+  });
+  app.use('/api', api);
+
+  const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
+  if (existsSync(staticDir)) {
+    app.use(express.static(staticDir));
+  } else {
+    logger.warn({ staticDir }, 'chat page is not built; run `npm run build`');
+    app.get('/', (_req, res) => {
+      res.status(503).type('text').send('The chat page is not built. Run `npm run build`, then reload.');
+    });
+  }
+  const onError: ErrorRequestHandler = (error, req, res, _next) => {
+    logger.error({ err: error, path: req.path }, 'request failed');
+    res.status(500).json({ error: { code: 'internal_error', message: 'internal server error' } });
+  };
+  app.use(onError);
+
+  const httpServer = createServer(app);
+  const wss = attachSocketServer(httpServer, {
+    runs,
+    notifier,
+    logger,
+    isOriginAllowed: (origin) => allowedOrigins.has(origin),
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? DEFAULT_PORT, host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const allowedOrigins = new Set(options.allowedOrigins ?? [url, `http://localhost:${port}`]);
+  logger.info({ url, scenarios: Boolean(options.scenarios) }, 'server listening');
+
+  return {
+    url,
+    port,
+    logger,
+    runs,
+    async close() {
+      await runs.cancelAll('server shutting down');
+      for (const client of wss.clients) client.close(CLOSE_CODES.goingAway, 'server shutting down');
+      wss.close();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Server options, their defaults, and how they are read from the environment.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { describeIssues } from '../protocol';
+
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_LOG_LEVEL = 'info';
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const DEFAULT_STATIC_DIR = path.join(PROJECT_ROOT, 'web', 'dist');
+export const DEFAULT_SCENARIOS_DIR = path.join(PROJECT_ROOT, 'server', 'scenarios');
+
+export interface ServerOptions {
+  /** TCP port; 0 lets the OS pick one. @default DEFAULT_PORT (3000) */
+  port?: number;
+  /** Interface to bind. @default DEFAULT_HOST ('127.0.0.1') */
+  host?: string;
+  /**
+   * Browser Origins allowed to open `/ws`. Requests without an Origin header
+   * (non-browser clients) are always allowed.
+   * @default the server's own origins: http://127.0.0.1:PORT and http://localhost:PORT
+   */
+  allowedOrigins?: readonly string[];
+  /** Enables `/scenario …` scripted runs and the test-only tools. @default false */
+  scenarios?: boolean;
+  /** Pino log level (`silent` in tests). @default DEFAULT_LOG_LEVEL ('info') */
+  logLevel?: string;
+  /** Built chat page to serve at `/`. @default DEFAULT_STATIC_DIR (web/dist) */
+  staticDir?: string;
+  /** Scenario files. @default DEFAULT_SCENARIOS_DIR (server/scenarios) */
+  scenariosDir?: string;
+  /** Root whose README.md and docs/ the docs_search tool indexes. @default PROJECT_ROOT */
+  docsRoot?: string;
+  /** Pause between the default agent's steps. @default DEFAULT_PACE_MS (150 ms) */
+  agentPaceMs?: number;
+  /** Time a tool may run before it is aborted. @default DEFAULT_TOOL_TIMEOUT_MS (30 s) */
+  toolTimeoutMs?: number;
+}
+
+const flag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  HOST: z.string().min(1).optional(),
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .optional(),
+  AGENT_SCENARIOS: flag.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  AGENT_PACE_MS: z.coerce.number().int().min(0).max(10_000).optional(),
+  TOOL_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
+});
+
+/** Reads ServerOptions from environment variables; throws a readable error on bad values. */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOptions {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`invalid environment: ${describeIssues(parsed.error)}`);
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    scenarios: e.AGENT_SCENARIOS,
+    logLevel: e.LOG_LEVEL,
+    agentPaceMs: e.AGENT_PACE_MS,
+    toolTimeoutMs: e.TOOL_TIMEOUT_MS,
+  };
+}

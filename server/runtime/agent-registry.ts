@@ -1,0 +1,56 @@
+/**
+ * AgentRegistry: the named agents a server offers, and which one a message
+ * goes to. A message that starts with an agent's command (e.g. `/scenario`)
+ * goes to that agent; anything else goes to the default agent.
+ */
+import type { Agent } from './agent';
+
+export interface AgentRoute {
+  agent: Agent;
+  /** The text the agent sees: the message without the command. */
+  input: string;
+}
+
+export interface RegisterOptions {
+  /** Routes messages starting with this word to the agent, e.g. `/scenario`. */
+  command?: string;
+  /** Makes this the agent for messages without a command. @default false */
+  isDefault?: boolean;
+}
+
+export class AgentRegistry {
+  readonly #agents = new Map<string, Agent>();
+  readonly #commands = new Map<string, Agent>();
+  #default: Agent | undefined;
+
+  register(agent: Agent, options: RegisterOptions = {}): this {
+    if (this.#agents.has(agent.name)) throw new Error(`agent "${agent.name}" is already registered`);
+    this.#agents.set(agent.name, agent);
+    if (options.command) this.#commands.set(options.command, agent);
+    if (options.isDefault) this.#default = agent;
+    return this;
+  }
+
+  get(name: string): Agent | undefined {
+    return this.#agents.get(name);
+  }
+
+  list(): { name: string; description: string; command?: string }[] {
+    const commandOf = new Map([...this.#commands].map(([command, agent]) => [agent, command]));
+    return [...this.#agents.values()].map((agent) => ({
+      name: agent.name,
+      description: agent.description,
+      ...(commandOf.has(agent) ? { command: commandOf.get(agent) } : {}),
+    }));
+  }
+
+  /** Picks the agent for a message; throws when there is no default agent. */
+  route(text: string): AgentRoute {
+    const trimmed = text.trim();
+    const [first = ''] = trimmed.split(/\s+/, 1);
+    const commanded = this.#commands.get(first);
+    if (commanded) return { agent: commanded, input: trimmed.slice(first.length).trim() };
+    if (!this.#default) throw new Error('no default agent is registered');
+    return { agent: this.#default, input: trimmed };
+  }
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { checkRunLifecycle, type PayloadOf, type RunEvent, type RunEventType } from '../../protocol';
+import { defineTool } from '../tools/tool';
+import type { Agent } from './agent';
+import { RunContext } from './run-context';
+import { ToolDispatcher } from './tool-dispatcher';
+
+const slow = defineTool({
+  name: 'slow',
+  description: 'waits until aborted',
+  args: z.object({}),
+  execute: (_args, { signal }) =>
+    new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+});
+const ok = defineTool({ name: 'ok', description: 'returns 1', args: z.object({}), execute: () => 1 });
+
+function harness() {
+  const events: RunEvent[] = [];
+  const context = new RunContext({
+    threadId: 'th-1',
+    runId: 'r-1',
+    input: 'hello',
+    dispatcher: new ToolDispatcher([slow, ok]),
+    emit: <T extends RunEventType>(type: T, payload: PayloadOf<T>) => {
+      events.push({ type, threadId: 'th-1', runId: 'r-1', seq: events.length + 1, ts: Date.now(), payload } as RunEvent);
+    },
+  });
+  return { context, events, types: () => events.map((event) => event.type) };
+}
+
+const agent = (run: Agent['run']): Agent => ({ name: 'test', description: 'test agent', run });
+
+describe('RunContext', () => {
+  describe('#execute', () => {
+    it('should open with agent_started and close with agent_completed carrying the streamed text', async () => {
+      const { context, events, types } = harness();
+      const summary = await context.execute(
+        agent(async (ctx) => {
+          ctx.think('step one');
+          await ctx.callTool('ok', {});
+          ctx.stream('Hello, ');
+          ctx.stream('world');
+        }),
+      );
+      expect(types()).toEqual([
+        'agent_started',
+        'agent_thinking',
+        'tool_executing',
+        'tool_completed',
+        'partial_result',
+        'partial_result',
+        'agent_completed',
+      ]);
+      expect(summary).toMatchObject({ status: 'success', text: 'Hello, world' });
+      expect(events.at(-1)?.payload).toMatchObject({ status: 'success', text: 'Hello, world' });
+      expect(checkRunLifecycle(events)).toEqual([]);
+    });
+
+    it('should complete as failed with the error when the agent throws', async () => {
+      const { context, events } = harness();
+      const summary = await context.execute(
+        agent(async () => {
+          throw new Error('model unavailable');
+        }),
+      );
+      expect(summary).toMatchObject({ status: 'failed', error: 'model unavailable' });
+      expect(checkRunLifecycle(events)).toEqual([]);
+    });
+
+    it('should complete a tool the agent did not await before agent_completed', async () => {
+      const { context, events, types } = harness();
+      await context.execute(
+        agent(async (ctx) => {
+          void ctx.callTool('slow', {});
+        }),
+      );
+      expect(types()).toEqual(['agent_started', 'tool_executing', 'tool_completed', 'agent_completed']);
+      expect(events[2]?.payload).toMatchObject({ status: 'error', error: 'run finished before the tool completed' });
+      expect(checkRunLifecycle(events)).toEqual([]);
+    });
+
+    it('should refuse to emit once the run has completed', async () => {
+      const { context } = harness();
+      await context.execute(agent(async () => {}));
+      expect(() => context.think('late')).toThrow(/has completed/);
+      expect(() => context.stream('late')).toThrow(/has completed/);
+    });
+  });
+
+  describe('#cancel', () => {
+    it('should end a run blocked on a tool as cancelled, with the tool completed as an error', async () => {
+      const { context, events, types } = harness();
+      const done = context.execute(agent((ctx) => ctx.callTool('slow', {}).then(() => ctx.pause(10_000))));
+      context.cancel();
+      const summary = await done;
+      expect(summary.status).toBe('cancelled');
+      expect(types()).toEqual(['agent_started', 'tool_executing', 'tool_completed', 'agent_completed']);
+      expect(events[2]?.payload).toMatchObject({ status: 'error', error: 'cancelled by user' });
+      expect(checkRunLifecycle(events)).toEqual([]);
+    });
+
+    it('should end a pausing run as cancelled', async () => {
+      const { context } = harness();
+      const done = context.execute(agent((ctx) => ctx.pause(10_000)));
+      context.cancel();
+      await expect(done).resolves.toMatchObject({ status: 'cancelled' });
+    });
+  });
+
+  describe('#think', () => {
+    it('should number steps from 1 and pass totalSteps through', async () => {
+      const { context, events } = harness();
+      await context.execute(
+        agent(async (ctx) => {
+          ctx.think('a', { totalSteps: 2 });
+          ctx.think('b', { totalSteps: 2 });
+        }),
+      );
+      const thoughts = events.filter((event) => event.type === 'agent_thinking').map((event) => event.payload);
+      expect(thoughts).toEqual([
+        { thought: 'a', step: 1, totalSteps: 2 },
+        { thought: 'b', step: 2, totalSteps: 2 },
+      ]);
+    });
+  });
+});

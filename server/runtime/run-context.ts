@@ -1,0 +1,154 @@
+/**
+ * RunContext: executes one agent run and owns its lifecycle. It emits
+ * `agent_started` first and exactly one `agent_completed` last, and it waits
+ * for every tool call to report `tool_completed` before completing.
+ */
+import type { AgentCompletedStatus, PayloadOf, RunEventType } from '../../protocol';
+import { type Agent, type AgentContext, RunCancelledError, type ThinkOptions, type ToolRequest } from './agent';
+import type { ToolDispatcher, ToolEventSink, ToolOutcome } from './tool-dispatcher';
+
+/** Publishes one event of this run; the caller stamps seq and ts. */
+export type RunEventEmitter = <T extends RunEventType>(type: T, payload: PayloadOf<T>) => void;
+
+export interface RunContextOptions {
+  threadId: string;
+  runId: string;
+  input: string;
+  dispatcher: ToolDispatcher;
+  emit: RunEventEmitter;
+}
+
+export interface RunSummary {
+  status: AgentCompletedStatus;
+  text: string;
+  error?: string;
+  durationMs: number;
+}
+
+export class RunContext implements AgentContext {
+  readonly threadId: string;
+  readonly runId: string;
+  readonly input: string;
+  readonly #dispatcher: ToolDispatcher;
+  readonly #emitRaw: RunEventEmitter;
+  readonly #cancel = new AbortController();
+  /** Aborts tools still running when the agent returns without awaiting them. */
+  readonly #tools = new AbortController();
+  readonly #inFlight = new Set<Promise<ToolOutcome>>();
+  #closed = false;
+  #step = 0;
+  #toolCalls = 0;
+  #text = '';
+
+  /** Tool events go through this private sink, so agents cannot forge them. */
+  readonly #toolSink: ToolEventSink = {
+    emit: (type: 'tool_executing' | 'tool_progress' | 'tool_completed', payload: never) => this.#emit(type, payload),
+  };
+
+  constructor(options: RunContextOptions) {
+    this.threadId = options.threadId;
+    this.runId = options.runId;
+    this.input = options.input;
+    this.#dispatcher = options.dispatcher;
+    this.#emitRaw = options.emit;
+    this.#cancel.signal.addEventListener('abort', () => this.#tools.abort(this.#cancel.signal.reason), { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.#cancel.signal;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Requests cancellation; the run still ends with its own `agent_completed`. */
+  cancel(reason = 'cancelled by user'): void {
+    if (!this.#closed && !this.#cancel.signal.aborted) this.#cancel.abort(new RunCancelledError(reason));
+  }
+
+  /** Runs `agent` from `agent_started` to `agent_completed`. Never rejects. */
+  async execute(agent: Agent): Promise<RunSummary> {
+    const startedAt = performance.now();
+    this.#emit('agent_started', { agentName: agent.name, input: this.input });
+    let status: AgentCompletedStatus = 'success';
+    let error: string | undefined;
+    try {
+      await agent.run(this);
+      if (this.signal.aborted) status = 'cancelled';
+    } catch (thrown) {
+      if (this.signal.aborted) {
+        status = 'cancelled';
+      } else {
+        status = 'failed';
+        error = thrown instanceof Error ? thrown.message : String(thrown);
+      }
+    }
+    await this.#settleTools();
+    const durationMs = Math.round(performance.now() - startedAt);
+    const summary: RunSummary = { status, text: this.#text, durationMs, ...(error ? { error } : {}) };
+    this.#emit('agent_completed', summary);
+    this.#closed = true;
+    return summary;
+  }
+
+  think(thought: string, options: ThinkOptions = {}): void {
+    this.#assertActive();
+    this.#step += 1;
+    const totalSteps = options.totalSteps;
+    this.#emit('agent_thinking', { thought, step: this.#step, ...(totalSteps ? { totalSteps } : {}) });
+  }
+
+  stream(delta: string): void {
+    this.#assertActive();
+    if (delta.length === 0) return;
+    this.#text += delta;
+    this.#emit('partial_result', { delta });
+  }
+
+  callTool(toolName: string, args: unknown): Promise<ToolOutcome> {
+    this.#assertActive();
+    this.#toolCalls += 1;
+    const call = { toolCallId: `t-${this.#toolCalls}`, toolName, args };
+    const outcome = this.#dispatcher.invoke(call, this.#toolSink, this.#tools.signal);
+    this.#inFlight.add(outcome);
+    void outcome.finally(() => this.#inFlight.delete(outcome));
+    return outcome;
+  }
+
+  callTools(requests: readonly ToolRequest[]): Promise<ToolOutcome[]> {
+    return Promise.all(requests.map(({ toolName, args }) => this.callTool(toolName, args)));
+  }
+
+  pause(ms: number): Promise<void> {
+    this.#assertActive();
+    const signal = this.signal;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  #emit<T extends RunEventType>(type: T, payload: PayloadOf<T>): void {
+    if (this.#closed) throw new Error(`run ${this.runId} has completed; cannot emit ${type}`);
+    this.#emitRaw(type, payload);
+  }
+
+  #assertActive(): void {
+    if (this.signal.aborted) throw this.signal.reason;
+    if (this.#closed) throw new Error(`run ${this.runId} has completed`);
+  }
+
+  async #settleTools(): Promise<void> {
+    if (this.#inFlight.size === 0) return;
+    this.#tools.abort(new Error('run finished before the tool completed'));
+    await Promise.allSettled([...this.#inFlight]);
+  }
+}

@@ -1,0 +1,117 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { checkRunLifecycle, type RunEvent } from '../../protocol';
+import type { Agent } from './agent';
+import { AgentRegistry } from './agent-registry';
+import { ThreadNotifier } from './notifier';
+import { RunManager, RunRejectedError } from './run-manager';
+import { ToolDispatcher } from './tool-dispatcher';
+
+const echoAgent: Agent = {
+  name: 'echo',
+  description: 'streams its input',
+  async run(ctx) {
+    ctx.think('echoing');
+    ctx.stream(ctx.input);
+  },
+};
+const waitingAgent: Agent = {
+  name: 'waiting',
+  description: 'waits until cancelled',
+  run: (ctx) => ctx.pause(60_000),
+};
+
+function setup() {
+  const notifier = new ThreadNotifier();
+  const registry = new AgentRegistry().register(echoAgent, { isDefault: true }).register(waitingAgent, {
+    command: '/wait',
+  });
+  const runs = new RunManager({ registry, dispatcher: new ToolDispatcher(), notifier, logger: pino({ level: 'silent' }) });
+  const received: RunEvent[] = [];
+  const watch = (threadId: string) => notifier.subscribe(threadId, { send: (frame) => received.push(JSON.parse(frame)) });
+  return { runs, received, watch };
+}
+
+describe('RunManager', () => {
+  describe('#startRun', () => {
+    it('should call onAccepted before the first event, so subscribers miss nothing', async () => {
+      const { runs, received, watch } = setup();
+      const run = runs.startRun({ text: 'hi' }, ({ threadId }) => watch(threadId));
+      await run.done;
+      expect(received.map((event) => event.type)).toEqual([
+        'agent_started',
+        'agent_thinking',
+        'partial_result',
+        'agent_completed',
+      ]);
+      expect(checkRunLifecycle(received)).toEqual([]);
+    });
+
+    it('should number seq per thread, continuing across runs of the same thread', async () => {
+      const { runs, received, watch } = setup();
+      const first = runs.startRun({ text: 'one' }, ({ threadId }) => watch(threadId));
+      await first.done;
+      await runs.startRun({ text: 'two', threadId: first.threadId }).done;
+      expect(received.map((event) => event.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(new Set(received.map((event) => event.runId)).size).toBe(2);
+      expect(checkRunLifecycle(received)).toEqual([]);
+    });
+
+    it('should keep seq independent between threads', async () => {
+      const { runs, received, watch } = setup();
+      await Promise.all([
+        runs.startRun({ text: 'a' }, ({ threadId }) => watch(threadId)).done,
+        runs.startRun({ text: 'b' }, ({ threadId }) => watch(threadId)).done,
+      ]);
+      expect(received).toHaveLength(8);
+      expect(checkRunLifecycle(received)).toEqual([]);
+    });
+
+    it('should reject an unknown thread with not_found', () => {
+      const { runs } = setup();
+      expect(() => runs.startRun({ text: 'x', threadId: 'missing' })).toThrow(
+        expect.objectContaining({ code: 'not_found' }),
+      );
+    });
+
+    it('should reject a second run on a busy thread with thread_busy', async () => {
+      const { runs } = setup();
+      const first = runs.startRun({ text: '/wait' });
+      let rejection: unknown;
+      try {
+        runs.startRun({ text: 'again', threadId: first.threadId });
+      } catch (error) {
+        rejection = error;
+      }
+      expect(rejection).toBeInstanceOf(RunRejectedError);
+      expect(rejection).toMatchObject({ code: 'thread_busy' });
+      runs.cancel(first.runId);
+      await first.done;
+      await expect(runs.startRun({ text: 'now free', threadId: first.threadId }).done).resolves.toMatchObject({
+        status: 'success',
+      });
+    });
+  });
+
+  describe('#cancel', () => {
+    it('should cancel an active run and report false for an unknown one', async () => {
+      const { runs } = setup();
+      const run = runs.startRun({ text: '/wait' });
+      expect(runs.activeRunCount).toBe(1);
+      expect(runs.cancel(run.runId)).toBe(true);
+      await expect(run.done).resolves.toMatchObject({ status: 'cancelled' });
+      expect(runs.activeRunCount).toBe(0);
+      expect(runs.cancel(run.runId)).toBe(false);
+    });
+  });
+
+  describe('#cancelAll', () => {
+    it('should wait until every active run has completed', async () => {
+      const { runs } = setup();
+      const all = [runs.startRun({ text: '/wait' }), runs.startRun({ text: '/wait' })];
+      await runs.cancelAll('shutdown');
+      expect(runs.activeRunCount).toBe(0);
+      for (const run of all) await expect(run.done).resolves.toMatchObject({ status: 'cancelled' });
+    });
+  });
+});

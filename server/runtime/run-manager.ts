@@ -1,0 +1,140 @@
+/**
+ * RunManager: owns threads and their runs. It numbers each thread's events
+ * (seq), stamps them, hands them to the notifier, and cancels runs on request.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ErrorCode, PayloadOf, RunEvent, RunEventType } from '../../protocol';
+import type { AgentRegistry } from './agent-registry';
+import type { ThreadNotifier } from './notifier';
+import { RunContext, type RunSummary } from './run-context';
+import type { ToolDispatcher } from './tool-dispatcher';
+
+export interface RunManagerOptions {
+  registry: AgentRegistry;
+  dispatcher: ToolDispatcher;
+  notifier: ThreadNotifier;
+  logger: Logger;
+  /** Clock for event timestamps. @default Date.now */
+  now?: () => number;
+}
+
+export interface RunRequest {
+  /** Continue this thread; a new thread is created when absent. */
+  threadId?: string;
+  text: string;
+}
+
+export interface AcceptedRun {
+  threadId: string;
+  runId: string;
+}
+
+export interface StartedRun extends AcceptedRun {
+  /** Settles once `agent_completed` has been published. */
+  done: Promise<RunSummary>;
+}
+
+/** A request the manager refuses; `code` is the protocol error code to answer with. */
+export class RunRejectedError extends Error {
+  constructor(
+    readonly code: Extract<ErrorCode, 'not_found' | 'thread_busy'>,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RunRejectedError';
+  }
+}
+
+interface Thread {
+  id: string;
+  lastSeq: number;
+  activeRun?: RunContext;
+}
+
+export class RunManager {
+  readonly #options: RunManagerOptions;
+  readonly #now: () => number;
+  readonly #threads = new Map<string, Thread>();
+  readonly #runs = new Map<string, { context: RunContext; done: Promise<RunSummary> }>();
+
+  constructor(options: RunManagerOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get activeRunCount(): number {
+    return this.#runs.size;
+  }
+
+  hasThread(threadId: string): boolean {
+    return this.#threads.has(threadId);
+  }
+
+  /**
+   * Starts a run. `onAccepted` is called before the first event is published,
+   * so a caller can subscribe to the thread and acknowledge the message first.
+   */
+  startRun(request: RunRequest, onAccepted?: (accepted: AcceptedRun) => void): StartedRun {
+    const thread = this.#resolveThread(request.threadId);
+    const { agent, input } = this.#options.registry.route(request.text);
+    const runId = randomUUID();
+    const context = new RunContext({
+      threadId: thread.id,
+      runId,
+      input,
+      dispatcher: this.#options.dispatcher,
+      emit: (type, payload) => this.#publish(thread, runId, type, payload),
+    });
+    thread.activeRun = context;
+    const log = this.#options.logger.child({ threadId: thread.id, runId });
+    log.info({ agent: agent.name }, 'run started');
+
+    onAccepted?.({ threadId: thread.id, runId });
+    const done = context.execute(agent).finally(() => {
+      this.#runs.delete(runId);
+      if (thread.activeRun === context) thread.activeRun = undefined;
+    });
+    this.#runs.set(runId, { context, done });
+    void done.then((summary) => {
+      const level = summary.status === 'failed' ? 'warn' : 'info';
+      log[level]({ status: summary.status, durationMs: summary.durationMs, error: summary.error }, 'run completed');
+    });
+    return { threadId: thread.id, runId, done };
+  }
+
+  /** Cancels a running run; false when no such run is active. */
+  cancel(runId: string): boolean {
+    const run = this.#runs.get(runId);
+    if (!run) return false;
+    run.context.cancel();
+    return true;
+  }
+
+  /** Cancels every active run and waits for each to complete (shutdown). */
+  async cancelAll(reason: string): Promise<void> {
+    const runs = [...this.#runs.values()];
+    for (const run of runs) run.context.cancel(reason);
+    await Promise.all(runs.map((run) => run.done));
+  }
+
+  #resolveThread(threadId: string | undefined): Thread {
+    if (threadId === undefined) {
+      const thread: Thread = { id: randomUUID(), lastSeq: 0 };
+      this.#threads.set(thread.id, thread);
+      return thread;
+    }
+    const thread = this.#threads.get(threadId);
+    if (!thread) throw new RunRejectedError('not_found', `thread ${threadId} does not exist`);
+    if (thread.activeRun) {
+      throw new RunRejectedError('thread_busy', `thread ${threadId} already has run ${thread.activeRun.runId} in progress`);
+    }
+    return thread;
+  }
+
+  #publish<T extends RunEventType>(thread: Thread, runId: string, type: T, payload: PayloadOf<T>): void {
+    thread.lastSeq += 1;
+    const event = { type, threadId: thread.id, runId, seq: thread.lastSeq, ts: this.#now(), payload } as RunEvent;
+    this.#options.notifier.publish(event);
+  }
+}

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineTool } from '../tools/tool';
+import { type ToolCall, ToolDispatcher, type ToolEventSink } from './tool-dispatcher';
+
+type Recorded = { type: string; payload: Record<string, unknown> };
+
+function recordingSink(): ToolEventSink & { events: Recorded[] } {
+  const events: Recorded[] = [];
+  return {
+    events,
+    emit(type: string, payload: Record<string, unknown>) {
+      events.push({ type, payload });
+    },
+  } as ToolEventSink & { events: Recorded[] };
+}
+
+const echo = defineTool({
+  name: 'echo',
+  description: 'returns its input',
+  args: z.object({ value: z.string() }),
+  execute: ({ value }) => ({ value }),
+});
+const boom = defineTool({
+  name: 'boom',
+  description: 'throws',
+  args: z.object({}),
+  execute: () => {
+    throw new Error('kaboom');
+  },
+});
+const hang = defineTool({
+  name: 'hang',
+  description: 'never settles and ignores its signal',
+  args: z.object({}),
+  timeoutMs: 20,
+  execute: () => new Promise<never>(() => {}),
+});
+const wait = defineTool({
+  name: 'wait',
+  description: 'waits ms, reporting progress',
+  args: z.object({ ms: z.number() }),
+  execute: async ({ ms }, { progress }) => {
+    progress(0.5, 'half way');
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return { ms };
+  },
+});
+
+const call = (toolName: string, args: unknown = {}, toolCallId = 't-1'): ToolCall => ({ toolCallId, toolName, args });
+const types = (events: Recorded[]) => events.map((event) => event.type);
+
+describe('ToolDispatcher', () => {
+  const dispatcher = new ToolDispatcher([echo, boom, hang, wait]);
+  const live = () => new AbortController().signal;
+
+  describe('#invoke', () => {
+    it('should emit tool_executing then tool_completed with success and the result', async () => {
+      const sink = recordingSink();
+      const outcome = await dispatcher.invoke(call('echo', { value: 'hi' }), sink, live());
+      expect(outcome).toEqual({ ok: true, toolCallId: 't-1', toolName: 'echo', result: { value: 'hi' } });
+      expect(types(sink.events)).toEqual(['tool_executing', 'tool_completed']);
+      expect(sink.events[1]?.payload).toMatchObject({ status: 'success', result: { value: 'hi' }, toolName: 'echo' });
+      expect(sink.events[1]?.payload.durationMs).toBeGreaterThanOrEqual(0);
+    });
+
+    it('should pair the events when the tool throws', async () => {
+      const sink = recordingSink();
+      const outcome = await dispatcher.invoke(call('boom'), sink, live());
+      expect(outcome).toMatchObject({ ok: false, error: 'kaboom' });
+      expect(types(sink.events)).toEqual(['tool_executing', 'tool_completed']);
+      expect(sink.events[1]?.payload).toMatchObject({ status: 'error', error: 'kaboom' });
+    });
+
+    it('should pair the events when the tool times out, even if it ignores its signal', async () => {
+      const sink = recordingSink();
+      const outcome = await dispatcher.invoke(call('hang'), sink, live());
+      expect(outcome).toMatchObject({ ok: false, error: 'timed out after 20 ms' });
+      expect(types(sink.events)).toEqual(['tool_executing', 'tool_completed']);
+    });
+
+    it('should pair the events when the run is aborted mid-call', async () => {
+      const sink = recordingSink();
+      const run = new AbortController();
+      const pending = dispatcher.invoke(call('wait', { ms: 10_000 }), sink, run.signal);
+      await expect.poll(() => types(sink.events)).toContain('tool_progress');
+      run.abort(new Error('cancelled by user'));
+      await expect(pending).resolves.toMatchObject({ ok: false, error: 'cancelled by user' });
+      expect(types(sink.events)).toEqual(['tool_executing', 'tool_progress', 'tool_completed']);
+    });
+
+    it('should pair the events for an unknown tool and for invalid arguments', async () => {
+      const unknown = recordingSink();
+      await expect(dispatcher.invoke(call('nope'), unknown, live())).resolves.toMatchObject({
+        ok: false,
+        error: 'unknown tool "nope"',
+      });
+      expect(types(unknown.events)).toEqual(['tool_executing', 'tool_completed']);
+
+      const invalid = recordingSink();
+      const outcome = await dispatcher.invoke(call('echo', { value: 3 }), invalid, live());
+      expect(outcome).toMatchObject({ ok: false });
+      expect(outcome.ok || outcome.error).toMatch(/^invalid arguments: value: /);
+      expect(types(invalid.events)).toEqual(['tool_executing', 'tool_completed']);
+    });
+
+    it('should pair every call when tools run concurrently', async () => {
+      const sink = recordingSink();
+      const outcomes = await Promise.all([
+        dispatcher.invoke(call('wait', { ms: 30 }, 'a'), sink, live()),
+        dispatcher.invoke(call('boom', {}, 'b'), sink, live()),
+        dispatcher.invoke(call('echo', { value: 'x' }, 'c'), sink, live()),
+        dispatcher.invoke(call('hang', {}, 'd'), sink, live()),
+      ]);
+      expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, false, true, false]);
+      for (const id of ['a', 'b', 'c', 'd']) {
+        const mine = sink.events.filter((event) => event.payload.toolCallId === id && event.type !== 'tool_progress');
+        expect(types(mine), `call ${id}`).toEqual(['tool_executing', 'tool_completed']);
+      }
+    });
+
+    it('should report a result JSON cannot carry as an error', async () => {
+      const cyclic = defineTool({
+        name: 'cyclic',
+        description: 'returns a cycle',
+        args: z.object({}),
+        execute: () => {
+          const value: Record<string, unknown> = {};
+          value.self = value;
+          return value;
+        },
+      });
+      const sink = recordingSink();
+      const outcome = await new ToolDispatcher([cyclic]).invoke(call('cyclic'), sink, live());
+      expect(outcome.ok || outcome.error).toMatch(/not JSON-serializable/);
+      expect(types(sink.events)).toEqual(['tool_executing', 'tool_completed']);
+    });
+
+    it('should drop progress reported after the call completed', async () => {
+      let report: ((p: number) => void) | undefined;
+      const leaky = defineTool({
+        name: 'leaky',
+        description: 'keeps its progress callback',
+        args: z.object({}),
+        execute: (_args, { progress }) => {
+          report = progress;
+          return 1;
+        },
+      });
+      const sink = recordingSink();
+      await new ToolDispatcher([leaky]).invoke(call('leaky'), sink, live());
+      report?.(0.9);
+      expect(types(sink.events)).toEqual(['tool_executing', 'tool_completed']);
+    });
+  });
+
+  describe('#register', () => {
+    it('should refuse a second tool with the same name', () => {
+      expect(() => new ToolDispatcher([echo, echo])).toThrow('tool "echo" is already registered');
+    });
+  });
+});

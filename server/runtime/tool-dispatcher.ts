@@ -1,0 +1,135 @@
+/**
+ * ToolDispatcher: the only way to run a tool. Every invocation emits
+ * `tool_executing` first and exactly one `tool_completed` last, whether the
+ * tool succeeds, throws, times out or is aborted.
+ */
+import type { PayloadOf } from '../../protocol';
+import type { ToolContext, ToolDefinition } from '../tools/tool';
+import { describeIssues } from '../../protocol';
+
+/** Default time a tool may run before it is aborted and reported as an error. */
+export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
+
+export interface ToolDispatcherOptions {
+  /**
+   * Time a tool may run before it is aborted; a tool's own `timeoutMs` wins.
+   * @default DEFAULT_TOOL_TIMEOUT_MS (30 s)
+   */
+  timeoutMs?: number;
+}
+
+/** Where the dispatcher reports a call's events; a run context implements it. */
+export interface ToolEventSink {
+  emit(type: 'tool_executing', payload: PayloadOf<'tool_executing'>): void;
+  emit(type: 'tool_progress', payload: PayloadOf<'tool_progress'>): void;
+  emit(type: 'tool_completed', payload: PayloadOf<'tool_completed'>): void;
+}
+
+export interface ToolCall {
+  toolCallId: string;
+  toolName: string;
+  args: unknown;
+}
+
+export type ToolOutcome =
+  | { ok: true; toolCallId: string; toolName: string; result: unknown }
+  | { ok: false; toolCallId: string; toolName: string; error: string };
+
+class ToolFailure extends Error {}
+
+export class ToolDispatcher {
+  readonly #tools = new Map<string, ToolDefinition>();
+  readonly #timeoutMs: number;
+
+  constructor(tools: readonly ToolDefinition[] = [], options: ToolDispatcherOptions = {}) {
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+    for (const tool of tools) this.register(tool);
+  }
+
+  register<Args, Result>(tool: ToolDefinition<Args, Result>): void {
+    if (this.#tools.has(tool.name)) throw new Error(`tool "${tool.name}" is already registered`);
+    this.#tools.set(tool.name, tool as ToolDefinition);
+  }
+
+  has(name: string): boolean {
+    return this.#tools.has(name);
+  }
+
+  /** Name and description of every tool, for docs and planners. */
+  list(): { name: string; description: string }[] {
+    return [...this.#tools.values()].map(({ name, description }) => ({ name, description }));
+  }
+
+  /** Runs one tool call, reporting its events to `sink`. Never rejects. */
+  async invoke(call: ToolCall, sink: ToolEventSink, runSignal: AbortSignal): Promise<ToolOutcome> {
+    const { toolCallId, toolName } = call;
+    sink.emit('tool_executing', { toolCallId, toolName, args: call.args });
+    const startedAt = performance.now();
+    const controller = new AbortController();
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const onRunAbort = () => controller.abort(new ToolFailure(abortMessage(runSignal.reason)));
+
+    const complete = (payload: Pick<PayloadOf<'tool_completed'>, 'status' | 'result' | 'error'>) => {
+      settled = true;
+      const durationMs = Math.round((performance.now() - startedAt) * 10) / 10;
+      sink.emit('tool_completed', { toolCallId, toolName, ...payload, durationMs });
+    };
+
+    try {
+      const tool = this.#tools.get(toolName);
+      if (!tool) throw new ToolFailure(`unknown tool "${toolName}"`);
+      const args = tool.args.safeParse(call.args);
+      if (!args.success) throw new ToolFailure(`invalid arguments: ${describeIssues(args.error)}`);
+
+      const timeoutMs = tool.timeoutMs ?? this.#timeoutMs;
+      const aborted = new Promise<never>((_, reject) => {
+        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+      });
+      timer = setTimeout(() => controller.abort(new ToolFailure(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      if (runSignal.aborted) onRunAbort();
+      else runSignal.addEventListener('abort', onRunAbort, { once: true });
+
+      const context: ToolContext = {
+        signal: controller.signal,
+        progress: (progress, message) => {
+          if (settled || controller.signal.aborted) return;
+          const clamped = Number.isFinite(progress) ? Math.min(1, Math.max(0, progress)) : 0;
+          sink.emit('tool_progress', { toolCallId, progress: clamped, ...(message ? { message } : {}) });
+        },
+      };
+      // Race the tool against abort so a tool that ignores its signal still settles.
+      const execution = Promise.resolve().then(() => {
+        controller.signal.throwIfAborted();
+        return tool.execute(args.data, context);
+      });
+      const result = await Promise.race([execution, aborted]);
+      const value = toJsonValue(result);
+      complete({ status: 'success', result: value });
+      return { ok: true, toolCallId, toolName, result: value };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      complete({ status: 'error', error: message });
+      return { ok: false, toolCallId, toolName, error: message };
+    } finally {
+      clearTimeout(timer);
+      runSignal.removeEventListener('abort', onRunAbort);
+      // Tell a tool still running in the background (after a timeout) to stop.
+      if (!controller.signal.aborted) controller.abort(new ToolFailure('tool call finished'));
+    }
+  }
+}
+
+function abortMessage(reason: unknown): string {
+  return reason instanceof Error ? reason.message : 'run aborted';
+}
+
+/** Results travel as JSON; reject what JSON cannot carry instead of failing at send time. */
+function toJsonValue(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(JSON.stringify(value));
+  } catch (error) {
+    throw new ToolFailure(`result is not JSON-serializable: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * ClientConnection: one WebSocket client. It parses each frame at the edge,
+ * answers bad input with a protocol error (the socket stays open), starts and
+ * cancels runs, and keeps the socket subscribed to the threads it uses.
+ */
+import type { Logger } from 'pino';
+import type { RawData, WebSocket } from 'ws';
+import { type ErrorMessage, parseClientFrame, type ServerMessage, type UserMessage } from '../../protocol';
+import type { EventSubscriber, ThreadNotifier } from '../runtime/notifier';
+import { RunRejectedError, type RunManager } from '../runtime/run-manager';
+
+export interface ClientConnectionOptions {
+  runs: RunManager;
+  notifier: ThreadNotifier;
+  logger: Logger;
+}
+
+export class ClientConnection implements EventSubscriber {
+  readonly #socket: WebSocket;
+  readonly #options: ClientConnectionOptions;
+  readonly #log: Logger;
+  readonly #unsubscribers = new Map<string, () => void>();
+
+  constructor(socket: WebSocket, options: ClientConnectionOptions) {
+    this.#socket = socket;
+    this.#options = options;
+    this.#log = options.logger;
+    socket.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    socket.on('close', (code) => this.#onClose(code));
+    // ws closes the socket itself (e.g. 1009 for an oversized frame); just record why.
+    socket.on('error', (error) => this.#log.warn({ err: error }, 'socket error'));
+  }
+
+  send(frame: string): void {
+    if (this.#socket.readyState === this.#socket.OPEN) this.#socket.send(frame);
+  }
+
+  #reply(message: ServerMessage): void {
+    this.send(JSON.stringify(message));
+  }
+
+  #replyError(error: ErrorMessage): void {
+    this.#log.debug({ code: error.code, reason: error.message }, 'rejected client message');
+    this.#reply(error);
+  }
+
+  #onMessage(data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      this.#replyError({ type: 'error', code: 'invalid_message', message: 'binary frames are not supported; send JSON text' });
+      return;
+    }
+    const parsed = parseClientFrame(rawToString(data));
+    if (!parsed.ok) {
+      this.#replyError(parsed.error);
+      return;
+    }
+    const message = parsed.value;
+    try {
+      if (message.type === 'user_message') this.#startRun(message);
+      else if (!this.#options.runs.cancel(message.runId)) {
+        this.#replyError({ type: 'error', code: 'not_found', message: `run ${message.runId} is not running` });
+      }
+    } catch (error) {
+      this.#log.error({ err: error, type: message.type }, 'failed to handle message');
+      const clientMessageId = message.type === 'user_message' ? message.clientMessageId : undefined;
+      this.#replyError({
+        type: 'error',
+        code: 'internal_error',
+        message: 'the server failed to handle this message',
+        ...(clientMessageId ? { clientMessageId } : {}),
+      });
+    }
+  }
+
+  #startRun(message: UserMessage): void {
+    const { clientMessageId } = message;
+    try {
+      this.#options.runs.startRun({ threadId: message.threadId, text: message.text }, ({ threadId, runId }) => {
+        this.#subscribe(threadId);
+        this.#reply({ type: 'message_accepted', clientMessageId, threadId, runId });
+      });
+    } catch (error) {
+      if (!(error instanceof RunRejectedError)) throw error;
+      this.#replyError({ type: 'error', code: error.code, message: error.message, clientMessageId });
+    }
+  }
+
+  #subscribe(threadId: string): void {
+    if (this.#unsubscribers.has(threadId)) return;
+    this.#unsubscribers.set(threadId, this.#options.notifier.subscribe(threadId, this));
+  }
+
+  #onClose(code: number): void {
+    for (const unsubscribe of this.#unsubscribers.values()) unsubscribe();
+    this.#unsubscribers.clear();
+    this.#log.info({ code }, 'client disconnected');
+  }
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}

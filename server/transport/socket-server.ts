@@ -1,0 +1,56 @@
+/**
+ * The `/ws` endpoint: accepts WebSocket upgrades on the shared http.Server
+ * (ws in noServer mode), rejects bad paths and Origins before the upgrade, and
+ * hands each accepted socket to a ClientConnection.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import { MAX_CLIENT_FRAME_BYTES } from '../../protocol';
+import type { ThreadNotifier } from '../runtime/notifier';
+import type { RunManager } from '../runtime/run-manager';
+import { ClientConnection } from './client-connection';
+
+export const WEBSOCKET_PATH = '/ws';
+
+export interface SocketServerOptions {
+  runs: RunManager;
+  notifier: ThreadNotifier;
+  logger: Logger;
+  /** Decides whether a browser Origin may connect. */
+  isOriginAllowed(origin: string, request: IncomingMessage): boolean;
+}
+
+export function attachSocketServer(httpServer: Server, options: SocketServerOptions): WebSocketServer {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_CLIENT_FRAME_BYTES,
+    // Compression costs CPU and memory per socket and opens zip-bomb style attacks.
+    perMessageDeflate: false,
+  });
+  let nextConnectionId = 1;
+
+  httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+    if (pathname !== WEBSOCKET_PATH) return rejectUpgrade(socket, 404, 'Not Found');
+    const origin = request.headers.origin;
+    // Non-browser clients send no Origin; browsers always do, so that is what cross-site checks need.
+    if (origin !== undefined && !options.isOriginAllowed(origin, request)) {
+      options.logger.warn({ origin }, 'rejected WebSocket upgrade from a disallowed origin');
+      return rejectUpgrade(socket, 403, 'Forbidden');
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      const connectionId = nextConnectionId++;
+      const logger = options.logger.child({ connectionId });
+      logger.info({ origin, remote: request.socket.remoteAddress }, 'client connected');
+      new ClientConnection(ws, { runs: options.runs, notifier: options.notifier, logger });
+    });
+  });
+  return wss;
+}
+
+function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
