@@ -95,7 +95,9 @@ describe('checkRunLifecycle', () => {
       codes(stream(['agent_started'], ['tool_executing'], ['tool_completed'], ['tool_completed'], ['agent_completed'])),
     ).toEqual(['duplicate_tool_completed']);
     expect(
-      codes(stream(['agent_started'], ['tool_executing'], ['tool_completed', { toolName: 'other' }], ['agent_completed'])),
+      codes(
+        stream(['agent_started'], ['tool_executing'], ['tool_completed', { toolName: 'other' }], ['agent_completed']),
+      ),
     ).toEqual(['tool_name_mismatch']);
   });
 

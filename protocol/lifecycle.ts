@@ -80,7 +80,10 @@ export function checkRunLifecycle(events: readonly RunEvent[], options: Lifecycl
     } else if (seq <= lastSeq) {
       report('seq_not_increasing', `thread ${threadId}: seq ${seq} (${event.type}) follows seq ${lastSeq}`);
     } else if (seq !== lastSeq + 1) {
-      report('seq_gap', `thread ${threadId}: seq jumps from ${lastSeq} to ${seq}; ${seq - lastSeq - 1} event(s) missing`);
+      report(
+        'seq_gap',
+        `thread ${threadId}: seq jumps from ${lastSeq} to ${seq}; ${seq - lastSeq - 1} event(s) missing`,
+      );
     }
     lastSeqByThread.set(threadId, Math.max(seq, lastSeq ?? seq));
 

@@ -37,7 +37,11 @@ describe('parseClientFrame', () => {
       message: 'text: text must not be empty',
       clientMessageId: 'c9',
     });
-    const long = JSON.stringify({ type: 'user_message', clientMessageId: 'c', text: 'x'.repeat(MAX_USER_TEXT_LENGTH + 1) });
+    const long = JSON.stringify({
+      type: 'user_message',
+      clientMessageId: 'c',
+      text: 'x'.repeat(MAX_USER_TEXT_LENGTH + 1),
+    });
     expect(errorOf(long).message).toMatch(/^text: /);
     expect(errorOf('{"type":"cancel","runId":"r","extra":1}').message).toMatch(/extra/);
   });

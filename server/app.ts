@@ -46,9 +46,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const registry = new AgentRegistry().register(createDefaultAgent({ paceMs: options.agentPaceMs }), {
     isDefault: true,
   });
-  const scenarios = options.scenarios
-    ? await loadScenarios(options.scenariosDir ?? DEFAULT_SCENARIOS_DIR)
-    : new Map();
+  const scenarios = options.scenarios ? await loadScenarios(options.scenariosDir ?? DEFAULT_SCENARIOS_DIR) : new Map();
   if (options.scenarios) {
     for (const tool of testTools) dispatcher.register(tool);
     registry.register(createScenarioAgent(scenarios), { command: SCENARIO_COMMAND });

@@ -23,7 +23,14 @@ function harness() {
     input: 'hello',
     dispatcher: new ToolDispatcher([slow, ok]),
     emit: <T extends RunEventType>(type: T, payload: PayloadOf<T>) => {
-      events.push({ type, threadId: 'th-1', runId: 'r-1', seq: events.length + 1, ts: Date.now(), payload } as RunEvent);
+      events.push({
+        type,
+        threadId: 'th-1',
+        runId: 'r-1',
+        seq: events.length + 1,
+        ts: Date.now(),
+        payload,
+      } as RunEvent);
     },
   });
   return { context, events, types: () => events.map((event) => event.type) };

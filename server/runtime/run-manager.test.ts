@@ -26,9 +26,15 @@ function setup() {
   const registry = new AgentRegistry().register(echoAgent, { isDefault: true }).register(waitingAgent, {
     command: '/wait',
   });
-  const runs = new RunManager({ registry, dispatcher: new ToolDispatcher(), notifier, logger: pino({ level: 'silent' }) });
+  const runs = new RunManager({
+    registry,
+    dispatcher: new ToolDispatcher(),
+    notifier,
+    logger: pino({ level: 'silent' }),
+  });
   const received: RunEvent[] = [];
-  const watch = (threadId: string) => notifier.subscribe(threadId, { send: (frame) => received.push(JSON.parse(frame)) });
+  const watch = (threadId: string) =>
+    notifier.subscribe(threadId, { send: (frame) => received.push(JSON.parse(frame)) });
   return { runs, received, watch };
 }
 

@@ -127,7 +127,10 @@ export class RunManager {
     const thread = this.#threads.get(threadId);
     if (!thread) throw new RunRejectedError('not_found', `thread ${threadId} does not exist`);
     if (thread.activeRun) {
-      throw new RunRejectedError('thread_busy', `thread ${threadId} already has run ${thread.activeRun.runId} in progress`);
+      throw new RunRejectedError(
+        'thread_busy',
+        `thread ${threadId} already has run ${thread.activeRun.runId} in progress`,
+      );
     }
     return thread;
   }

@@ -4,8 +4,8 @@
  * tool succeeds, throws, times out or is aborted.
  */
 import type { PayloadOf } from '../../protocol';
-import type { ToolContext, ToolDefinition } from '../tools/tool';
 import { describeIssues } from '../../protocol';
+import type { ToolContext, ToolDefinition } from '../tools/tool';
 
 /** Default time a tool may run before it is aborted and reported as an error. */
 export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import { type ErrorMessage, parseClientFrame, type ServerMessage, type UserMessage } from '../../protocol';
 import type { EventSubscriber, ThreadNotifier } from '../runtime/notifier';
-import { RunRejectedError, type RunManager } from '../runtime/run-manager';
+import { type RunManager, RunRejectedError } from '../runtime/run-manager';
 
 export interface ClientConnectionOptions {
   runs: RunManager;
@@ -46,7 +46,11 @@ export class ClientConnection implements EventSubscriber {
 
   #onMessage(data: RawData, isBinary: boolean): void {
     if (isBinary) {
-      this.#replyError({ type: 'error', code: 'invalid_message', message: 'binary frames are not supported; send JSON text' });
+      this.#replyError({
+        type: 'error',
+        code: 'invalid_message',
+        message: 'binary frames are not supported; send JSON text',
+      });
       return;
     }
     const parsed = parseClientFrame(rawToString(data));

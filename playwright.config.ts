@@ -1,0 +1,36 @@
+/**
+ * The e2e suite: starts the app (built page + server with scenarios) on
+ * 127.0.0.1 and runs the specs in e2e/ in Chromium. `--grep @mission-critical`
+ * runs the deployment-blocking subset.
+ */
+import { defineConfig, devices } from '@playwright/test';
+import { CHROMIUM_ARGS, resolveChromium } from './e2e/support/chromium';
+
+/** Port of the app under test; distinct from `npm start`'s 3000 so both can run. */
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const { executablePath } = resolveChromium();
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  fullyParallel: true,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: { executablePath, args: [...CHROMIUM_ARGS] },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  webServer: {
+    command: 'npm run build && tsx server/main.ts',
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 120_000,
+    env: { PORT: String(port), HOST: '127.0.0.1', AGENT_SCENARIOS: '1', LOG_LEVEL: 'warn', AGENT_PACE_MS: '30' },
+  },
+});

@@ -1,0 +1,53 @@
+/**
+ * Makes sure a Chromium is available before the e2e suite runs: Playwright's
+ * download where possible, else Debian's `chromium` via apt when root, else
+ * instructions. Exits non-zero only when no browser can be had.
+ */
+import { spawnSync } from 'node:child_process';
+import { resolveChromium } from '../e2e/support/chromium';
+
+function describeBrowser(): string | undefined {
+  const found = resolveChromium();
+  if (found.source === 'none') return undefined;
+  return found.executablePath ? `${found.executablePath} (${found.source})` : "Playwright's own Chromium";
+}
+
+function run(command: string, args: string[]): boolean {
+  console.log(`ensure-browser: $ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, {
+    stdio: 'inherit',
+    timeout: 15 * 60_000,
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  return result.status === 0;
+}
+
+function ensure(): string | undefined {
+  const existing = describeBrowser();
+  if (existing) return existing;
+
+  if (run('npx', ['playwright', 'install', 'chromium'])) {
+    const installed = describeBrowser();
+    if (installed) return installed;
+  }
+  console.log("ensure-browser: Playwright's download is not available; trying the system package manager.");
+
+  const isRoot = process.getuid?.() === 0;
+  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+  if (isRoot && hasApt && run('apt-get', ['update', '-qq']) && run('apt-get', ['install', '-y', '-qq', 'chromium'])) {
+    return describeBrowser();
+  }
+  return undefined;
+}
+
+const browser = ensure();
+if (browser) {
+  console.log(`ensure-browser: using ${browser}`);
+} else {
+  console.error(`ensure-browser: no Chromium found. Install one of:
+  - Playwright's browser:   npx playwright install chromium
+  - Debian/Ubuntu:          sudo apt-get install chromium
+  - any Chromium or Chrome: set CHROMIUM_PATH=/path/to/chrome
+then run the tests again.`);
+  process.exit(1);
+}

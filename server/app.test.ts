@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type WebSocket from 'ws';
+import {
+  checkRunLifecycle,
+  formatViolations,
+  MAX_CLIENT_FRAME_BYTES,
+  REQUIRED_EVENT_TYPES,
+  type RunEvent,
+} from '../protocol';
+import { type RunningServer, startServer } from './app';
+import { WsTestClient } from './testing/ws-test-client';
+
+let server: RunningServer;
+let wsUrl: string;
+const clients: WsTestClient[] = [];
+
+async function connect(options?: WebSocket.ClientOptions): Promise<WsTestClient> {
+  const client = await WsTestClient.connect(wsUrl, options);
+  clients.push(client);
+  return client;
+}
+
+function expectValidLifecycle(events: RunEvent[]): void {
+  const violations = checkRunLifecycle(events, { requireSeqFromOne: false });
+  expect(violations, formatViolations(violations)).toEqual([]);
+}
+
+beforeAll(async () => {
+  server = await startServer({
+    port: 0,
+    logLevel: 'silent',
+    scenarios: true,
+    agentPaceMs: 0,
+    staticDir: '/nonexistent',
+  });
+  wsUrl = `${server.url.replace('http', 'ws')}/ws`;
+});
+
+afterAll(async () => {
+  for (const client of clients) client.close();
+  await server.close();
+});
+
+describe('HTTP', () => {
+  it('should answer /healthz with 200 JSON', async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    await expect(response.json()).resolves.toMatchObject({ status: 'ok' });
+  });
+
+  it('should answer an unknown /api route with a 404 JSON error', async () => {
+    const response = await fetch(`${server.url}/api/nope`);
+    expect(response.status).toBe(404);
+    await expect(response.json()).resolves.toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('should list agents, tools and scenarios', async () => {
+    const agents = await (await fetch(`${server.url}/api/agents`)).json();
+    expect(agents.agents.map((agent: { name: string }) => agent.name)).toEqual(['assistant', 'scenario']);
+    const tools = await (await fetch(`${server.url}/api/tools`)).json();
+    expect(tools.tools.map((tool: { name: string }) => tool.name)).toEqual(
+      expect.arrayContaining(['calculator', 'docs_search', 'clock']),
+    );
+    const scenarios = await (await fetch(`${server.url}/api/scenarios`)).json();
+    expect(scenarios.enabled).toBe(true);
+  });
+});
+
+describe('WebSocket upgrade', () => {
+  it('should refuse a disallowed Origin with 403 and accept its own', async () => {
+    await expect(connect({ origin: 'http://evil.example' })).rejects.toThrow('upgrade refused: 403');
+    await expect(connect({ origin: server.url })).resolves.toBeInstanceOf(WsTestClient);
+  });
+
+  it('should refuse paths other than /ws with 404', async () => {
+    await expect(WsTestClient.connect(wsUrl.replace(/\/ws$/, '/other'))).rejects.toThrow('upgrade refused: 404');
+  });
+});
+
+describe('runs', () => {
+  it('should acknowledge a message, then stream every required event in a valid lifecycle', async () => {
+    const client = await connect();
+    const { events } = await client.runToCompletion('what is 12 * (3 + 4)?');
+    expect(client.messages[0]).toMatchObject({ type: 'message_accepted' });
+    expectValidLifecycle(events);
+    expect(new Set(events.map((event) => event.type))).toEqual(new Set(REQUIRED_EVENT_TYPES));
+    const completed = events.at(-1);
+    expect(completed?.payload).toMatchObject({ status: 'success' });
+    expect(completed?.type === 'agent_completed' && completed.payload.text).toContain('= 84');
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+  });
+
+  it('should continue a thread with seq rising across runs', async () => {
+    const client = await connect();
+    const first = await client.runToCompletion('hello');
+    const second = await client.runToCompletion('2 + 2', first.threadId);
+    expect(second.threadId).toBe(first.threadId);
+    expect(second.events[0]?.seq).toBe((first.events.at(-1)?.seq ?? 0) + 1);
+    expectValidLifecycle([...first.events, ...second.events]);
+  });
+
+  it('should not send one thread’s events to another client', async () => {
+    const [alice, bob] = [await connect(), await connect()];
+    await Promise.all([alice.runToCompletion('1 + 1'), bob.runToCompletion('2 + 2')]);
+    const threadsOf = (client: WsTestClient) => new Set(client.events().map((event) => event.threadId));
+    expect(threadsOf(alice).size).toBe(1);
+    expect(threadsOf(bob).size).toBe(1);
+    expect([...threadsOf(alice)][0]).not.toBe([...threadsOf(bob)][0]);
+  });
+
+  it('should cancel a run on request, ending it as cancelled', async () => {
+    const client = await connect();
+    client.send({ type: 'user_message', clientMessageId: 'slow', text: '/scenario slow-stream 60000' });
+    const accepted = await client.next((m) => m.type === 'message_accepted');
+    if (accepted.type !== 'message_accepted') throw new Error('unreachable');
+    await client.next((m) => m.type === 'partial_result');
+    client.send({ type: 'cancel', runId: accepted.runId });
+    const done = await client.next((m) => m.type === 'agent_completed');
+    expect(done.type === 'agent_completed' && done.payload.status).toBe('cancelled');
+    expectValidLifecycle(client.events(accepted.runId));
+  });
+
+  it('should refuse a second message on a busy thread with thread_busy', async () => {
+    const client = await connect();
+    client.send({ type: 'user_message', clientMessageId: 'first', text: '/scenario slow-stream 60000' });
+    const accepted = await client.next((m) => m.type === 'message_accepted');
+    if (accepted.type !== 'message_accepted') throw new Error('unreachable');
+    client.send({ type: 'user_message', clientMessageId: 'second', text: 'hi', threadId: accepted.threadId });
+    await expect(client.next((m) => m.type === 'error')).resolves.toMatchObject({
+      code: 'thread_busy',
+      clientMessageId: 'second',
+    });
+    client.send({ type: 'cancel', runId: accepted.runId });
+    await client.next((m) => m.type === 'agent_completed');
+  });
+});
+
+describe('scenarios', () => {
+  const quick: Record<string, string> = {
+    'slow-tool': '0',
+    'long-thinking': '0',
+    'slow-stream': '0',
+    burst: '500',
+  };
+
+  it('should play every scenario file to a valid lifecycle', async () => {
+    const { scenarios } = await (await fetch(`${server.url}/api/scenarios`)).json();
+    expect(scenarios.length).toBeGreaterThanOrEqual(8);
+    const client = await connect();
+    for (const { name } of scenarios as { name: string }[]) {
+      const { events } = await client.runToCompletion(`/scenario ${name} ${quick[name] ?? ''}`);
+      expectValidLifecycle(events);
+    }
+  });
+
+  it('should report a failing tool as an error and still complete the run', async () => {
+    const client = await connect();
+    const { events } = await client.runToCompletion('/scenario tool-error');
+    const toolDone = events.find((event) => event.type === 'tool_completed');
+    expect(toolDone?.payload).toMatchObject({ status: 'error', error: 'upstream service unavailable' });
+    expect(events.at(-1)?.payload).toMatchObject({ status: 'success' });
+  });
+
+  it('should deliver a burst completely and in order', async () => {
+    const client = await connect();
+    const { events } = await client.runToCompletion('/scenario burst 5000');
+    expect(events.filter((event) => event.type === 'partial_result')).toHaveLength(5000);
+    expectValidLifecycle(events);
+  });
+
+  it('should fail the run with a clear error for an unknown scenario or a bad argument', async () => {
+    const client = await connect();
+    const unknown = await client.runToCompletion('/scenario nope');
+    expect(unknown.events.at(-1)?.payload).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^unknown scenario "nope"; available: /),
+    });
+    const bad = await client.runToCompletion('/scenario burst lots');
+    expect(bad.events.at(-1)?.payload).toMatchObject({
+      status: 'failed',
+      error: 'count must be an integer from 1 to 100000, got "lots"',
+    });
+  });
+});
+
+describe('bad input', () => {
+  it('should answer each kind of bad frame with its error code and keep the socket open', async () => {
+    const client = await connect();
+    client.sendRaw('{not json');
+    client.send({ type: 'teleport' });
+    client.send({ type: 'user_message', clientMessageId: 'c1' });
+    client.send({ type: 'cancel', runId: 'no-such-run' });
+    client.send({ type: 'user_message', clientMessageId: 'c2', text: 'hi', threadId: 'no-such-thread' });
+    client.sendRaw(Buffer.from([1, 2, 3]), true);
+    await client.until(() => client.messages.length >= 6);
+    expect(client.messages.map((m) => m.type === 'error' && m.code)).toEqual([
+      'bad_json',
+      'unknown_type',
+      'invalid_message',
+      'not_found',
+      'not_found',
+      'invalid_message',
+    ]);
+    expect(client.messages[2]).toMatchObject({ message: 'text: Invalid input: expected string, received undefined' });
+    const { events } = await client.runToCompletion('still here?');
+    expectValidLifecycle(events);
+  });
+
+  it('should close the socket with 1009 for a frame over 64 KiB, and keep serving others', async () => {
+    const [victim, bystander] = [await connect(), await connect()];
+    victim.sendRaw('x'.repeat(MAX_CLIENT_FRAME_BYTES + 1));
+    await victim.until(() => victim.closed !== undefined).catch(() => {});
+    expect(victim.closed?.code).toBe(1009);
+    const { events } = await bystander.runToCompletion('1 + 2');
+    expectValidLifecycle(events);
+  });
+});

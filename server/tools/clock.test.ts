@@ -1,0 +1,90 @@
+/** Tests for the clock tool (with a pinned time source) and the wantsClock intent check. */
+import { describe, expect, it } from 'vitest';
+import { clockTool, createClockTool, wantsClock } from './clock';
+
+const context = { signal: new AbortController().signal, progress: () => {} };
+const FIXED = Date.UTC(2026, 4, 1, 12, 0, 0); // Friday 1 May 2026, 12:00 UTC
+const fixedClock = createClockTool(() => FIXED);
+const read = async (timeZone?: string) => fixedClock.execute(timeZone === undefined ? {} : { timeZone }, context);
+
+describe('clock tool', () => {
+  it('is named clock and validates its args', () => {
+    expect(clockTool.name).toBe('clock');
+    expect(clockTool.args.safeParse({}).success).toBe(true);
+    expect(clockTool.args.safeParse({ timeZone: 'Europe/Paris' }).success).toBe(true);
+    expect(clockTool.args.safeParse({ timeZone: 42 }).success).toBe(false);
+  });
+
+  it('reports the injected time in the requested zone', async () => {
+    const reading = await read('Europe/Paris');
+    expect(reading).toEqual({
+      iso: '2026-05-01T12:00:00.000Z',
+      epochMs: FIXED,
+      timeZone: 'Europe/Paris',
+      local: new Intl.DateTimeFormat('en-GB', {
+        dateStyle: 'full',
+        timeStyle: 'long',
+        timeZone: 'Europe/Paris',
+      }).format(FIXED),
+    });
+    expect(reading.local).toMatch(/Friday.*1 May 2026.*14:00:00/);
+  });
+
+  it('canonicalises the zone name', async () => {
+    expect((await read('utc')).timeZone).toBe('UTC');
+    expect(await read('asia/tokyo')).toMatchObject({
+      timeZone: 'Asia/Tokyo',
+      local: expect.stringMatching(/21:00:00/),
+    });
+  });
+
+  it("defaults to the server's time zone", async () => {
+    const reading = await read();
+    expect(reading.timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(reading.epochMs).toBe(FIXED);
+  });
+
+  it('throws a clear error for an unknown time zone', async () => {
+    await expect(read('Mars/Base')).rejects.toThrow('unknown time zone "Mars/Base"');
+  });
+
+  it('uses the real clock by default', async () => {
+    const before = Date.now();
+    const { epochMs, iso } = await clockTool.execute({ timeZone: 'UTC' }, context);
+    expect(epochMs).toBeGreaterThanOrEqual(before);
+    expect(epochMs).toBeLessThanOrEqual(Date.now());
+    expect(Date.parse(iso)).toBe(epochMs);
+  });
+});
+
+describe('wantsClock', () => {
+  it.each([
+    'what time is it',
+    'What time is it in Tokyo?',
+    "what's the time",
+    'what’s the date?',
+    "today's date",
+    'what day is it today',
+    'What is the current time?',
+    'show me the clock',
+    'local time in Paris please',
+    'time now',
+    'which date is it',
+  ])('is true for %j', (text) => {
+    expect(wantsClock(text)).toBe(true);
+  });
+
+  it.each([
+    'timeout',
+    'the request timed out',
+    'update the page',
+    'please update',
+    'set a timezone',
+    'what is 2 + 2',
+    'search the docs for timeouts',
+    'sleep for a while',
+    '',
+  ])('is false for %j', (text) => {
+    expect(wantsClock(text)).toBe(false);
+  });
+});
