@@ -1,0 +1,163 @@
+/**
+ * Each run event, proven twice: the frames on the wire (through the shared
+ * lifecycle checker, run by the agentFrames fixture after every test) and what
+ * the page visibly renders.
+ */
+import type { EventOf } from '../protocol';
+import { formatDuration } from '../web/src/format';
+import { expect, test } from './fixtures';
+
+const critical = { tag: '@mission-critical' };
+
+test.describe('agent_thinking', () => {
+  test(
+    'should show each thought in the status line, then give way to the completion status',
+    critical,
+    async ({ chat, agentFrames }) => {
+      const turn = await chat.send('/scenario long-thinking 300');
+      await expect(turn.root).toHaveAttribute('data-run-state', 'running');
+      await expect(turn.status).toHaveText(/^Thinking \(1\/4\): Understanding the question$/);
+      await expect(turn.status).toHaveText(/^Thinking \(2\/4\): Weighing the options$/);
+
+      const completed = await agentFrames.completion(turn.runId);
+      await expect(turn.status).toHaveText(`Completed in ${formatDuration(completed.payload.durationMs)}`);
+      await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
+      const thoughts = agentFrames.events(turn.runId).filter((event) => event.type === 'agent_thinking');
+      expect(thoughts.map((event) => event.payload.step)).toEqual([1, 2, 3, 4]);
+    },
+  );
+});
+
+test.describe('tool_executing / tool_completed', () => {
+  test(
+    'should move a tool call from running to success, showing its progress and duration',
+    critical,
+    async ({ chat, agentFrames }) => {
+      const turn = await chat.send('/scenario slow-tool 1200');
+      const call = turn.toolCall('t-1');
+      await expect(call).toHaveAttribute('data-state', 'running');
+      await expect(call).toContainText('sleep');
+      await expect(call.getByRole('progressbar')).toBeVisible();
+
+      await expect(call).toHaveAttribute('data-state', 'success');
+      const done = agentFrames
+        .events(turn.runId)
+        .find((event): event is EventOf<'tool_completed'> => event.type === 'tool_completed');
+      expect(done?.payload).toMatchObject({ toolCallId: 't-1', toolName: 'sleep', status: 'success' });
+      await expect(call).toContainText(formatDuration(done?.payload.durationMs ?? -1));
+      const progress = agentFrames.events(turn.runId).filter((event) => event.type === 'tool_progress');
+      expect(progress.length).toBeGreaterThan(0);
+      await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
+    },
+  );
+
+  test(
+    'should render a failing tool as an error and still complete the run',
+    critical,
+    async ({ chat, agentFrames }) => {
+      const turn = await chat.send('/scenario tool-error');
+      const call = turn.toolCall('t-1');
+      await expect(call).toHaveAttribute('data-state', 'error');
+      await expect(call).toContainText('upstream service unavailable');
+      await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
+
+      const completed = await agentFrames.completion(turn.runId);
+      expect(completed.payload.status).toBe('success');
+      const toolDone = agentFrames.events(turn.runId).find((event) => event.type === 'tool_completed');
+      expect(toolDone?.payload).toMatchObject({ status: 'error', error: 'upstream service unavailable' });
+    },
+  );
+
+  test('should run parallel tools and show each one finishing, in any order', async ({ chat, agentFrames }) => {
+    const turn = await chat.send('/scenario parallel-tools');
+    await expect(turn.toolCalls).toHaveCount(3);
+    await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
+    for (const id of ['t-1', 't-2', 't-3']) await expect(turn.toolCall(id)).toHaveAttribute('data-state', 'success');
+
+    const finishOrder = agentFrames
+      .events(turn.runId)
+      .filter((event) => event.type === 'tool_completed')
+      .map((event) => event.payload.toolCallId);
+    // The 200 ms sleep (t-2) overtakes the 600 ms one (t-1): completion order differs from start order.
+    expect(finishOrder.indexOf('t-2')).toBeLessThan(finishOrder.indexOf('t-1'));
+  });
+});
+
+test.describe('partial_result', () => {
+  test(
+    'should stream text into the turn before the run completes, and keep it when stopped',
+    critical,
+    async ({ chat, agentFrames }) => {
+      const sentence = 'Streaming one word at a time so you can watch it grow.';
+      const turn = await chat.send('/scenario slow-stream');
+      await expect(turn.answer).toHaveText(sentence);
+      // The scenario holds the run open after streaming, so this state is stable, not a race.
+      await expect(turn.root).toHaveAttribute('data-run-state', 'running');
+      expect(agentFrames.events(turn.runId).some((event) => event.type === 'agent_completed')).toBe(false);
+      expect(agentFrames.events(turn.runId).filter((event) => event.type === 'partial_result').length).toBe(12);
+
+      await chat.stop();
+      await expect(turn.root).toHaveAttribute('data-run-state', 'cancelled');
+      await expect(turn.status).toHaveText(/^Cancelled after /);
+      await expect(turn.answer).toHaveText(sentence);
+      expect((await agentFrames.completion(turn.runId)).payload.status).toBe('cancelled');
+    },
+  );
+
+  test('should render a 5,000-event burst completely, batching DOM work', async ({ chat, agentFrames, page }) => {
+    const turn = await chat.send('/scenario burst 5000');
+    await expect(turn.root).toHaveAttribute('data-run-state', 'completed', { timeout: 30_000 });
+
+    const deltas = agentFrames.events(turn.runId).filter((event) => event.type === 'partial_result');
+    expect(deltas).toHaveLength(5000);
+    const expected = deltas.map((event) => event.payload.delta).join('');
+    expect(await turn.answer.textContent()).toBe(expected);
+
+    // Responsiveness comes from one DOM commit per frame, not one per event.
+    const stats = await page.evaluate(() => window.__chatHarness?.stats());
+    expect(stats?.framesReceived).toBeGreaterThanOrEqual(5000);
+    expect(stats?.renders).toBeLessThan(500);
+    await expect(chat.composer).toBeEditable();
+  });
+});
+
+test.describe('agent_completed', () => {
+  test('should re-enable the composer when the run completes', critical, async ({ chat }) => {
+    const turn = await chat.send('/scenario slow-tool 800');
+    await expect(chat.sendButton).toBeDisabled();
+    await expect(chat.stopButton).toBeVisible();
+
+    await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
+    await expect(chat.sendButton).toBeEnabled();
+    await expect(chat.stopButton).toBeHidden();
+    await expect(chat.composer).toBeEditable();
+  });
+
+  test('should show a failed run with its error and the text streamed before the failure', async ({
+    chat,
+    agentFrames,
+  }) => {
+    const turn = await chat.send('/scenario agent-error');
+    await expect(turn.root).toHaveAttribute('data-run-state', 'failed');
+    await expect(turn.status).toHaveText('Failed: the model provider returned an error');
+    await expect(turn.answer).toHaveText('Partial answer before the failure.');
+    expect((await agentFrames.completion(turn.runId)).payload.status).toBe('failed');
+  });
+});
+
+test.describe('default agent', () => {
+  test('should answer arithmetic with the calculator tool and continue the thread', async ({ chat, agentFrames }) => {
+    const first = await chat.send('what is 12 * (3 + 4)?');
+    await expect(first.toolCall('t-1')).toContainText('calculator');
+    await expect(first.toolCall('t-1')).toHaveAttribute('data-state', 'success');
+    await expect(first.answer).toHaveText('12 * (3 + 4) = 84');
+    await expect(first.root).toHaveAttribute('data-run-state', 'completed');
+
+    const second = await chat.send('how do I run the tests?');
+    await expect(second.toolCall('t-1')).toContainText('docs_search');
+    await expect(second.root).toHaveAttribute('data-run-state', 'completed');
+    await expect(second.answer).toContainText('From the project docs');
+    const threads = new Set(agentFrames.events().map((event) => event.threadId));
+    expect(threads.size).toBe(1);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * WebSocket client of the chat page: validates every frame against the protocol
+ * before dispatching it, and reconnects with exponential backoff and jitter.
+ */
+import type { ClientMessage, ErrorMessage, ServerMessage } from '../../protocol/messages';
+import { parseServerFrame } from '../../protocol/parse';
+import type { ConnectionStatus } from './state';
+
+export interface SocketHandlers {
+  onOpen(): void;
+  onFrame(data: unknown): void;
+  onClose(): void;
+}
+
+export interface SocketLike {
+  readonly isOpen: boolean;
+  send(data: string): void;
+  close(): void;
+}
+
+export type SocketFactory = (url: string, handlers: SocketHandlers) => SocketLike;
+
+export interface ChatConnectionOptions {
+  url: string;
+  onMessage(message: ServerMessage): void;
+  /** A frame that is not a valid server message; it is dropped. */
+  onInvalidFrame(error: ErrorMessage): void;
+  onStatus(status: ConnectionStatus): void;
+  createSocket?: SocketFactory;
+  setTimer?: (callback: () => void, delayMs: number) => void;
+  random?: () => number;
+}
+
+export interface ChatConnection {
+  /** Sends when the socket is open; returns whether it did. */
+  send(message: ClientMessage): boolean;
+  stats(): { framesReceived: number; invalidFrames: number };
+  /** Closes for good: no reconnect. */
+  close(): void;
+}
+
+export const RECONNECT_BASE_MS = 250;
+export const RECONNECT_MAX_MS = 5000;
+
+/** Delay before reconnect attempt `attempt` (0-based): 250 ms doubling up to 5 s, jittered into [half, full]. */
+export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** attempt);
+  return ceiling / 2 + (random() * ceiling) / 2;
+}
+
+/** The chat socket on the page's own origin. */
+export function chatSocketUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+}
+
+export const browserSocket: SocketFactory = (url, handlers) => {
+  const socket = new WebSocket(url);
+  socket.onopen = () => handlers.onOpen();
+  socket.onmessage = (event) => handlers.onFrame(event.data);
+  // 'error' is always followed by 'close', which is where reconnecting starts.
+  socket.onclose = () => handlers.onClose();
+  return {
+    get isOpen() {
+      return socket.readyState === WebSocket.OPEN;
+    },
+    send: (data) => socket.send(data),
+    close: () => socket.close(),
+  };
+};
+
+export function connectChat(options: ChatConnectionOptions): ChatConnection {
+  const { url, onMessage, onInvalidFrame, onStatus } = options;
+  const createSocket = options.createSocket ?? browserSocket;
+  const setTimer = options.setTimer ?? ((callback, delayMs) => void setTimeout(callback, delayMs));
+  const random = options.random ?? Math.random;
+  let framesReceived = 0;
+  let invalidFrames = 0;
+  let failedAttempts = 0;
+  let stopped = false;
+  let socket: SocketLike | undefined;
+
+  function receive(data: unknown): void {
+    framesReceived++;
+    const parsed =
+      typeof data === 'string'
+        ? parseServerFrame(data)
+        : ({ ok: false, error: { type: 'error', code: 'bad_json', message: 'server frame is not text' } } as const);
+    if (parsed.ok) {
+      onMessage(parsed.value);
+    } else {
+      invalidFrames++;
+      onInvalidFrame(parsed.error);
+    }
+  }
+
+  function open(): void {
+    onStatus('connecting');
+    let closed = false;
+    const current = createSocket(url, {
+      onOpen() {
+        failedAttempts = 0;
+        onStatus('open');
+      },
+      onFrame: receive,
+      onClose() {
+        if (closed) return;
+        closed = true;
+        onStatus('closed');
+        if (stopped) return;
+        setTimer(
+          () => {
+            if (!stopped) open();
+          },
+          reconnectDelay(failedAttempts++, random),
+        );
+      },
+    });
+    socket = current;
+  }
+
+  open();
+  return {
+    send(message) {
+      if (!socket?.isOpen) return false;
+      socket.send(JSON.stringify(message));
+      return true;
+    },
+    stats: () => ({ framesReceived, invalidFrames }),
+    close() {
+      stopped = true;
+      socket?.close();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Renders chat state into the page shell of index.html, incrementally: turns,
+ * tool calls and errors are keyed and created once, then only patched.
+ */
+import { element } from './dom';
+import { TurnView } from './render-turn';
+import { activeTurn, type ChatState, canSend, type GlobalError } from './state';
+import { connectionBannerText } from './view-text';
+
+/** Within this many pixels of the bottom, new content keeps the log scrolled down. */
+const STICK_TO_BOTTOM_PX = 80;
+
+export interface ChatShell {
+  readonly log: HTMLElement;
+  readonly emptyState: HTMLElement;
+  readonly banner: HTMLElement;
+  readonly globalErrors: HTMLElement;
+  readonly form: HTMLFormElement;
+  readonly textbox: HTMLTextAreaElement;
+  readonly send: HTMLButtonElement;
+  readonly stop: HTMLButtonElement;
+}
+
+function required<T extends HTMLElement>(root: Document, id: string, type: new () => T): T {
+  const found = root.getElementById(id);
+  if (!(found instanceof type)) throw new Error(`index.html is missing #${id}`);
+  return found;
+}
+
+export function findChatShell(root: Document): ChatShell {
+  return {
+    log: required(root, 'log', HTMLElement),
+    emptyState: required(root, 'empty-state', HTMLElement),
+    banner: required(root, 'connection-banner', HTMLElement),
+    globalErrors: required(root, 'global-errors', HTMLElement),
+    form: required(root, 'composer', HTMLFormElement),
+    textbox: required(root, 'message', HTMLTextAreaElement),
+    send: required(root, 'send', HTMLButtonElement),
+    stop: required(root, 'stop', HTMLButtonElement),
+  };
+}
+
+export function createChatRenderer(shell: ChatShell, body: HTMLElement): (state: ChatState) => void {
+  const turnViews = new Map<string, TurnView>();
+  const errorItems = new Map<number, HTMLElement>();
+  let previous: ChatState | undefined;
+
+  function renderTurns(state: ChatState): boolean {
+    let added = false;
+    for (const turn of state.turns) {
+      const view = turnViews.get(turn.clientMessageId);
+      if (view) {
+        view.update(turn);
+      } else {
+        const created = new TurnView(turn);
+        turnViews.set(turn.clientMessageId, created);
+        shell.log.append(created.element);
+        added = true;
+      }
+    }
+    shell.emptyState.hidden = state.turns.length > 0;
+    return added;
+  }
+
+  function renderGlobalErrors(errors: readonly GlobalError[]): void {
+    const current = new Set(errors.map((error) => error.id));
+    for (const [id, item] of errorItems) {
+      if (current.has(id)) continue;
+      item.remove();
+      errorItems.delete(id);
+    }
+    for (const error of errors) {
+      if (errorItems.has(error.id)) continue;
+      const item = element('p', { className: 'global-error', text: error.message, attributes: { role: 'alert' } });
+      item.dataset.errorCode = error.code;
+      errorItems.set(error.id, item);
+      shell.globalErrors.append(item);
+    }
+    shell.globalErrors.hidden = errors.length === 0;
+  }
+
+  function renderControls(state: ChatState): void {
+    const active = activeTurn(state);
+    shell.send.disabled = !canSend(state);
+    shell.stop.hidden = active === undefined;
+    shell.stop.disabled = active?.runId === undefined || active.cancelRequested || state.connection !== 'open';
+  }
+
+  function renderConnection(state: ChatState): void {
+    body.dataset.connection = state.connection;
+    const text = connectionBannerText(state);
+    shell.banner.hidden = text === undefined;
+    if (text !== undefined && shell.banner.textContent !== text) shell.banner.textContent = text;
+  }
+
+  return function render(state: ChatState): void {
+    const { log } = shell;
+    // Read layout once, before any write, so a commit costs a single reflow.
+    const wasNearBottom = log.scrollHeight - log.scrollTop - log.clientHeight <= STICK_TO_BOTTOM_PX;
+
+    const turnAdded = state.turns !== previous?.turns && renderTurns(state);
+    if (state.errors !== previous?.errors) renderGlobalErrors(state.errors);
+    if (state.connection !== previous?.connection || state.hasConnected !== previous?.hasConnected) {
+      renderConnection(state);
+    }
+    renderControls(state);
+    previous = state;
+
+    if (wasNearBottom || turnAdded) log.scrollTop = log.scrollHeight;
+  };
+}

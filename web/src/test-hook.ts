@@ -1,0 +1,67 @@
+/**
+ * Read-only test hook for the Playwright harness, installed as `window.__chatHarness`.
+ *
+ *   window.__chatHarness.stats() → {
+ *     framesReceived,   // WebSocket frames received since page load, valid or not
+ *     invalidFrames,    // frames that failed parseServerFrame (each also shown as a global error)
+ *     unknownRunEvents, // valid run events whose runId matched no turn (ignored)
+ *     renders,          // DOM commits; a burst of events is batched into one commit per animation frame
+ *     lastRenderAt,     // Date.now() of the latest DOM commit, or null before the first
+ *   }
+ *   window.__chatHarness.violations() → [{ runId, violations }]
+ *     // one entry per run whose agent_completed has arrived, in turn order; `violations` is the
+ *     // checkRunLifecycle result for that run's events ([] when the run kept the contract)
+ *
+ * Both return fresh copies; nothing here can change the page.
+ */
+import type { Violation } from '../../protocol/lifecycle';
+import type { ChatState } from './state';
+
+export interface ChatHarnessStats {
+  framesReceived: number;
+  invalidFrames: number;
+  unknownRunEvents: number;
+  renders: number;
+  lastRenderAt: number | null;
+}
+
+export interface ChatHarnessHook {
+  stats(): ChatHarnessStats;
+  violations(): Array<{ runId: string; violations: Violation[] }>;
+}
+
+export interface ChatHarnessSources {
+  getState(): ChatState;
+  connectionStats(): { framesReceived: number; invalidFrames: number };
+  renderStats(): { renders: number; lastRenderAt: number | undefined };
+}
+
+declare global {
+  interface Window {
+    __chatHarness?: ChatHarnessHook;
+  }
+}
+
+export function createChatHarness(sources: ChatHarnessSources): ChatHarnessHook {
+  return Object.freeze({
+    stats() {
+      const { framesReceived, invalidFrames } = sources.connectionStats();
+      const { renders, lastRenderAt } = sources.renderStats();
+      const { unknownRunEvents } = sources.getState();
+      return { framesReceived, invalidFrames, unknownRunEvents, renders, lastRenderAt: lastRenderAt ?? null };
+    },
+    violations() {
+      return sources
+        .getState()
+        .turns.flatMap((turn) =>
+          turn.runId !== undefined && turn.violations !== undefined
+            ? [{ runId: turn.runId, violations: turn.violations.map((violation) => ({ ...violation })) }]
+            : [],
+        );
+    },
+  });
+}
+
+export function installChatHarness(target: Window, sources: ChatHarnessSources): void {
+  Object.defineProperty(target, '__chatHarness', { value: createChatHarness(sources), enumerable: false });
+}

@@ -1,0 +1,136 @@
+/**
+ * One turn of the conversation (a user message and the agent run it started),
+ * and the pure function that folds a run event into it.
+ */
+import type { RunEvent } from '../../protocol/events';
+import { checkRunLifecycle, type Violation } from '../../protocol/lifecycle';
+import { appendEvent, type EventLog, emptyEventLog, eventLogToArray } from './event-log';
+
+export type TurnState = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type ToolCallState = 'running' | 'success' | 'error';
+
+export interface ToolCall {
+  readonly toolCallId: string;
+  readonly toolName: string;
+  readonly args: unknown;
+  readonly state: ToolCallState;
+  /** 0..1, from the latest tool_progress. */
+  readonly progress?: number;
+  readonly progressMessage?: string;
+  readonly durationMs?: number;
+  readonly error?: string;
+}
+
+export interface Thought {
+  readonly text: string;
+  readonly step: number;
+  readonly totalSteps?: number;
+}
+
+export interface Turn {
+  readonly clientMessageId: string;
+  readonly userText: string;
+  readonly runId?: string;
+  readonly state: TurnState;
+  readonly agentName?: string;
+  /** The latest agent_thinking; cleared when the run ends. */
+  readonly thought?: Thought;
+  readonly toolCalls: readonly ToolCall[];
+  /** The streamed answer: every partial_result delta, concatenated. */
+  readonly text: string;
+  readonly durationMs?: number;
+  readonly error?: string;
+  /** Stop was clicked; the cancel is on its way. */
+  readonly cancelRequested: boolean;
+  readonly events: EventLog;
+  /** Lifecycle violations; computed once the run's agent_completed has arrived. */
+  readonly violations?: readonly Violation[];
+}
+
+export function createTurn(clientMessageId: string, userText: string): Turn {
+  return {
+    clientMessageId,
+    userText,
+    state: 'pending',
+    toolCalls: [],
+    text: '',
+    cancelRequested: false,
+    events: emptyEventLog,
+  };
+}
+
+export function isTurnActive(turn: Turn): boolean {
+  return turn.state === 'pending' || turn.state === 'running';
+}
+
+const finalStateOf = { success: 'completed', failed: 'failed', cancelled: 'cancelled' } as const;
+
+function isEnded(turn: Turn): boolean {
+  return turn.state === 'completed' || turn.state === 'failed' || turn.state === 'cancelled';
+}
+
+function checkTurn(events: EventLog): readonly Violation[] {
+  return checkRunLifecycle(eventLogToArray(events), { requireSeqFromOne: false });
+}
+
+function updateToolCall(calls: readonly ToolCall[], toolCallId: string, update: (call: ToolCall) => ToolCall) {
+  const index = calls.findIndex((call) => call.toolCallId === toolCallId);
+  if (index === -1) return calls;
+  const next = calls.slice();
+  next[index] = update(next[index] as ToolCall);
+  return next;
+}
+
+/** Folds one event of this turn's run into it; the raw event is always recorded. */
+export function applyRunEvent(turn: Turn, event: RunEvent): Turn {
+  const events = appendEvent(turn.events, event);
+  // After agent_completed the display is final; late events only feed the lifecycle check.
+  if (isEnded(turn) && turn.violations) return { ...turn, events, violations: checkTurn(events) };
+
+  switch (event.type) {
+    case 'agent_started':
+      return { ...turn, events, state: 'running', agentName: event.payload.agentName };
+    case 'agent_thinking': {
+      const { thought, step, totalSteps } = event.payload;
+      return { ...turn, events, thought: { text: thought, step, totalSteps } };
+    }
+    case 'tool_executing': {
+      const { toolCallId, toolName, args } = event.payload;
+      // A duplicate id is a violation the lifecycle check reports; keep ids unique for keyed rendering.
+      if (turn.toolCalls.some((call) => call.toolCallId === toolCallId)) return { ...turn, events };
+      return { ...turn, events, toolCalls: [...turn.toolCalls, { toolCallId, toolName, args, state: 'running' }] };
+    }
+    case 'tool_progress': {
+      const { toolCallId, progress, message } = event.payload;
+      const toolCalls = updateToolCall(turn.toolCalls, toolCallId, (call) =>
+        call.state === 'running' ? { ...call, progress, progressMessage: message ?? call.progressMessage } : call,
+      );
+      return { ...turn, events, toolCalls };
+    }
+    case 'tool_completed': {
+      const { toolCallId, toolName, status, error, durationMs } = event.payload;
+      const finish = (call: ToolCall): ToolCall => ({ ...call, state: status, durationMs, error });
+      const known = turn.toolCalls.some((call) => call.toolCallId === toolCallId);
+      // Show a completion without its tool_executing too, so no event goes unrendered.
+      const toolCalls = known
+        ? updateToolCall(turn.toolCalls, toolCallId, finish)
+        : [...turn.toolCalls, finish({ toolCallId, toolName, args: undefined, state: 'running' })];
+      return { ...turn, events, toolCalls };
+    }
+    case 'partial_result':
+      return { ...turn, events, text: turn.text + event.payload.delta };
+    case 'agent_completed': {
+      const { status, text, error, durationMs } = event.payload;
+      return {
+        ...turn,
+        events,
+        state: finalStateOf[status],
+        thought: undefined,
+        text: turn.text === '' && text !== undefined ? text : turn.text,
+        durationMs,
+        error,
+        violations: checkTurn(events),
+      };
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { initialState, reduce } from './state';
+import { createTurn, type ToolCall, type Turn } from './turn';
+import { connectionBannerText, toolDetailText, turnStatusText, violationText } from './view-text';
+
+const turn = (fields: Partial<Turn>): Turn => ({ ...createTurn('c-1', 'Hi'), ...fields });
+const call = (fields: Partial<ToolCall>): ToolCall => ({
+  toolCallId: 'tc',
+  toolName: 'search',
+  args: {},
+  state: 'running',
+  ...fields,
+});
+
+describe('turnStatusText', () => {
+  it('describes a turn before and while it runs', () => {
+    expect(turnStatusText(turn({}))).toBe('Sending…');
+    expect(turnStatusText(turn({ state: 'running' }))).toBe('Starting…');
+    expect(turnStatusText(turn({ state: 'running', agentName: 'researcher' }))).toBe('researcher is starting…');
+    const thought = { text: 'Planning which tools to use', step: 2, totalSteps: 4 };
+    expect(turnStatusText(turn({ state: 'running', thought }))).toBe('Thinking (2/4): Planning which tools to use');
+    expect(turnStatusText(turn({ state: 'running', thought: { text: 'Hmm', step: 3 } }))).toBe('Thinking (3): Hmm');
+    expect(turnStatusText(turn({ state: 'running', thought, cancelRequested: true }))).toBe('Stopping…');
+  });
+
+  it('describes how the run ended', () => {
+    expect(turnStatusText(turn({ state: 'completed', durationMs: 1234 }))).toBe('Completed in 1.2 s');
+    expect(turnStatusText(turn({ state: 'failed', error: 'Model unavailable' }))).toBe('Failed: Model unavailable');
+    expect(turnStatusText(turn({ state: 'failed' }))).toBe('Failed: unknown error');
+    expect(turnStatusText(turn({ state: 'cancelled', durationMs: 800 }))).toBe('Cancelled after 800 ms');
+    expect(turnStatusText(turn({ state: 'cancelled', durationMs: 812.4 }))).toBe('Cancelled after 812 ms');
+  });
+});
+
+describe('toolDetailText', () => {
+  it('shows progress while running, then the duration or the error', () => {
+    expect(toolDetailText(call({}))).toBe('running');
+    expect(toolDetailText(call({ progress: 0.426 }))).toBe('43%');
+    expect(toolDetailText(call({ progress: 0.5, progressMessage: 'Page 2 of 4' }))).toBe('50% · Page 2 of 4');
+    expect(toolDetailText(call({ state: 'success', durationMs: 12 }))).toBe('12 ms');
+    expect(toolDetailText(call({ state: 'success', durationMs: 1200 }))).toBe('1.2 s');
+    expect(toolDetailText(call({ state: 'error', error: 'timeout', durationMs: 5 }))).toBe('timeout');
+  });
+});
+
+describe('violationText', () => {
+  it('names the message and the code', () => {
+    const text = violationText({ code: 'seq_gap', message: 'seq jumps from 1 to 3', threadId: 't' });
+    expect(text).toBe('Protocol violation: seq jumps from 1 to 3 (seq_gap)');
+  });
+});
+
+describe('connectionBannerText', () => {
+  it('is hidden while open and tells connecting from reconnecting', () => {
+    expect(connectionBannerText(initialState)).toBe('Connecting…');
+    const open = reduce(initialState, { type: 'local/connection', status: 'open' });
+    expect(connectionBannerText(open)).toBeUndefined();
+    const closed = reduce(open, { type: 'local/connection', status: 'closed' });
+    expect(connectionBannerText(closed)).toBe('Connection lost, reconnecting…');
+    expect(connectionBannerText(reduce(closed, { type: 'local/connection', status: 'connecting' }))).toBe(
+      'Connection lost, reconnecting…',
+    );
+  });
+});
