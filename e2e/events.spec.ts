@@ -141,9 +141,11 @@ test.describe('agent_completed', () => {
     await expect(chat.composer).toBeEditable();
     // While the run was active, Send was disabled and Stop offered; then the composer came back.
     const states = await renderHistory.composer();
-    expect(states[0]).toBe('send=enabled stop=hidden');
+    const sent = states.findIndex((state) => state.startsWith('send=disabled'));
+    expect(sent, `composer states: ${states.join(' → ')}`).toBeGreaterThan(0);
+    expect(states[sent - 1]).toBe('send=enabled stop=hidden');
     expect(states.at(-1)).toBe('send=enabled stop=hidden');
-    const during = states.slice(1, -1);
+    const during = states.slice(sent, -1);
     expect(during).toContain('send=disabled stop=enabled');
     expect(during.filter((state) => !state.startsWith('send=disabled'))).toEqual([]);
   });

@@ -38,7 +38,7 @@ export const agentStartedPayload = z.object({
 
 export const agentThinkingPayload = z.object({
   thought: z.string(),
-  step: z.number().int().nonnegative(),
+  step: z.number().int().positive(),
   totalSteps: z.number().int().positive().optional(),
 });
 

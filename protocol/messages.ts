@@ -40,6 +40,7 @@ export const CLIENT_MESSAGE_TYPES = ['user_message', 'cancel'] as const satisfie
  * - `unknown_type`: `type` names no client message.
  * - `not_found`: the thread or run named does not exist (or has ended, for cancel).
  * - `thread_busy`: the thread already has a run in progress.
+ * - `unavailable`: the server is shutting down and takes no new runs.
  * - `internal_error`: the server failed to handle the message; it keeps serving.
  */
 export const ERROR_CODES = [
@@ -48,6 +49,7 @@ export const ERROR_CODES = [
   'unknown_type',
   'not_found',
   'thread_busy',
+  'unavailable',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -114,7 +114,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     logger,
     runs,
     async close() {
-      await runs.cancelAll('server shutting down');
+      await runs.shutdown('server shutting down');
       for (const client of wss.clients) client.close(CLOSE_CODES.goingAway, 'server shutting down');
       wss.close();
       httpServer.closeAllConnections();

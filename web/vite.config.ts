@@ -15,7 +15,8 @@ export default defineConfig({
     proxy: {
       '/api': backend,
       '/healthz': backend,
-      '/ws': { target: backend.replace(/^http/, 'ws'), ws: true },
+      // rewriteWsOrigin: the server's Origin allowlist knows the backend's origin, not Vite's.
+      '/ws': { target: backend, ws: true, rewriteWsOrigin: true },
     },
   },
 });

@@ -87,6 +87,26 @@ describe('RunContext', () => {
       expect(checkRunLifecycle(events)).toEqual([]);
     });
 
+    it('should refuse new tool calls from detached agent code once the agent has returned', async () => {
+      const { context, events } = harness();
+      let lateCall: Promise<unknown> | undefined;
+      await context.execute(
+        agent(async (ctx) => {
+          lateCall = ctx.callTool('slow', {}).then(() => ctx.callTool('ok', {}));
+        }),
+      );
+      await expect(lateCall).rejects.toThrow(/has completed/);
+      expect(checkRunLifecycle(events)).toEqual([]);
+    });
+
+    it('should end a run whose agent ignores the cancel signal', async () => {
+      const { context, events } = harness();
+      const done = context.execute(agent(() => new Promise<void>(() => {})));
+      context.cancel();
+      await expect(done).resolves.toMatchObject({ status: 'cancelled' });
+      expect(checkRunLifecycle(events)).toEqual([]);
+    });
+
     it('should refuse to emit once the run has completed', async () => {
       const { context } = harness();
       await context.execute(agent(async () => {}));

@@ -35,6 +35,8 @@ export class RunContext implements AgentContext {
   /** Aborts tools still running when the agent returns without awaiting them. */
   readonly #tools = new AbortController();
   readonly #inFlight = new Set<Promise<ToolOutcome>>();
+  /** Set once the agent has returned: from then on it may not start anything. */
+  #finishing = false;
   #closed = false;
   #step = 0;
   #toolCalls = 0;
@@ -73,8 +75,16 @@ export class RunContext implements AgentContext {
     this.#emit('agent_started', { agentName: agent.name, input: this.input });
     let status: AgentCompletedStatus = 'success';
     let error: string | undefined;
+    let running: Promise<void>;
     try {
-      await agent.run(this);
+      running = Promise.resolve(agent.run(this));
+    } catch (thrown) {
+      running = Promise.reject(thrown);
+    }
+    // An agent that ignores its signal must not keep the run (and its thread) open after a cancel.
+    running.catch(() => {});
+    try {
+      await Promise.race([running, rejectOnAbort(this.signal)]);
       if (this.signal.aborted) status = 'cancelled';
     } catch (thrown) {
       if (this.signal.aborted) {
@@ -84,6 +94,7 @@ export class RunContext implements AgentContext {
         error = thrown instanceof Error ? thrown.message : String(thrown);
       }
     }
+    this.#finishing = true;
     await this.#settleTools();
     const durationMs = Math.round(performance.now() - startedAt);
     const summary: RunSummary = { status, text: this.#text, durationMs, ...(error ? { error } : {}) };
@@ -143,7 +154,7 @@ export class RunContext implements AgentContext {
 
   #assertActive(): void {
     if (this.signal.aborted) throw this.signal.reason;
-    if (this.#closed) throw new Error(`run ${this.runId} has completed`);
+    if (this.#finishing) throw new Error(`run ${this.runId} has completed`);
   }
 
   async #settleTools(): Promise<void> {
@@ -151,4 +162,11 @@ export class RunContext implements AgentContext {
     this.#tools.abort(new Error('run finished before the tool completed'));
     await Promise.allSettled([...this.#inFlight]);
   }
+}
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }

@@ -21,7 +21,7 @@ const waitingAgent: Agent = {
   run: (ctx) => ctx.pause(60_000),
 };
 
-function setup() {
+function setup(options: { maxThreads?: number } = {}) {
   const notifier = new ThreadNotifier();
   const registry = new AgentRegistry().register(echoAgent, { isDefault: true }).register(waitingAgent, {
     command: '/wait',
@@ -31,6 +31,7 @@ function setup() {
     dispatcher: new ToolDispatcher(),
     notifier,
     logger: pino({ level: 'silent' }),
+    ...options,
   });
   const received: RunEvent[] = [];
   const watch = (threadId: string) =>
@@ -99,6 +100,20 @@ describe('RunManager', () => {
     });
   });
 
+  describe('threads', () => {
+    it('should forget the least recently used idle thread beyond maxThreads, never a busy one', async () => {
+      const { runs } = setup({ maxThreads: 2 });
+      const busy = runs.startRun({ text: '/wait' });
+      const idle = runs.startRun({ text: 'a' });
+      await idle.done;
+      await runs.startRun({ text: 'b' }).done;
+      expect(runs.hasThread(busy.threadId)).toBe(true);
+      expect(runs.hasThread(idle.threadId)).toBe(false);
+      runs.cancel(busy.runId);
+      await busy.done;
+    });
+  });
+
   describe('#cancel', () => {
     it('should cancel an active run and report false for an unknown one', async () => {
       const { runs } = setup();
@@ -111,13 +126,19 @@ describe('RunManager', () => {
     });
   });
 
-  describe('#cancelAll', () => {
+  describe('#shutdown', () => {
     it('should wait until every active run has completed', async () => {
       const { runs } = setup();
       const all = [runs.startRun({ text: '/wait' }), runs.startRun({ text: '/wait' })];
-      await runs.cancelAll('shutdown');
+      await runs.shutdown('shutdown');
       expect(runs.activeRunCount).toBe(0);
       for (const run of all) await expect(run.done).resolves.toMatchObject({ status: 'cancelled' });
+    });
+
+    it('should refuse new runs once shutting down, with unavailable', async () => {
+      const { runs } = setup();
+      await runs.shutdown('shutdown');
+      expect(() => runs.startRun({ text: 'late' })).toThrow(expect.objectContaining({ code: 'unavailable' }));
     });
   });
 });

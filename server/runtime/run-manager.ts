@@ -10,6 +10,9 @@ import type { ThreadNotifier } from './notifier';
 import { RunContext, type RunSummary } from './run-context';
 import type { ToolDispatcher } from './tool-dispatcher';
 
+/** Idle threads kept for continuation; the least recently used beyond this are forgotten. */
+export const DEFAULT_MAX_IDLE_THREADS = 10_000;
+
 export interface RunManagerOptions {
   registry: AgentRegistry;
   dispatcher: ToolDispatcher;
@@ -17,6 +20,12 @@ export interface RunManagerOptions {
   logger: Logger;
   /** Clock for event timestamps. @default Date.now */
   now?: () => number;
+  /**
+   * Threads kept in memory; beyond this the least recently used idle ones are
+   * forgotten, and continuing them answers `not_found`.
+   * @default DEFAULT_MAX_IDLE_THREADS (10,000)
+   */
+  maxThreads?: number;
 }
 
 export interface RunRequest {
@@ -38,7 +47,7 @@ export interface StartedRun extends AcceptedRun {
 /** A request the manager refuses; `code` is the protocol error code to answer with. */
 export class RunRejectedError extends Error {
   constructor(
-    readonly code: Extract<ErrorCode, 'not_found' | 'thread_busy'>,
+    readonly code: Extract<ErrorCode, 'not_found' | 'thread_busy' | 'unavailable'>,
     message: string,
   ) {
     super(message);
@@ -57,6 +66,7 @@ export class RunManager {
   readonly #now: () => number;
   readonly #threads = new Map<string, Thread>();
   readonly #runs = new Map<string, { context: RunContext; done: Promise<RunSummary> }>();
+  #shuttingDown = false;
 
   constructor(options: RunManagerOptions) {
     this.#options = options;
@@ -76,6 +86,7 @@ export class RunManager {
    * so a caller can subscribe to the thread and acknowledge the message first.
    */
   startRun(request: RunRequest, onAccepted?: (accepted: AcceptedRun) => void): StartedRun {
+    if (this.#shuttingDown) throw new RunRejectedError('unavailable', 'the server is shutting down');
     const thread = this.#resolveThread(request.threadId);
     const { agent, input } = this.#options.registry.route(request.text);
     const runId = randomUUID();
@@ -111,8 +122,9 @@ export class RunManager {
     return true;
   }
 
-  /** Cancels every active run and waits for each to complete (shutdown). */
-  async cancelAll(reason: string): Promise<void> {
+  /** Refuses new runs, cancels every active one and waits for each to complete. */
+  async shutdown(reason: string): Promise<void> {
+    this.#shuttingDown = true;
     const runs = [...this.#runs.values()];
     for (const run of runs) run.context.cancel(reason);
     await Promise.all(runs.map((run) => run.done));
@@ -122,10 +134,14 @@ export class RunManager {
     if (threadId === undefined) {
       const thread: Thread = { id: randomUUID(), lastSeq: 0 };
       this.#threads.set(thread.id, thread);
+      this.#forgetIdleThreads();
       return thread;
     }
     const thread = this.#threads.get(threadId);
     if (!thread) throw new RunRejectedError('not_found', `thread ${threadId} does not exist`);
+    // Map order is recency order: move the thread to the end.
+    this.#threads.delete(threadId);
+    this.#threads.set(threadId, thread);
     if (thread.activeRun) {
       throw new RunRejectedError(
         'thread_busy',
@@ -135,9 +151,19 @@ export class RunManager {
     return thread;
   }
 
+  #forgetIdleThreads(): void {
+    const max = this.#options.maxThreads ?? DEFAULT_MAX_IDLE_THREADS;
+    for (const [id, thread] of this.#threads) {
+      if (this.#threads.size <= max) return;
+      if (!thread.activeRun) this.#threads.delete(id);
+    }
+  }
+
   #publish<T extends RunEventType>(thread: Thread, runId: string, type: T, payload: PayloadOf<T>): void {
-    thread.lastSeq += 1;
-    const event = { type, threadId: thread.id, runId, seq: thread.lastSeq, ts: this.#now(), payload } as RunEvent;
+    const seq = thread.lastSeq + 1;
+    const event = { type, threadId: thread.id, runId, seq, ts: this.#now(), payload } as RunEvent;
+    // Count the seq only once the event is out, so a failed publish leaves no gap.
     this.#options.notifier.publish(event);
+    thread.lastSeq = seq;
   }
 }

@@ -136,6 +136,18 @@ describe('ToolDispatcher', () => {
       expect(types(sink.events)).toEqual(['tool_executing', 'tool_completed']);
     });
 
+    it('should send arguments JSON cannot carry as null and fail the call', async () => {
+      const args: Record<string, unknown> = {};
+      args.self = args;
+      const sink = recordingSink();
+      const outcome = await dispatcher.invoke(call('echo', args), sink, live());
+      expect(outcome.ok || outcome.error).toMatch(/^arguments are not JSON-serializable/);
+      expect(sink.events.map((event) => [event.type, event.payload.args])).toEqual([
+        ['tool_executing', null],
+        ['tool_completed', undefined],
+      ]);
+    });
+
     it('should drop progress reported after the call completed', async () => {
       let report: ((p: number) => void) | undefined;
       const leaky = defineTool({

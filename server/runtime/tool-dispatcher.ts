@@ -63,7 +63,8 @@ export class ToolDispatcher {
   /** Runs one tool call, reporting its events to `sink`. Never rejects. */
   async invoke(call: ToolCall, sink: ToolEventSink, runSignal: AbortSignal): Promise<ToolOutcome> {
     const { toolCallId, toolName } = call;
-    sink.emit('tool_executing', { toolCallId, toolName, args: call.args });
+    const { args: jsonArgs, error: argsError } = toJsonArgs(call.args);
+    sink.emit('tool_executing', { toolCallId, toolName, args: jsonArgs });
     const startedAt = performance.now();
     const controller = new AbortController();
     let settled = false;
@@ -79,7 +80,8 @@ export class ToolDispatcher {
     try {
       const tool = this.#tools.get(toolName);
       if (!tool) throw new ToolFailure(`unknown tool "${toolName}"`);
-      const args = tool.args.safeParse(call.args);
+      if (argsError) throw new ToolFailure(argsError);
+      const args = tool.args.safeParse(jsonArgs);
       if (!args.success) throw new ToolFailure(`invalid arguments: ${describeIssues(args.error)}`);
 
       const timeoutMs = tool.timeoutMs ?? this.#timeoutMs;
@@ -104,7 +106,12 @@ export class ToolDispatcher {
         return tool.execute(args.data, context);
       });
       const result = await Promise.race([execution, aborted]);
-      const value = toJsonValue(result);
+      let value: unknown;
+      try {
+        value = toJsonValue(result);
+      } catch (error) {
+        throw new ToolFailure(`result is ${(error as Error).message}`);
+      }
       complete({ status: 'success', result: value });
       return { ok: true, toolCallId, toolName, result: value };
     } catch (error) {
@@ -124,12 +131,21 @@ function abortMessage(reason: unknown): string {
   return reason instanceof Error ? reason.message : 'run aborted';
 }
 
+/** Arguments travel in `tool_executing`; ones JSON cannot carry are sent as null and fail the call. */
+function toJsonArgs(args: unknown): { args: unknown; error?: string } {
+  try {
+    return { args: toJsonValue(args) ?? null };
+  } catch (error) {
+    return { args: null, error: `arguments are ${(error as Error).message}` };
+  }
+}
+
 /** Results travel as JSON; reject what JSON cannot carry instead of failing at send time. */
 function toJsonValue(value: unknown): unknown {
   if (value === undefined) return undefined;
   try {
     return JSON.parse(JSON.stringify(value));
   } catch (error) {
-    throw new ToolFailure(`result is not JSON-serializable: ${(error as Error).message}`);
+    throw new ToolFailure(`not JSON-serializable: ${(error as Error).message}`);
   }
 }

@@ -285,10 +285,16 @@ describe('connection', () => {
     expect(canSend(closed)).toBe(false);
   });
 
-  it('fails turns still pending when the socket closes, but keeps running ones', () => {
+  it('fails pending and running turns when the socket closes, and starts a fresh thread', () => {
     const pending = reduce(acceptedState(), { type: 'local/send', clientMessageId: 'c-2', text: 'x' });
+    expect(pending.threadId).toBeDefined();
     const closed = reduce(pending, { type: 'local/connection', status: 'closed' });
-    expect(closed.turns.map((turn) => turn.state)).toEqual(['running', 'failed']);
-    expect(closed.turns[0]).toBe(pending.turns[0]);
+    expect(closed.turns.map((turn) => [turn.state, turn.error])).toEqual([
+      ['failed', 'Connection lost during the run; its remaining events were not received'],
+      ['failed', 'Connection lost before the message was accepted'],
+    ]);
+    expect(closed.threadId).toBeUndefined();
+    const reopened = reduce(closed, { type: 'local/connection', status: 'open' });
+    expect(canSend(reopened)).toBe(true);
   });
 });

@@ -101,16 +101,22 @@ function applyEvent(state: ChatState, event: RunEvent): ChatState {
   return { ...state, lastSeq: Math.max(state.lastSeq, event.seq), turns: replaceTurn(state, index, turn) };
 }
 
+/** Why a turn ends when the socket closes; the server has no way to reach this page's new socket yet. */
+const LOST_BEFORE_ACCEPTED = 'Connection lost before the message was accepted';
+const LOST_DURING_RUN = 'Connection lost during the run; its remaining events were not received';
+
 function applyConnection(state: ChatState, status: ConnectionStatus): ChatState {
   const next = { ...state, connection: status, hasConnected: state.hasConnected || status === 'open' };
   if (status !== 'closed') return next;
-  // A message not yet accepted has no runId, so nothing can resume it after a reconnect.
-  const turns = state.turns.map((turn) =>
-    turn.state === 'pending'
-      ? { ...turn, state: 'failed' as const, error: 'Connection lost before the message was accepted' }
-      : turn,
-  );
-  return { ...next, turns };
+  let lostRun = false;
+  const turns = state.turns.map((turn) => {
+    if (turn.state === 'pending') return { ...turn, state: 'failed' as const, error: LOST_BEFORE_ACCEPTED };
+    if (turn.state !== 'running') return turn;
+    lostRun = true;
+    return { ...turn, state: 'failed' as const, error: LOST_DURING_RUN };
+  });
+  // The lost run may still hold its thread on the server: continue in a fresh thread.
+  return { ...next, turns, threadId: lostRun ? undefined : state.threadId };
 }
 
 export function reduce(state: ChatState, action: ChatAction): ChatState {
