@@ -141,13 +141,18 @@ test.describe('agent_completed', () => {
     await expect(chat.composer).toBeEditable();
     // While the run was active, Send was disabled and Stop offered; then the composer came back.
     const states = await renderHistory.composer();
-    const sent = states.findIndex((state) => state.startsWith('send=disabled'));
-    expect(sent, `composer states: ${states.join(' → ')}`).toBeGreaterThan(0);
-    expect(states[sent - 1]).toBe('send=enabled stop=hidden');
-    expect(states.at(-1)).toBe('send=enabled stop=hidden');
-    const during = states.slice(sent, -1);
-    expect(during).toContain('send=disabled stop=enabled');
-    expect(during.filter((state) => !state.startsWith('send=disabled'))).toEqual([]);
+    const history = `composer states: ${states.join(' → ')}`;
+    const running = states.indexOf('send=disabled stop=enabled');
+    expect(states.slice(0, Math.max(running, 0)), history).toContain('send=enabled stop=hidden');
+    const afterStart = states.slice(running);
+    const reenabled = afterStart.indexOf('send=enabled stop=hidden');
+    expect(running, history).toBeGreaterThan(0);
+    expect(reenabled, history).toBeGreaterThan(0);
+    expect(
+      afterStart.slice(0, reenabled).filter((state) => !state.startsWith('send=disabled')),
+      history,
+    ).toEqual([]);
+    expect(states.at(-1), history).toBe('send=enabled stop=hidden');
   });
 
   test('should show a failed run with its error and the text streamed before the failure', async ({
