@@ -4,12 +4,12 @@
  * runs the deployment-blocking subset.
  */
 import { defineConfig, devices } from '@playwright/test';
-import { CHROMIUM_ARGS, resolveChromium } from './e2e/support/chromium';
+import { CHROMIUM_ARGS, isHeadedRun, resolveChromium } from './e2e/support/chromium';
 
 /** Port of the app under test; distinct from `npm start`'s 3000 so both can run. */
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
-const { executablePath } = resolveChromium();
+const { executablePath } = resolveChromium({ headless: !isHeadedRun() });
 
 export default defineConfig({
   testDir: 'e2e',

@@ -34,8 +34,12 @@ function ensure(): string | undefined {
 
   const isRoot = process.getuid?.() === 0;
   const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
-  if (isRoot && hasApt && run('apt-get', ['update', '-qq']) && run('apt-get', ['install', '-y', '-qq', 'chromium'])) {
-    return describeBrowser();
+  if (isRoot && hasApt && run('apt-get', ['update', '-qq'])) {
+    // The headless shell makes headless runs fast; full chromium serves --headed and --ui.
+    const installed =
+      run('apt-get', ['install', '-y', '-qq', 'chromium', 'chromium-headless-shell']) ||
+      run('apt-get', ['install', '-y', '-qq', 'chromium']);
+    if (installed) return describeBrowser();
   }
   return undefined;
 }
