@@ -41,6 +41,7 @@ export const CLIENT_MESSAGE_TYPES = ['user_message', 'cancel'] as const satisfie
  * - `not_found`: the thread or run named does not exist (or has ended, for cancel).
  * - `thread_busy`: the thread already has a run in progress.
  * - `unavailable`: the server is shutting down and takes no new runs.
+ * - `rate_limited`: too many messages, or too many runs at once; retry later.
  * - `internal_error`: the server failed to handle the message; it keeps serving.
  */
 export const ERROR_CODES = [
@@ -50,6 +51,7 @@ export const ERROR_CODES = [
   'not_found',
   'thread_busy',
   'unavailable',
+  'rate_limited',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

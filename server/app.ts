@@ -52,7 +52,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     registry.register(createScenarioAgent(scenarios), { command: SCENARIO_COMMAND });
   }
   const notifier = new ThreadNotifier();
-  const runs = new RunManager({ registry, dispatcher, notifier, logger });
+  const runs = new RunManager({
+    registry,
+    dispatcher,
+    notifier,
+    logger,
+    maxConcurrentRuns: options.maxConcurrentRuns,
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -89,10 +95,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   app.use(onError);
 
   const httpServer = createServer(app);
-  const wss = attachSocketServer(httpServer, {
+  const sockets = attachSocketServer(httpServer, {
     runs,
     notifier,
     logger,
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
+    rateLimit: { ratePerSecond: options.messageRate, burst: options.messageBurst },
     isOriginAllowed: (origin) => allowedOrigins.has(origin),
   });
 
@@ -115,8 +123,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     runs,
     async close() {
       await runs.shutdown('server shutting down');
-      for (const client of wss.clients) client.close(CLOSE_CODES.goingAway, 'server shutting down');
-      wss.close();
+      sockets.close(CLOSE_CODES.goingAway, 'server shutting down');
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },

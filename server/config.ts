@@ -38,6 +38,14 @@ export interface ServerOptions {
   agentPaceMs?: number;
   /** Time a tool may run before it is aborted. @default DEFAULT_TOOL_TIMEOUT_MS (30 s) */
   toolTimeoutMs?: number;
+  /** WebSocket ping interval; silent sockets are terminated. @default DEFAULT_HEARTBEAT_INTERVAL_MS (15 s) */
+  heartbeatIntervalMs?: number;
+  /** Client messages per second per connection. @default DEFAULT_MESSAGE_RATE (20) */
+  messageRate?: number;
+  /** Client messages a connection may send at once. @default DEFAULT_MESSAGE_BURST (40) */
+  messageBurst?: number;
+  /** Runs one connection may have in progress at once. @default DEFAULT_MAX_CONCURRENT_RUNS (4) */
+  maxConcurrentRuns?: number;
 }
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true');
@@ -58,6 +66,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   AGENT_PACE_MS: z.coerce.number().int().min(0).max(10_000).optional(),
   TOOL_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
+  HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(10).optional(),
+  MESSAGE_RATE: z.coerce.number().positive().optional(),
+  MESSAGE_BURST: z.coerce.number().int().min(1).optional(),
+  MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).optional(),
 });
 
 /** Reads ServerOptions from environment variables; throws a readable error on bad values. */
@@ -73,5 +85,9 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     logLevel: e.LOG_LEVEL,
     agentPaceMs: e.AGENT_PACE_MS,
     toolTimeoutMs: e.TOOL_TIMEOUT_MS,
+    heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
+    messageRate: e.MESSAGE_RATE,
+    messageBurst: e.MESSAGE_BURST,
+    maxConcurrentRuns: e.MAX_CONCURRENT_RUNS,
   };
 }

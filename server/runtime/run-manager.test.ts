@@ -21,7 +21,7 @@ const waitingAgent: Agent = {
   run: (ctx) => ctx.pause(60_000),
 };
 
-function setup(options: { maxThreads?: number } = {}) {
+function setup(options: { maxThreads?: number; maxConcurrentRuns?: number } = {}) {
   const notifier = new ThreadNotifier();
   const registry = new AgentRegistry().register(echoAgent, { isDefault: true }).register(waitingAgent, {
     command: '/wait',
@@ -111,6 +111,25 @@ describe('RunManager', () => {
       expect(runs.hasThread(idle.threadId)).toBe(false);
       runs.cancel(busy.runId);
       await busy.done;
+    });
+  });
+
+  describe('concurrency cap', () => {
+    it('should refuse an owner over maxConcurrentRuns with rate_limited, without creating a thread', async () => {
+      const { runs } = setup({ maxConcurrentRuns: 2 });
+      const first = runs.startRun({ text: '/wait', owner: 'alice' });
+      const second = runs.startRun({ text: '/wait', owner: 'alice' });
+      expect(() => runs.startRun({ text: '/wait', owner: 'alice' })).toThrow(
+        expect.objectContaining({ code: 'rate_limited', message: 'at most 2 runs may be in progress at once' }),
+      );
+      const bob = runs.startRun({ text: '/wait', owner: 'bob' });
+      expect(runs.activeRunCount).toBe(3);
+
+      runs.cancel(first.runId);
+      await first.done;
+      const third = runs.startRun({ text: '/wait', owner: 'alice' });
+      await runs.shutdown('done');
+      for (const run of [second, bob, third]) await expect(run.done).resolves.toMatchObject({ status: 'cancelled' });
     });
   });
 

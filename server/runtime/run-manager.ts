@@ -10,6 +10,9 @@ import type { ThreadNotifier } from './notifier';
 import { RunContext, type RunSummary } from './run-context';
 import type { ToolDispatcher } from './tool-dispatcher';
 
+/** Runs one owner (a connection, later a user) may have in progress at once. */
+export const DEFAULT_MAX_CONCURRENT_RUNS = 4;
+
 /** Idle threads kept for continuation; the least recently used beyond this are forgotten. */
 export const DEFAULT_MAX_IDLE_THREADS = 10_000;
 
@@ -26,12 +29,19 @@ export interface RunManagerOptions {
    * @default DEFAULT_MAX_IDLE_THREADS (10,000)
    */
   maxThreads?: number;
+  /**
+   * Runs one owner may have in progress at once; more answer `rate_limited`.
+   * @default DEFAULT_MAX_CONCURRENT_RUNS (4)
+   */
+  maxConcurrentRuns?: number;
 }
 
 export interface RunRequest {
   /** Continue this thread; a new thread is created when absent. */
   threadId?: string;
   text: string;
+  /** Who asked (a connection or user id): concurrent runs are capped per owner. */
+  owner?: string;
 }
 
 export interface AcceptedRun {
@@ -47,7 +57,7 @@ export interface StartedRun extends AcceptedRun {
 /** A request the manager refuses; `code` is the protocol error code to answer with. */
 export class RunRejectedError extends Error {
   constructor(
-    readonly code: Extract<ErrorCode, 'not_found' | 'thread_busy' | 'unavailable'>,
+    readonly code: Extract<ErrorCode, 'not_found' | 'thread_busy' | 'unavailable' | 'rate_limited'>,
     message: string,
   ) {
     super(message);
@@ -66,6 +76,7 @@ export class RunManager {
   readonly #now: () => number;
   readonly #threads = new Map<string, Thread>();
   readonly #runs = new Map<string, { context: RunContext; done: Promise<RunSummary> }>();
+  readonly #activeByOwner = new Map<string, number>();
   #shuttingDown = false;
 
   constructor(options: RunManagerOptions) {
@@ -87,6 +98,11 @@ export class RunManager {
    */
   startRun(request: RunRequest, onAccepted?: (accepted: AcceptedRun) => void): StartedRun {
     if (this.#shuttingDown) throw new RunRejectedError('unavailable', 'the server is shutting down');
+    const { owner } = request;
+    const maxRuns = this.#options.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS;
+    if (owner !== undefined && (this.#activeByOwner.get(owner) ?? 0) >= maxRuns) {
+      throw new RunRejectedError('rate_limited', `at most ${maxRuns} runs may be in progress at once`);
+    }
     const thread = this.#resolveThread(request.threadId);
     const { agent, input } = this.#options.registry.route(request.text);
     const runId = randomUUID();
@@ -98,6 +114,7 @@ export class RunManager {
       emit: (type, payload) => this.#publish(thread, runId, type, payload),
     });
     thread.activeRun = context;
+    if (owner !== undefined) this.#activeByOwner.set(owner, (this.#activeByOwner.get(owner) ?? 0) + 1);
     const log = this.#options.logger.child({ threadId: thread.id, runId });
     log.info({ agent: agent.name }, 'run started');
 
@@ -105,6 +122,7 @@ export class RunManager {
     const done = context.execute(agent).finally(() => {
       this.#runs.delete(runId);
       if (thread.activeRun === context) thread.activeRun = undefined;
+      if (owner !== undefined) this.#releaseOwnerSlot(owner);
     });
     this.#runs.set(runId, { context, done });
     void done.then((summary) => {
@@ -149,6 +167,12 @@ export class RunManager {
       );
     }
     return thread;
+  }
+
+  #releaseOwnerSlot(owner: string): void {
+    const remaining = (this.#activeByOwner.get(owner) ?? 1) - 1;
+    if (remaining > 0) this.#activeByOwner.set(owner, remaining);
+    else this.#activeByOwner.delete(owner);
   }
 
   #forgetIdleThreads(): void {

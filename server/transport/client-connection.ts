@@ -8,11 +8,16 @@ import type { RawData, WebSocket } from 'ws';
 import { type ErrorMessage, parseClientFrame, type ServerMessage, type UserMessage } from '../../protocol';
 import type { EventSubscriber, ThreadNotifier } from '../runtime/notifier';
 import { type RunManager, RunRejectedError } from '../runtime/run-manager';
+import { RateLimiter, type RateLimiterOptions } from './rate-limiter';
 
 export interface ClientConnectionOptions {
   runs: RunManager;
   notifier: ThreadNotifier;
   logger: Logger;
+  /** Whose runs these are, for the per-owner concurrency cap. */
+  owner: string;
+  /** Message rate limit. @default RateLimiter's defaults */
+  rateLimit?: RateLimiterOptions;
 }
 
 export class ClientConnection implements EventSubscriber {
@@ -20,11 +25,13 @@ export class ClientConnection implements EventSubscriber {
   readonly #options: ClientConnectionOptions;
   readonly #log: Logger;
   readonly #unsubscribers = new Map<string, () => void>();
+  readonly #limiter: RateLimiter;
 
   constructor(socket: WebSocket, options: ClientConnectionOptions) {
     this.#socket = socket;
     this.#options = options;
     this.#log = options.logger;
+    this.#limiter = new RateLimiter(options.rateLimit);
     socket.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     socket.on('close', (code) => this.#onClose(code));
     // ws closes the socket itself (e.g. 1009 for an oversized frame); just record why.
@@ -45,6 +52,12 @@ export class ClientConnection implements EventSubscriber {
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {
+    if (!this.#limiter.tryTake()) {
+      const { ratePerSecond, burst } = this.#limiter;
+      const message = `too many messages: at most ${ratePerSecond}/s (bursts of ${burst})`;
+      this.#replyError({ type: 'error', code: 'rate_limited', message });
+      return;
+    }
     if (isBinary) {
       this.#replyError({
         type: 'error',
@@ -79,7 +92,8 @@ export class ClientConnection implements EventSubscriber {
   #startRun(message: UserMessage): void {
     const { clientMessageId } = message;
     try {
-      this.#options.runs.startRun({ threadId: message.threadId, text: message.text }, ({ threadId, runId }) => {
+      const request = { threadId: message.threadId, text: message.text, owner: this.#options.owner };
+      this.#options.runs.startRun(request, ({ threadId, runId }) => {
         this.#subscribe(threadId);
         this.#reply({ type: 'message_accepted', clientMessageId, threadId, runId });
       });

@@ -11,6 +11,8 @@ import { MAX_CLIENT_FRAME_BYTES } from '../../protocol';
 import type { ThreadNotifier } from '../runtime/notifier';
 import type { RunManager } from '../runtime/run-manager';
 import { ClientConnection } from './client-connection';
+import { startHeartbeat } from './heartbeat';
+import type { RateLimiterOptions } from './rate-limiter';
 
 export const WEBSOCKET_PATH = '/ws';
 
@@ -20,9 +22,19 @@ export interface SocketServerOptions {
   logger: Logger;
   /** Decides whether a browser Origin may connect. */
   isOriginAllowed(origin: string, request: IncomingMessage): boolean;
+  /** Ping interval. @default DEFAULT_HEARTBEAT_INTERVAL_MS (15 s) */
+  heartbeatIntervalMs?: number;
+  /** Per-connection message rate limit. @default RateLimiter's defaults (20/s, burst 40) */
+  rateLimit?: RateLimiterOptions;
 }
 
-export function attachSocketServer(httpServer: Server, options: SocketServerOptions): WebSocketServer {
+export interface SocketServer {
+  wss: WebSocketServer;
+  /** Stops the heartbeat and closes every socket with `code`. */
+  close(code: number, reason: string): void;
+}
+
+export function attachSocketServer(httpServer: Server, options: SocketServerOptions): SocketServer {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_CLIENT_FRAME_BYTES,
@@ -44,10 +56,20 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
       const connectionId = nextConnectionId++;
       const logger = options.logger.child({ connectionId });
       logger.info({ origin, remote: request.socket.remoteAddress }, 'client connected');
-      new ClientConnection(ws, { runs: options.runs, notifier: options.notifier, logger });
+      wss.emit('connection', ws, request);
+      const { runs, notifier, rateLimit } = options;
+      new ClientConnection(ws, { runs, notifier, logger, owner: `connection-${connectionId}`, rateLimit });
     });
   });
-  return wss;
+  const stopHeartbeat = startHeartbeat(wss, options.heartbeatIntervalMs);
+  return {
+    wss,
+    close(code, reason) {
+      stopHeartbeat();
+      for (const client of wss.clients) client.close(code, reason);
+      wss.close();
+    },
+  };
 }
 
 function rejectUpgrade(socket: Duplex, status: number, reason: string): void {

@@ -1,0 +1,45 @@
+/**
+ * Token-bucket rate limiter for client messages on one connection: a steady
+ * rate with a burst allowance, so a flood is refused without punishing a user
+ * who sends a few messages in quick succession.
+ */
+
+/** Messages per second a connection may send on average. */
+export const DEFAULT_MESSAGE_RATE = 20;
+/** Messages a connection may send at once before the rate applies. */
+export const DEFAULT_MESSAGE_BURST = 40;
+
+export interface RateLimiterOptions {
+  /** Tokens added per second. @default DEFAULT_MESSAGE_RATE (20) */
+  ratePerSecond?: number;
+  /** Bucket size. @default DEFAULT_MESSAGE_BURST (40) */
+  burst?: number;
+  /** Milliseconds clock. @default performance.now */
+  now?: () => number;
+}
+
+export class RateLimiter {
+  readonly ratePerSecond: number;
+  readonly burst: number;
+  readonly #now: () => number;
+  #tokens: number;
+  #updatedAt: number;
+
+  constructor(options: RateLimiterOptions = {}) {
+    this.ratePerSecond = options.ratePerSecond ?? DEFAULT_MESSAGE_RATE;
+    this.burst = options.burst ?? DEFAULT_MESSAGE_BURST;
+    this.#now = options.now ?? (() => performance.now());
+    this.#tokens = this.burst;
+    this.#updatedAt = this.#now();
+  }
+
+  /** Takes one token; false means the message must be refused. */
+  tryTake(): boolean {
+    const now = this.#now();
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#updatedAt) / 1000) * this.ratePerSecond);
+    this.#updatedAt = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+}
