@@ -1,0 +1,48 @@
+/**
+ * Untrusted text stays text: HTML from the agent, a tool or the user renders
+ * literally and runs nothing, and Unicode round-trips intact.
+ */
+import { expect, test } from './fixtures';
+
+const xssMarker = () => (window as unknown as { __xss?: string }).__xss;
+
+test.describe('hostile text', () => {
+  test('should render HTML in a thought, a tool error and the answer as literal text, running no script', async ({
+    chat,
+    page,
+    agentFrames,
+    renderHistory,
+  }) => {
+    const turn = await chat.send('/scenario hostile-text');
+    await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
+    await expect(turn.toolCall('t-1')).toHaveAttribute('data-state', 'error');
+    await expect(turn.toolCall('t-1')).toContainText(`<img src=x onerror="window.__xss = 'tool'">`);
+    const completed = await agentFrames.completion(turn.runId);
+    await expect(turn.answer).toHaveText(completed.payload.text ?? '');
+    await expect(turn.answer).toContainText('<script>');
+    const { statuses } = await renderHistory.of(turn.runId);
+    expect(statuses).toContain(`Thinking (1/1): <img src=x onerror="window.__xss = 'thought'">`);
+
+    await expect(turn.root.locator('img, script')).toHaveCount(0);
+    expect(await page.evaluate(xssMarker)).toBeUndefined();
+  });
+
+  test('should show a user message containing HTML as text', async ({ chat, page }) => {
+    const html = '<img src=x onerror="window.__xss = \'user\'"><b>bold?</b>';
+    const turn = await chat.send(html);
+    await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
+    await expect(turn.root).toContainText(html);
+    await expect(turn.root.locator('img, b')).toHaveCount(0);
+    expect(await page.evaluate(xssMarker)).toBeUndefined();
+  });
+
+  test('should round-trip CJK, RTL, emoji and control characters exactly', async ({ chat, agentFrames }) => {
+    const turn = await chat.send('/scenario unicode');
+    await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
+    const text = (await agentFrames.completion(turn.runId)).payload.text ?? '';
+    expect(text).toContain('👩‍👩‍👧');
+    expect(text).toContain('\u0007');
+    expect(await turn.answer.textContent()).toBe(text);
+    await expect(turn.toolCall('t-1')).toHaveAttribute('data-state', 'success');
+  });
+});
