@@ -33,6 +33,13 @@ export default defineConfig({
     url: `${baseURL}/healthz`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
-    env: { PORT: String(port), HOST: '127.0.0.1', AGENT_SCENARIOS: '1', LOG_LEVEL: 'warn', AGENT_PACE_MS: '30' },
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      AGENT_SCENARIOS: '1',
+      LOG_LEVEL: 'warn',
+      AGENT_PACE_MS: '30',
+      JOURNAL_PATH: ':memory:',
+    },
   },
 });

@@ -68,7 +68,8 @@ export const partialResultPayload = z.object({
 });
 
 export const agentCompletedPayload = z.object({
-  status: z.enum(['success', 'failed', 'cancelled']),
+  /** `interrupted`: the server stopped (crash or restart) before the run finished. */
+  status: z.enum(['success', 'failed', 'cancelled', 'interrupted']),
   text: z.string().optional(),
   error: z.string().optional(),
   durationMs: z.number().nonnegative(),

@@ -24,14 +24,28 @@ export const cancelSchema = z.strictObject({
   runId: id,
 });
 
-export const clientMessageSchema = z.discriminatedUnion('type', [userMessageSchema, cancelSchema]);
+export const resumeSchema = z.strictObject({
+  type: z.literal('resume'),
+  threadId: id,
+  /** Replay events with seq greater than this (0: the whole thread), then go live. */
+  afterSeq: z.number().int().nonnegative(),
+  /** Echoed in an error reply, so the client can tell which request failed. */
+  clientMessageId: id.optional(),
+});
+
+export const clientMessageSchema = z.discriminatedUnion('type', [userMessageSchema, cancelSchema, resumeSchema]);
 
 export type UserMessage = z.infer<typeof userMessageSchema>;
 export type CancelMessage = z.infer<typeof cancelSchema>;
+export type ResumeMessage = z.infer<typeof resumeSchema>;
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
 
-export const CLIENT_MESSAGE_TYPES = ['user_message', 'cancel'] as const satisfies readonly ClientMessageType[];
+export const CLIENT_MESSAGE_TYPES = [
+  'user_message',
+  'cancel',
+  'resume',
+] as const satisfies readonly ClientMessageType[];
 
 /**
  * Error codes sent as `{type: "error", code, message}`. The socket stays open.

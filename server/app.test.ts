@@ -32,6 +32,7 @@ beforeAll(async () => {
     scenarios: true,
     agentPaceMs: 0,
     staticDir: '/nonexistent',
+    journalPath: ':memory:',
   });
   wsUrl = `${server.url.replace('http', 'ws')}/ws`;
 });

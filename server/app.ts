@@ -7,12 +7,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler } from 'express';
 import { type Logger, pino } from 'pino';
-import { CLOSE_CODES } from '../protocol';
+import { z } from 'zod';
+import { CLOSE_CODES, describeIssues } from '../protocol';
 import { createDefaultAgent } from './agents/default-agent';
 import { createScenarioAgent, SCENARIO_COMMAND } from './agents/scenario-agent';
 import { loadScenarios } from './agents/scenario-file';
 import {
   DEFAULT_HOST,
+  DEFAULT_JOURNAL_PATH,
   DEFAULT_LOG_LEVEL,
   DEFAULT_PORT,
   DEFAULT_SCENARIOS_DIR,
@@ -20,12 +22,15 @@ import {
   PROJECT_ROOT,
   type ServerOptions,
 } from './config';
+import { EventJournal } from './journal/event-journal';
 import { AgentRegistry } from './runtime/agent-registry';
 import { ThreadNotifier } from './runtime/notifier';
 import { RunManager } from './runtime/run-manager';
 import { ToolDispatcher } from './runtime/tool-dispatcher';
 import { createDefaultTools, createDocsIndex, loadDocs, testTools } from './tools';
 import { attachSocketServer } from './transport/socket-server';
+
+const threadEventsQuery = z.object({ afterSeq: z.coerce.number().int().nonnegative().default(0) });
 
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:3000`. */
@@ -52,13 +57,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     registry.register(createScenarioAgent(scenarios), { command: SCENARIO_COMMAND });
   }
   const notifier = new ThreadNotifier();
+  const journal = new EventJournal({ path: options.journalPath ?? DEFAULT_JOURNAL_PATH });
   const runs = new RunManager({
     registry,
     dispatcher,
     notifier,
     logger,
+    journal,
     maxConcurrentRuns: options.maxConcurrentRuns,
   });
+  const interrupted = runs.interruptUnfinishedRuns();
+  if (interrupted > 0) logger.warn({ interrupted }, 'closed runs left open by the previous process');
 
   const app = express();
   app.disable('x-powered-by');
@@ -73,6 +82,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       enabled: Boolean(options.scenarios),
       scenarios: [...scenarios.values()].map(({ name, description, params }) => ({ name, description, params })),
     });
+  });
+  api.get('/threads/:threadId/events', (req, res) => {
+    const query = threadEventsQuery.safeParse(req.query);
+    if (!query.success) {
+      res.status(400).json({ error: { code: 'invalid_message', message: describeIssues(query.error) } });
+      return;
+    }
+    const { threadId } = req.params;
+    if (!runs.hasThread(threadId)) {
+      res.status(404).json({ error: { code: 'not_found', message: `thread ${threadId} does not exist` } });
+      return;
+    }
+    const frames = runs.framesAfter(threadId, query.data.afterSeq);
+    res.type('json').send(`{"threadId":${JSON.stringify(threadId)},"events":[${frames.join(',')}]}`);
   });
   api.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `no API route ${req.method} ${req.originalUrl}` } });
@@ -124,6 +147,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     async close() {
       await runs.shutdown('server shutting down');
       sockets.close(CLOSE_CODES.goingAway, 'server shutting down');
+      journal.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },

@@ -12,6 +12,7 @@ export const DEFAULT_LOG_LEVEL = 'info';
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_STATIC_DIR = path.join(PROJECT_ROOT, 'web', 'dist');
 export const DEFAULT_SCENARIOS_DIR = path.join(PROJECT_ROOT, 'server', 'scenarios');
+export const DEFAULT_JOURNAL_PATH = path.join(PROJECT_ROOT, 'data', 'journal.db');
 
 export interface ServerOptions {
   /** TCP port; 0 lets the OS pick one. @default DEFAULT_PORT (3000) */
@@ -30,6 +31,8 @@ export interface ServerOptions {
   logLevel?: string;
   /** Built chat page to serve at `/`. @default DEFAULT_STATIC_DIR (web/dist) */
   staticDir?: string;
+  /** SQLite file of the event journal, or `:memory:`. @default DEFAULT_JOURNAL_PATH (data/journal.db) */
+  journalPath?: string;
   /** Scenario files. @default DEFAULT_SCENARIOS_DIR (server/scenarios) */
   scenariosDir?: string;
   /** Root whose README.md and docs/ the docs_search tool indexes. @default PROJECT_ROOT */
@@ -70,6 +73,7 @@ const envSchema = z.object({
   MESSAGE_RATE: z.coerce.number().positive().optional(),
   MESSAGE_BURST: z.coerce.number().int().min(1).optional(),
   MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).optional(),
+  JOURNAL_PATH: z.string().min(1).optional(),
 });
 
 /** Reads ServerOptions from environment variables; throws a readable error on bad values. */
@@ -89,5 +93,6 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     messageRate: e.MESSAGE_RATE,
     messageBurst: e.MESSAGE_BURST,
     maxConcurrentRuns: e.MAX_CONCURRENT_RUNS,
+    journalPath: e.JOURNAL_PATH,
   };
 }

@@ -1,8 +1,8 @@
 /**
  * ThreadNotifier: delivers each event of a thread to the sockets subscribed to
- * that thread. An event is serialized once, however many sockets receive it.
+ * that thread. The caller serializes an event once, however many sockets
+ * receive it.
  */
-import type { RunEvent } from '../../protocol';
 
 export interface EventSubscriber {
   /** Sends one serialized frame; must not throw for a closed socket. */
@@ -28,10 +28,9 @@ export class ThreadNotifier {
     };
   }
 
-  publish(event: RunEvent): void {
-    const subscribers = this.#subscribers.get(event.threadId);
+  publish(threadId: string, frame: string): void {
+    const subscribers = this.#subscribers.get(threadId);
     if (!subscribers) return;
-    const frame = JSON.stringify(event);
     for (const subscriber of subscribers) subscriber.send(frame);
   }
 

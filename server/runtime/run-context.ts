@@ -14,6 +14,8 @@ export interface RunContextOptions {
   threadId: string;
   runId: string;
   input: string;
+  /** The user's message as sent, reported in `agent_started`. @default input */
+  message?: string;
   dispatcher: ToolDispatcher;
   emit: RunEventEmitter;
 }
@@ -29,6 +31,7 @@ export class RunContext implements AgentContext {
   readonly threadId: string;
   readonly runId: string;
   readonly input: string;
+  readonly #message: string;
   readonly #dispatcher: ToolDispatcher;
   readonly #emitRaw: RunEventEmitter;
   readonly #cancel = new AbortController();
@@ -51,6 +54,7 @@ export class RunContext implements AgentContext {
     this.threadId = options.threadId;
     this.runId = options.runId;
     this.input = options.input;
+    this.#message = options.message ?? options.input;
     this.#dispatcher = options.dispatcher;
     this.#emitRaw = options.emit;
     this.#cancel.signal.addEventListener('abort', () => this.#tools.abort(this.#cancel.signal.reason), { once: true });
@@ -72,7 +76,7 @@ export class RunContext implements AgentContext {
   /** Runs `agent` from `agent_started` to `agent_completed`. Never rejects. */
   async execute(agent: Agent): Promise<RunSummary> {
     const startedAt = performance.now();
-    this.#emit('agent_started', { agentName: agent.name, input: this.input });
+    this.#emit('agent_started', { agentName: agent.name, input: this.#message });
     let status: AgentCompletedStatus = 'success';
     let error: string | undefined;
     let running: Promise<void>;

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ErrorCode, PayloadOf, RunEvent, RunEventType } from '../../protocol';
+import type { EventJournal } from '../journal/event-journal';
 import type { AgentRegistry } from './agent-registry';
 import type { ThreadNotifier } from './notifier';
 import { RunContext, type RunSummary } from './run-context';
@@ -21,6 +22,8 @@ export interface RunManagerOptions {
   dispatcher: ToolDispatcher;
   notifier: ThreadNotifier;
   logger: Logger;
+  /** Where events are recorded for resume; without it, threads live in memory only. */
+  journal?: EventJournal;
   /** Clock for event timestamps. @default Date.now */
   now?: () => number;
   /**
@@ -89,7 +92,41 @@ export class RunManager {
   }
 
   hasThread(threadId: string): boolean {
-    return this.#threads.has(threadId);
+    return this.#threads.has(threadId) || (this.#options.journal?.lastSeq(threadId) ?? 0) > 0;
+  }
+
+  /** Serialized events of a thread after `afterSeq`, from the journal. */
+  framesAfter(threadId: string, afterSeq: number): string[] {
+    return this.#options.journal?.framesAfter(threadId, afterSeq) ?? [];
+  }
+
+  /**
+   * Closes runs a previous process left open: their open tool calls complete as
+   * errors, then the run completes as `interrupted`. Call once at startup.
+   */
+  interruptUnfinishedRuns(): number {
+    const unfinished = this.#options.journal?.unfinishedRuns() ?? [];
+    for (const run of unfinished) {
+      const thread = this.#revive(run.threadId);
+      const durationMs = Math.max(0, this.#now() - run.startedAt);
+      for (const { toolCallId, toolName } of run.openToolCalls) {
+        const error = 'interrupted: the server restarted';
+        this.#publish(thread, run.runId, 'tool_completed', {
+          toolCallId,
+          toolName,
+          status: 'error',
+          error,
+          durationMs,
+        });
+      }
+      this.#publish(thread, run.runId, 'agent_completed', {
+        status: 'interrupted',
+        error: 'the server restarted before the run finished',
+        durationMs,
+      });
+      this.#options.logger.warn({ threadId: run.threadId, runId: run.runId }, 'closed a run interrupted by a restart');
+    }
+    return unfinished.length;
   }
 
   /**
@@ -110,6 +147,7 @@ export class RunManager {
       threadId: thread.id,
       runId,
       input,
+      message: request.text,
       dispatcher: this.#options.dispatcher,
       emit: (type, payload) => this.#publish(thread, runId, type, payload),
     });
@@ -155,7 +193,7 @@ export class RunManager {
       this.#forgetIdleThreads();
       return thread;
     }
-    const thread = this.#threads.get(threadId);
+    const thread = this.#threads.get(threadId) ?? (this.hasThread(threadId) ? this.#revive(threadId) : undefined);
     if (!thread) throw new RunRejectedError('not_found', `thread ${threadId} does not exist`);
     // Map order is recency order: move the thread to the end.
     this.#threads.delete(threadId);
@@ -166,6 +204,16 @@ export class RunManager {
         `thread ${threadId} already has run ${thread.activeRun.runId} in progress`,
       );
     }
+    return thread;
+  }
+
+  /** Brings a journaled thread back into memory, continuing its seq. */
+  #revive(threadId: string): Thread {
+    const existing = this.#threads.get(threadId);
+    if (existing) return existing;
+    const thread: Thread = { id: threadId, lastSeq: this.#options.journal?.lastSeq(threadId) ?? 0 };
+    this.#threads.set(threadId, thread);
+    this.#forgetIdleThreads();
     return thread;
   }
 
@@ -186,8 +234,10 @@ export class RunManager {
   #publish<T extends RunEventType>(thread: Thread, runId: string, type: T, payload: PayloadOf<T>): void {
     const seq = thread.lastSeq + 1;
     const event = { type, threadId: thread.id, runId, seq, ts: this.#now(), payload } as RunEvent;
-    // Count the seq only once the event is out, so a failed publish leaves no gap.
-    this.#options.notifier.publish(event);
+    const frame = JSON.stringify(event);
+    // Journal before sending: a client that sees an event can always resume from it.
+    this.#options.journal?.append(event, frame);
+    this.#options.notifier.publish(thread.id, frame);
     thread.lastSeq = seq;
   }
 }

@@ -5,7 +5,13 @@
  */
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
-import { type ErrorMessage, parseClientFrame, type ServerMessage, type UserMessage } from '../../protocol';
+import {
+  type ErrorMessage,
+  parseClientFrame,
+  type ResumeMessage,
+  type ServerMessage,
+  type UserMessage,
+} from '../../protocol';
 import type { EventSubscriber, ThreadNotifier } from '../runtime/notifier';
 import { type RunManager, RunRejectedError } from '../runtime/run-manager';
 import { RateLimiter, type RateLimiterOptions } from './rate-limiter';
@@ -74,6 +80,7 @@ export class ClientConnection implements EventSubscriber {
     const message = parsed.value;
     try {
       if (message.type === 'user_message') this.#startRun(message);
+      else if (message.type === 'resume') this.#resume(message);
       else if (!this.#options.runs.cancel(message.runId)) {
         this.#replyError({ type: 'error', code: 'not_found', message: `run ${message.runId} is not running` });
       }
@@ -101,6 +108,24 @@ export class ClientConnection implements EventSubscriber {
       if (!(error instanceof RunRejectedError)) throw error;
       this.#replyError({ type: 'error', code: error.code, message: error.message, clientMessageId });
     }
+  }
+
+  /**
+   * Replays the journal after `afterSeq`, then goes live. Both happen in one
+   * synchronous step, and events are journaled in the same step as they are
+   * published, so nothing can fall between replay and live: no gap, no duplicate.
+   */
+  #resume({ threadId, afterSeq, clientMessageId }: ResumeMessage): void {
+    const { runs } = this.#options;
+    if (!runs.hasThread(threadId)) {
+      const message = `thread ${threadId} does not exist`;
+      this.#replyError({ type: 'error', code: 'not_found', message, ...(clientMessageId ? { clientMessageId } : {}) });
+      return;
+    }
+    const frames = runs.framesAfter(threadId, afterSeq);
+    this.#subscribe(threadId);
+    for (const frame of frames) this.send(frame);
+    this.#log.info({ threadId, afterSeq, replayed: frames.length }, 'client resumed');
   }
 
   #subscribe(threadId: string): void {

@@ -14,7 +14,14 @@ let url: string;
 
 beforeAll(async () => {
   // Limits high enough that the property is about parsing, not throttling.
-  server = await startServer({ port: 0, logLevel: 'silent', agentPaceMs: 0, messageRate: 1e6, messageBurst: 1e6 });
+  server = await startServer({
+    port: 0,
+    logLevel: 'silent',
+    agentPaceMs: 0,
+    journalPath: ':memory:',
+    messageRate: 1e6,
+    messageBurst: 1e6,
+  });
   url = `${server.url.replace('http', 'ws')}/ws`;
 });
 afterAll(() => server.close());

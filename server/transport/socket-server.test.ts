@@ -7,7 +7,14 @@ const servers: RunningServer[] = [];
 const clients: WsTestClient[] = [];
 
 async function serve(options: ServerOptions = {}): Promise<string> {
-  const server = await startServer({ port: 0, logLevel: 'silent', scenarios: true, agentPaceMs: 0, ...options });
+  const server = await startServer({
+    port: 0,
+    logLevel: 'silent',
+    scenarios: true,
+    agentPaceMs: 0,
+    journalPath: ':memory:',
+    ...options,
+  });
   servers.push(server);
   return `${server.url.replace('http', 'ws')}/ws`;
 }

@@ -23,11 +23,32 @@ const scheduler = createRenderScheduler<ChatState, ChatAction>({
   },
 });
 
+/** The tab's thread survives a reload, so the page can show its history again. */
+const THREAD_KEY = 'agent-chat.threadId';
+
 function dispatch(action: ChatAction): void {
-  const wasActive = activeTurn(scheduler.getState()) !== undefined;
+  const before = scheduler.getState();
   scheduler.dispatch(action);
+  const after = scheduler.getState();
   // Hand the keyboard back once the answer is complete.
-  if (wasActive && activeTurn(scheduler.getState()) === undefined) shell.textbox.focus({ preventScroll: true });
+  if (activeTurn(before) !== undefined && activeTurn(after) === undefined) shell.textbox.focus({ preventScroll: true });
+  if (after.threadId !== before.threadId) {
+    if (after.threadId) sessionStorage.setItem(THREAD_KEY, after.threadId);
+    else sessionStorage.removeItem(THREAD_KEY);
+  }
+}
+
+const storedThread = sessionStorage.getItem(THREAD_KEY);
+if (storedThread) dispatch({ type: 'local/restore', threadId: storedThread });
+
+/** After every (re)connect: replay what this page has not seen, then follow the thread live. */
+function resumeThread(): void {
+  const { threadId, lastSeq } = scheduler.getState();
+  if (!threadId) return;
+  const clientMessageId = crypto.randomUUID();
+  if (connection.send({ type: 'resume', threadId, afterSeq: lastSeq, clientMessageId })) {
+    dispatch({ type: 'local/resume', clientMessageId });
+  }
 }
 
 const connection = connectChat({
@@ -35,7 +56,10 @@ const connection = connectChat({
   onMessage: dispatch,
   onInvalidFrame: (error) =>
     dispatch({ ...error, message: `Ignored an invalid frame from the server: ${error.message}` }),
-  onStatus: (status) => dispatch({ type: 'local/connection', status }),
+  onStatus: (status) => {
+    dispatch({ type: 'local/connection', status });
+    if (status === 'open') resumeThread();
+  },
 });
 
 bindComposer(shell, {

@@ -24,14 +24,15 @@ describe('sending and acceptance', () => {
     expect(activeTurn(accepted)?.runId).toBe('r-1');
   });
 
-  it('keeps the first threadId for later turns', () => {
+  it('follows the thread the server accepted a message into, numbering its seq afresh', () => {
     const event = runEvents('r-1', 't-1');
     const state = reduceAll(acceptedState('r-1', 'c-1', 't-1'), [
+      event('agent_started', { agentName: 'a', input: 'Hello' }),
       event('agent_completed', { status: 'success', durationMs: 5 }),
       { type: 'local/send', clientMessageId: 'c-2', text: 'Again' },
       { type: 'message_accepted', clientMessageId: 'c-2', runId: 'r-2', threadId: 't-other' },
     ]);
-    expect(state.threadId).toBe('t-1');
+    expect(state).toMatchObject({ threadId: 't-other', lastSeq: 0 });
     expect(state.turns.map((turn) => turn.runId)).toEqual(['r-1', 'r-2']);
   });
 
@@ -200,16 +201,53 @@ describe('run events', () => {
     expect(onlyTurn(state).violations?.map((v) => v.code)).toEqual(['tool_completed_without_executing']);
   });
 
-  it('ignores but counts events of unknown runs', () => {
+  it('ignores but counts events of another thread, and unknown runs that do not start', () => {
     const state = acceptedState();
-    const stranger = runEvents('run-unknown');
     const next = reduceAll(state, [
-      stranger('agent_started', { agentName: 'a', input: '' }),
-      stranger('partial_result', { delta: 'x' }),
+      runEvents('run-x', 'thread-other')('agent_started', { agentName: 'a', input: '' }),
+      runEvents('run-unknown')('partial_result', { delta: 'x' }),
     ]);
     expect(next.unknownRunEvents).toBe(2);
     expect(next.turns).toBe(state.turns);
-    expect(next.lastSeq).toBe(0);
+  });
+
+  it('rebuilds turns from a replayed history, taking the user text from agent_started', () => {
+    const restored = reduceAll(initialState, [
+      { type: 'local/connection', status: 'open' },
+      { type: 'local/restore', threadId: 'thread-1' },
+    ]);
+    const event = runEvents('run-old', 'thread-1');
+    const state = reduceAll(restored, [
+      event('agent_started', { agentName: 'assistant', input: 'what is 2 + 2?' }),
+      event('partial_result', { delta: '4' }),
+      event('agent_completed', { status: 'success', durationMs: 3 }),
+    ]);
+    expect(state.turns).toHaveLength(1);
+    expect(state.turns[0]).toMatchObject({
+      runId: 'run-old',
+      userText: 'what is 2 + 2?',
+      text: '4',
+      state: 'completed',
+    });
+    expect(state.lastSeq).toBe(3);
+  });
+
+  it('drops events whose seq was already applied, so a replay after reconnect shows each once', () => {
+    const event = runEvents();
+    const started = event('agent_started', { agentName: 'a', input: 'Hello' });
+    const delta = event('partial_result', { delta: 'once' });
+    const state = reduceAll(acceptedState(), [started, delta, started, delta]);
+    expect(state.turns[0]?.text).toBe('once');
+    expect(state.duplicateEvents).toBe(2);
+  });
+
+  it('forgets a thread the server no longer knows when its resume fails', () => {
+    const state = reduceAll(initialState, [
+      { type: 'local/restore', threadId: 'gone' },
+      { type: 'local/resume', clientMessageId: 'resume-1' },
+      { type: 'error', code: 'not_found', message: 'thread gone does not exist', clientMessageId: 'resume-1' },
+    ]);
+    expect(state).toMatchObject({ threadId: undefined, lastSeq: 0, errors: [] });
   });
 
   it('handles a 10,000-delta burst cheaply and without losing text', () => {
@@ -285,16 +323,11 @@ describe('connection', () => {
     expect(canSend(closed)).toBe(false);
   });
 
-  it('fails pending and running turns when the socket closes, and starts a fresh thread', () => {
+  it('fails turns still pending when the socket closes, and keeps running ones to resume', () => {
     const pending = reduce(acceptedState(), { type: 'local/send', clientMessageId: 'c-2', text: 'x' });
-    expect(pending.threadId).toBeDefined();
     const closed = reduce(pending, { type: 'local/connection', status: 'closed' });
-    expect(closed.turns.map((turn) => [turn.state, turn.error])).toEqual([
-      ['failed', 'Connection lost during the run; its remaining events were not received'],
-      ['failed', 'Connection lost before the message was accepted'],
-    ]);
-    expect(closed.threadId).toBeUndefined();
-    const reopened = reduce(closed, { type: 'local/connection', status: 'open' });
-    expect(canSend(reopened)).toBe(true);
+    expect(closed.turns.map((turn) => turn.state)).toEqual(['running', 'failed']);
+    expect(closed.turns[0]).toBe(pending.turns[0]);
+    expect(closed.threadId).toBe(pending.threadId);
   });
 });

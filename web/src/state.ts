@@ -5,7 +5,7 @@
  */
 import type { RunEvent } from '../../protocol/events';
 import type { ErrorMessage, ServerMessage } from '../../protocol/messages';
-import { applyRunEvent, createTurn, isTurnActive, type Turn } from './turn';
+import { applyRunEvent, createReplayedTurn, createTurn, isTurnActive, type Turn } from './turn';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed';
 
@@ -13,7 +13,11 @@ export type LocalAction =
   | { type: 'local/send'; clientMessageId: string; text: string }
   | { type: 'local/connection'; status: ConnectionStatus }
   /** Stop was clicked for this run. */
-  | { type: 'local/cancel'; runId: string };
+  | { type: 'local/cancel'; runId: string }
+  /** The page reloaded into a known thread; its history arrives through resume. */
+  | { type: 'local/restore'; threadId: string }
+  /** A resume was sent; `clientMessageId` identifies its error, if any. */
+  | { type: 'local/resume'; clientMessageId: string };
 
 export type ChatAction = ServerMessage | LocalAction;
 
@@ -30,8 +34,12 @@ export interface ChatState {
   readonly hasConnected: boolean;
   /** The thread of the conversation, from the first message_accepted; later sends reuse it. */
   readonly threadId?: string;
-  /** Highest seq applied to a known run. */
+  /** Highest seq of the current thread applied; events at or below it are duplicates. */
   readonly lastSeq: number;
+  /** The resume request in flight, if any. */
+  readonly resumeId?: string;
+  /** Events dropped as duplicates (seq already applied). */
+  readonly duplicateEvents: number;
   readonly turns: readonly Turn[];
   /** Run events whose runId matched no turn; ignored. */
   readonly unknownRunEvents: number;
@@ -47,6 +55,7 @@ export const initialState: ChatState = {
   connection: 'connecting',
   hasConnected: false,
   lastSeq: 0,
+  duplicateEvents: 0,
   turns: [],
   unknownRunEvents: 0,
   errors: [],
@@ -83,6 +92,10 @@ function addGlobalError(state: ChatState, error: ErrorMessage): ChatState {
 }
 
 function applyError(state: ChatState, error: ErrorMessage): ChatState {
+  if (error.clientMessageId !== undefined && error.clientMessageId === state.resumeId) {
+    // The thread is gone (e.g. the server lost its journal): start afresh rather than fail every send.
+    return { ...state, resumeId: undefined, threadId: undefined, lastSeq: 0 };
+  }
   const { clientMessageId } = error;
   const index = clientMessageId
     ? findTurnIndex(state.turns, (turn) => turn.clientMessageId === clientMessageId && turn.state === 'pending')
@@ -95,28 +108,33 @@ function applyError(state: ChatState, error: ErrorMessage): ChatState {
 }
 
 function applyEvent(state: ChatState, event: RunEvent): ChatState {
+  if (state.threadId !== undefined && event.threadId !== state.threadId) {
+    return { ...state, unknownRunEvents: state.unknownRunEvents + 1 };
+  }
+  // A reconnect can replay what already arrived: seq says which events are new.
+  if (event.seq <= state.lastSeq) return { ...state, duplicateEvents: state.duplicateEvents + 1 };
+  const lastSeq = event.seq;
   const index = findTurnIndex(state.turns, (turn) => turn.runId === event.runId);
-  if (index === -1) return { ...state, unknownRunEvents: state.unknownRunEvents + 1 };
+  if (index === -1) {
+    // A run this page did not start (a replayed history, another tab) gets its turn from agent_started.
+    if (event.type !== 'agent_started') return { ...state, lastSeq, unknownRunEvents: state.unknownRunEvents + 1 };
+    const turn = applyRunEvent(createReplayedTurn(event.runId, event.payload.input), event);
+    return { ...state, lastSeq, threadId: event.threadId, turns: [...state.turns, turn] };
+  }
   const turn = applyRunEvent(state.turns[index] as Turn, event);
-  return { ...state, lastSeq: Math.max(state.lastSeq, event.seq), turns: replaceTurn(state, index, turn) };
+  return { ...state, lastSeq, turns: replaceTurn(state, index, turn) };
 }
-
-/** Why a turn ends when the socket closes; the server has no way to reach this page's new socket yet. */
-const LOST_BEFORE_ACCEPTED = 'Connection lost before the message was accepted';
-const LOST_DURING_RUN = 'Connection lost during the run; its remaining events were not received';
 
 function applyConnection(state: ChatState, status: ConnectionStatus): ChatState {
   const next = { ...state, connection: status, hasConnected: state.hasConnected || status === 'open' };
   if (status !== 'closed') return next;
-  let lostRun = false;
-  const turns = state.turns.map((turn) => {
-    if (turn.state === 'pending') return { ...turn, state: 'failed' as const, error: LOST_BEFORE_ACCEPTED };
-    if (turn.state !== 'running') return turn;
-    lostRun = true;
-    return { ...turn, state: 'failed' as const, error: LOST_DURING_RUN };
-  });
-  // The lost run may still hold its thread on the server: continue in a fresh thread.
-  return { ...next, turns, threadId: lostRun ? undefined : state.threadId };
+  // A message not yet accepted has no runId, so nothing can resume it. Running turns resume on reconnect.
+  const turns = state.turns.map((turn) =>
+    turn.state === 'pending'
+      ? { ...turn, state: 'failed' as const, error: 'Connection lost before the message was accepted' }
+      : turn,
+  );
+  return { ...next, turns };
 }
 
 export function reduce(state: ChatState, action: ChatAction): ChatState {
@@ -130,12 +148,18 @@ export function reduce(state: ChatState, action: ChatAction): ChatState {
       if (index === -1) return state;
       return { ...state, turns: replaceTurn(state, index, { ...(state.turns[index] as Turn), cancelRequested: true }) };
     }
+    case 'local/restore':
+      return { ...state, threadId: action.threadId, lastSeq: 0 };
+    case 'local/resume':
+      return { ...state, resumeId: action.clientMessageId };
     case 'message_accepted': {
       const { clientMessageId, runId, threadId } = action;
       const index = findTurnIndex(state.turns, (turn) => turn.clientMessageId === clientMessageId);
       if (index === -1 || state.turns[index]?.state !== 'pending') return state;
       const accepted: Turn = { ...(state.turns[index] as Turn), runId, state: 'running' };
-      return { ...state, threadId: state.threadId ?? threadId, turns: replaceTurn(state, index, accepted) };
+      // A new thread numbers its events from 1 again.
+      const lastSeq = threadId === state.threadId ? state.lastSeq : 0;
+      return { ...state, threadId, lastSeq, turns: replaceTurn(state, index, accepted) };
     }
     case 'error':
       return applyError(state, action);

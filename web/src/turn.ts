@@ -6,7 +6,7 @@ import type { RunEvent } from '../../protocol/events';
 import { checkRunLifecycle, type Violation } from '../../protocol/lifecycle';
 import { appendEvent, type EventLog, emptyEventLog, eventLogToArray } from './event-log';
 
-export type TurnState = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type TurnState = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 export type ToolCallState = 'running' | 'success' | 'error';
 
 export interface ToolCall {
@@ -63,10 +63,20 @@ export function isTurnActive(turn: Turn): boolean {
   return turn.state === 'pending' || turn.state === 'running';
 }
 
-const finalStateOf = { success: 'completed', failed: 'failed', cancelled: 'cancelled' } as const;
+const finalStateOf = {
+  success: 'completed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  interrupted: 'interrupted',
+} as const satisfies Record<string, TurnState>;
 
 function isEnded(turn: Turn): boolean {
-  return turn.state === 'completed' || turn.state === 'failed' || turn.state === 'cancelled';
+  return turn.state !== 'pending' && turn.state !== 'running';
+}
+
+/** A turn known only from its events (a resumed thread's history): its user text is agent_started's input. */
+export function createReplayedTurn(runId: string, input: string): Turn {
+  return { ...createTurn(`replay-${runId}`, input), runId, state: 'running' };
 }
 
 function checkTurn(events: EventLog): readonly Violation[] {

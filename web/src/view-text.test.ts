@@ -29,6 +29,9 @@ describe('turnStatusText', () => {
     expect(turnStatusText(turn({ state: 'failed' }))).toBe('Failed: unknown error');
     expect(turnStatusText(turn({ state: 'cancelled', durationMs: 800 }))).toBe('Cancelled after 800 ms');
     expect(turnStatusText(turn({ state: 'cancelled', durationMs: 812.4 }))).toBe('Cancelled after 812 ms');
+    expect(turnStatusText(turn({ state: 'interrupted', error: 'the server restarted' }))).toBe(
+      'Interrupted: the server restarted',
+    );
   });
 });
 

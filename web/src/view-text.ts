@@ -27,6 +27,8 @@ export function turnStatusText(turn: Turn): string {
       return `Failed: ${turn.error ?? 'unknown error'}`;
     case 'cancelled':
       return turn.durationMs === undefined ? 'Cancelled' : `Cancelled after ${formatDuration(turn.durationMs)}`;
+    case 'interrupted':
+      return `Interrupted: ${turn.error ?? 'the server stopped before the run finished'}`;
   }
 }
 

@@ -1,0 +1,139 @@
+/**
+ * EventJournal: every run event, appended to SQLite before it is sent, so a
+ * client can replay what it missed (resume) and a restart can close the runs it
+ * interrupted. Appends are buffered and committed in small transactions; every
+ * read flushes first, so readers always see every event already sent.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { RunEvent } from '../../protocol';
+
+/** Appends committed per transaction at most; a burst flushes early. */
+export const DEFAULT_JOURNAL_BATCH_SIZE = 256;
+
+export interface EventJournalOptions {
+  /** SQLite file, or `:memory:`. Parent folders are created. */
+  path: string;
+  /** Appends per transaction at most. @default DEFAULT_JOURNAL_BATCH_SIZE (256) */
+  batchSize?: number;
+}
+
+/** A run that has `agent_started` but no `agent_completed` in the journal. */
+export interface UnfinishedRun {
+  threadId: string;
+  runId: string;
+  startedAt: number;
+  /** Tool calls opened without their `tool_completed`. */
+  openToolCalls: { toolCallId: string; toolName: string }[];
+}
+
+interface PendingRow {
+  threadId: string;
+  seq: number;
+  runId: string;
+  type: string;
+  frame: string;
+}
+
+export class EventJournal {
+  readonly #db: Database.Database;
+  readonly #batchSize: number;
+  #pending: PendingRow[] = [];
+  #flushScheduled = false;
+  readonly #insert: Database.Statement<[string, number, string, string, string]>;
+  readonly #commit: (rows: PendingRow[]) => void;
+  readonly #readAfter: Database.Statement<[string, number], { frame: string }>;
+  readonly #lastSeq: Database.Statement<[string], { seq: number | null }>;
+
+  constructor(options: EventJournalOptions) {
+    if (options.path !== ':memory:') mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
+    this.#db = new Database(options.path);
+    this.#batchSize = options.batchSize ?? DEFAULT_JOURNAL_BATCH_SIZE;
+    this.#db.pragma('journal_mode = WAL');
+    // WAL + NORMAL: durable across process crashes; a power cut may lose the last transaction.
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.exec(`
+      CREATE TABLE IF NOT EXISTS events (
+        thread_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        run_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        frame TEXT NOT NULL,
+        PRIMARY KEY (thread_id, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS events_by_run ON events (run_id);
+    `);
+    this.#insert = this.#db.prepare('INSERT INTO events (thread_id, seq, run_id, type, frame) VALUES (?, ?, ?, ?, ?)');
+    this.#commit = this.#db.transaction((rows: PendingRow[]) => {
+      for (const row of rows) this.#insert.run(row.threadId, row.seq, row.runId, row.type, row.frame);
+    });
+    this.#readAfter = this.#db.prepare('SELECT frame FROM events WHERE thread_id = ? AND seq > ? ORDER BY seq');
+    this.#lastSeq = this.#db.prepare('SELECT MAX(seq) AS seq FROM events WHERE thread_id = ?');
+  }
+
+  /** Records one event; `frame` is its serialized form, as sent. */
+  append(event: RunEvent, frame: string): void {
+    this.#pending.push({ threadId: event.threadId, seq: event.seq, runId: event.runId, type: event.type, frame });
+    if (this.#pending.length >= this.#batchSize) this.flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Commits buffered appends now. */
+  flush(): void {
+    this.#flushScheduled = false;
+    if (this.#pending.length === 0) return;
+    const rows = this.#pending;
+    this.#pending = [];
+    this.#commit(rows);
+  }
+
+  /** Serialized events of a thread with seq greater than `afterSeq`, in order. */
+  framesAfter(threadId: string, afterSeq: number): string[] {
+    this.flush();
+    return this.#readAfter.all(threadId, afterSeq).map((row) => row.frame);
+  }
+
+  /** Highest seq journaled for the thread; 0 when the thread is unknown. */
+  lastSeq(threadId: string): number {
+    this.flush();
+    return this.#lastSeq.get(threadId)?.seq ?? 0;
+  }
+
+  /** Runs left open, e.g. by a crash or restart. */
+  unfinishedRuns(): UnfinishedRun[] {
+    this.flush();
+    const runs = this.#db
+      .prepare<[], { run_id: string; thread_id: string; frame: string }>(
+        `SELECT run_id, thread_id, frame FROM events e WHERE type = 'agent_started'
+           AND NOT EXISTS (SELECT 1 FROM events c WHERE c.run_id = e.run_id AND c.type = 'agent_completed')`,
+      )
+      .all();
+    const toolEvents = this.#db.prepare<[string], { type: string; frame: string }>(
+      `SELECT type, frame FROM events WHERE run_id = ? AND type IN ('tool_executing', 'tool_completed') ORDER BY seq`,
+    );
+    return runs.map((run) => {
+      const open = new Map<string, string>();
+      for (const row of toolEvents.all(run.run_id)) {
+        const { payload } = JSON.parse(row.frame) as { payload: { toolCallId: string; toolName: string } };
+        if (row.type === 'tool_executing') open.set(payload.toolCallId, payload.toolName);
+        else open.delete(payload.toolCallId);
+      }
+      const started = JSON.parse(run.frame) as { ts: number };
+      return {
+        threadId: run.thread_id,
+        runId: run.run_id,
+        startedAt: started.ts,
+        openToolCalls: [...open].map(([toolCallId, toolName]) => ({ toolCallId, toolName })),
+      };
+    });
+  }
+
+  close(): void {
+    this.flush();
+    this.#db.close();
+  }
+}

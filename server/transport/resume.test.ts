@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkRunLifecycle, formatViolations, type RunEvent } from '../../protocol';
+import { type RunningServer, startServer } from '../app';
+import { WsTestClient } from '../testing/ws-test-client';
+
+let server: RunningServer;
+let wsUrl: string;
+const clients: WsTestClient[] = [];
+
+async function connect(): Promise<WsTestClient> {
+  const client = await WsTestClient.connect(wsUrl);
+  clients.push(client);
+  return client;
+}
+
+beforeAll(async () => {
+  server = await startServer({ port: 0, logLevel: 'silent', scenarios: true, agentPaceMs: 0, journalPath: ':memory:' });
+  wsUrl = `${server.url.replace('http', 'ws')}/ws`;
+});
+afterAll(async () => {
+  for (const client of clients) client.close();
+  await server.close();
+});
+
+/** Starts a run that streams, then holds until cancelled; resolves once `deltas` deltas have arrived. */
+async function startHeldRun(client: WsTestClient, deltas: number) {
+  client.send({ type: 'user_message', clientMessageId: 'held', text: '/scenario slow-stream 60000' });
+  const accepted = await client.next((m) => m.type === 'message_accepted');
+  if (accepted.type !== 'message_accepted') throw new Error('unreachable');
+  await client.until(() => client.events().filter((e) => e.type === 'partial_result').length >= deltas);
+  return accepted;
+}
+
+describe('resume', () => {
+  it('should replay events after afterSeq, then go live, with no gap and no duplicate', async () => {
+    const owner = await connect();
+    const { threadId, runId } = await startHeldRun(owner, 4);
+
+    const resumer = await connect();
+    resumer.send({ type: 'resume', threadId, afterSeq: 3 });
+    await resumer.until(() => resumer.events().length >= owner.events().length - 3);
+    owner.send({ type: 'cancel', runId });
+    await resumer.next((m) => m.type === 'agent_completed');
+    await owner.next((m) => m.type === 'agent_completed');
+
+    // What the resumer got is exactly the owner's stream after seq 3...
+    expect(resumer.events()).toEqual(owner.events().filter((event) => event.seq > 3));
+    // ...so a client that held seq 1..3 and resumed has a complete, valid stream.
+    const stitched: RunEvent[] = [...owner.events().slice(0, 3), ...resumer.events()];
+    const violations = checkRunLifecycle(stitched);
+    expect(violations, formatViolations(violations)).toEqual([]);
+  });
+
+  it('should replay a whole finished thread from afterSeq 0', async () => {
+    const owner = await connect();
+    const { threadId, events } = await owner.runToCompletion('/scenario basic');
+    const reader = await connect();
+    reader.send({ type: 'resume', threadId, afterSeq: 0 });
+    await reader.until(() => reader.events().length === events.length);
+    expect(reader.events()).toEqual(events);
+  });
+
+  it('should answer a resume of an unknown thread with not_found, echoing clientMessageId', async () => {
+    const client = await connect();
+    client.send({ type: 'resume', threadId: 'nope', afterSeq: 0, clientMessageId: 'resume-1' });
+    await expect(client.next((m) => m.type === 'error')).resolves.toMatchObject({
+      code: 'not_found',
+      clientMessageId: 'resume-1',
+    });
+  });
+});
+
+describe('GET /api/threads/:threadId/events', () => {
+  it('should serve the journal after afterSeq, and refuse bad input clearly', async () => {
+    const client = await connect();
+    const { threadId, events } = await client.runToCompletion('/scenario basic');
+    const response = await fetch(`${server.url}/api/threads/${threadId}/events?afterSeq=2`);
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toEqual({ threadId, events: events.filter((event) => event.seq > 2) });
+
+    const bad = await fetch(`${server.url}/api/threads/${threadId}/events?afterSeq=-1`);
+    expect(bad.status).toBe(400);
+    await expect(bad.json()).resolves.toMatchObject({ error: { code: 'invalid_message' } });
+    expect((await fetch(`${server.url}/api/threads/nope/events`)).status).toBe(404);
+  });
+});
