@@ -56,6 +56,7 @@ export const CLIENT_MESSAGE_TYPES = [
  * - `thread_busy`: the thread already has a run in progress.
  * - `unavailable`: the server is shutting down and takes no new runs.
  * - `rate_limited`: too many messages, or too many runs at once; retry later.
+ * - `forbidden`: the thread or run belongs to another user.
  * - `internal_error`: the server failed to handle the message; it keeps serving.
  */
 export const ERROR_CODES = [
@@ -66,6 +67,7 @@ export const ERROR_CODES = [
   'thread_busy',
   'unavailable',
   'rate_limited',
+  'forbidden',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -14,8 +14,8 @@ let server: RunningServer;
 let wsUrl: string;
 const clients: WsTestClient[] = [];
 
-async function connect(options?: WebSocket.ClientOptions): Promise<WsTestClient> {
-  const client = await WsTestClient.connect(wsUrl, options);
+async function connect(options?: WebSocket.ClientOptions, token?: string): Promise<WsTestClient> {
+  const client = await WsTestClient.connectAs(server.url, token, options);
   clients.push(client);
   return client;
 }
@@ -71,6 +71,14 @@ describe('WebSocket upgrade', () => {
   it('should refuse a disallowed Origin with 403 and accept its own', async () => {
     await expect(connect({ origin: 'http://evil.example' })).rejects.toThrow('upgrade refused: 403');
     await expect(connect({ origin: server.url })).resolves.toBeInstanceOf(WsTestClient);
+  });
+
+  it('should refuse a missing or invalid session token with 401', async () => {
+    await expect(WsTestClient.connect(wsUrl)).rejects.toThrow('upgrade refused: 401');
+    await expect(WsTestClient.connect(`${wsUrl}?token=not-a-jwt`)).rejects.toThrow('upgrade refused: 401');
+    const { token } = await WsTestClient.signIn(server.url);
+    const forged = `${token.slice(0, -4)}AAAA`;
+    await expect(WsTestClient.connect(`${wsUrl}?token=${forged}`)).rejects.toThrow('upgrade refused: 401');
   });
 
   it('should refuse paths other than /ws with 404', async () => {

@@ -12,6 +12,8 @@ import { CLOSE_CODES, describeIssues } from '../protocol';
 import { createDefaultAgent } from './agents/default-agent';
 import { createScenarioAgent, SCENARIO_COMMAND } from './agents/scenario-agent';
 import { loadScenarios } from './agents/scenario-file';
+import { sessionRouter, sessionUser } from './auth/session-http';
+import { SessionTokens } from './auth/session-tokens';
 import {
   DEFAULT_HOST,
   DEFAULT_JOURNAL_PATH,
@@ -25,7 +27,7 @@ import {
 import { EventJournal } from './journal/event-journal';
 import { AgentRegistry } from './runtime/agent-registry';
 import { ThreadNotifier } from './runtime/notifier';
-import { RunManager } from './runtime/run-manager';
+import { RunManager, RunRejectedError } from './runtime/run-manager';
 import { ToolDispatcher } from './runtime/tool-dispatcher';
 import { createDefaultTools, createDocsIndex, loadDocs, testTools } from './tools';
 import { attachSocketServer } from './transport/socket-server';
@@ -56,6 +58,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     for (const tool of testTools) dispatcher.register(tool);
     registry.register(createScenarioAgent(scenarios), { command: SCENARIO_COMMAND });
   }
+  const tokens = new SessionTokens(options.sessions);
+  if (tokens.hasEphemeralSecret) logger.warn('SESSION_SECRET is not set: sessions end when the server restarts');
   const notifier = new ThreadNotifier();
   const journal = new EventJournal({ path: options.journalPath ?? DEFAULT_JOURNAL_PATH });
   const runs = new RunManager({
@@ -83,15 +87,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       scenarios: [...scenarios.values()].map(({ name, description, params }) => ({ name, description, params })),
     });
   });
-  api.get('/threads/:threadId/events', (req, res) => {
+  api.use(sessionRouter(tokens));
+  api.get('/threads/:threadId/events', async (req, res) => {
     const query = threadEventsQuery.safeParse(req.query);
     if (!query.success) {
       res.status(400).json({ error: { code: 'invalid_message', message: describeIssues(query.error) } });
       return;
     }
+    const user = await sessionUser(tokens, req).catch(() => undefined);
+    if (!user) {
+      res.status(401).json({ error: { code: 'unauthorized', message: 'a valid session is required' } });
+      return;
+    }
     const { threadId } = req.params;
-    if (!runs.hasThread(threadId)) {
-      res.status(404).json({ error: { code: 'not_found', message: `thread ${threadId} does not exist` } });
+    try {
+      runs.authorizeThread(threadId, user.userId);
+    } catch (error) {
+      if (!(error instanceof RunRejectedError)) throw error;
+      res.status(error.code === 'forbidden' ? 403 : 404).json({ error: { code: error.code, message: error.message } });
       return;
     }
     const frames = runs.framesAfter(threadId, query.data.afterSeq);
@@ -125,6 +138,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     rateLimit: { ratePerSecond: options.messageRate, burst: options.messageBurst },
     isOriginAllowed: (origin) => allowedOrigins.has(origin),
+    authenticate: (request) => sessionUser(tokens, request),
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { describeIssues } from '../protocol';
+import type { SessionTokenOptions } from './auth/session-tokens';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -47,8 +48,10 @@ export interface ServerOptions {
   messageRate?: number;
   /** Client messages a connection may send at once. @default DEFAULT_MESSAGE_BURST (40) */
   messageBurst?: number;
-  /** Runs one connection may have in progress at once. @default DEFAULT_MAX_CONCURRENT_RUNS (4) */
+  /** Runs one user may have in progress at once. @default DEFAULT_MAX_CONCURRENT_RUNS (4) */
   maxConcurrentRuns?: number;
+  /** Session tokens: HS256 secret, and an optional JWKS for an external identity provider. @default random secret */
+  sessions?: SessionTokenOptions;
 }
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true');
@@ -74,6 +77,10 @@ const envSchema = z.object({
   MESSAGE_BURST: z.coerce.number().int().min(1).optional(),
   MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).optional(),
   JOURNAL_PATH: z.string().min(1).optional(),
+  SESSION_SECRET: z.string().min(16, 'SESSION_SECRET must be at least 16 characters').optional(),
+  JWT_JWKS_URL: z.url().optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
 });
 
 /** Reads ServerOptions from environment variables; throws a readable error on bad values. */
@@ -94,5 +101,6 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     messageBurst: e.MESSAGE_BURST,
     maxConcurrentRuns: e.MAX_CONCURRENT_RUNS,
     journalPath: e.JOURNAL_PATH,
+    sessions: { secret: e.SESSION_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
   };
 }

@@ -63,6 +63,7 @@ export class EventJournal {
         PRIMARY KEY (thread_id, seq)
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS events_by_run ON events (run_id);
+      CREATE TABLE IF NOT EXISTS threads (thread_id TEXT PRIMARY KEY, owner_id TEXT) WITHOUT ROWID;
     `);
     this.#insert = this.#db.prepare('INSERT INTO events (thread_id, seq, run_id, type, frame) VALUES (?, ?, ?, ?, ?)');
     this.#commit = this.#db.transaction((rows: PendingRow[]) => {
@@ -95,6 +96,21 @@ export class EventJournal {
   framesAfter(threadId: string, afterSeq: number): string[] {
     this.flush();
     return this.#readAfter.all(threadId, afterSeq).map((row) => row.frame);
+  }
+
+  /** Records who owns a new thread. */
+  recordThread(threadId: string, ownerId: string | undefined): void {
+    this.#db
+      .prepare('INSERT OR IGNORE INTO threads (thread_id, owner_id) VALUES (?, ?)')
+      .run(threadId, ownerId ?? null);
+  }
+
+  /** The thread's owner: a user id, null for an unowned thread, undefined for an unknown one. */
+  threadOwner(threadId: string): string | null | undefined {
+    const row = this.#db
+      .prepare<[string], { owner_id: string | null }>('SELECT owner_id FROM threads WHERE thread_id = ?')
+      .get(threadId);
+    return row ? row.owner_id : undefined;
   }
 
   /** Highest seq journaled for the thread; 0 when the thread is unknown. */

@@ -114,6 +114,20 @@ describe('RunManager', () => {
     });
   });
 
+  describe('ownership', () => {
+    it('should refuse another user continuing, cancelling or reading a thread with forbidden', async () => {
+      const { runs } = setup();
+      const run = runs.startRun({ text: '/wait', owner: 'alice' });
+      const forbidden = expect.objectContaining({ code: 'forbidden' });
+      expect(() => runs.startRun({ text: 'hi', threadId: run.threadId, owner: 'mallory' })).toThrow(forbidden);
+      expect(() => runs.cancel(run.runId, 'mallory')).toThrow(forbidden);
+      expect(() => runs.authorizeThread(run.threadId, 'mallory')).toThrow(forbidden);
+      expect(() => runs.authorizeThread(run.threadId, 'alice')).not.toThrow();
+      runs.cancel(run.runId, 'alice');
+      await expect(run.done).resolves.toMatchObject({ status: 'cancelled' });
+    });
+  });
+
   describe('concurrency cap', () => {
     it('should refuse an owner over maxConcurrentRuns with rate_limited, without creating a thread', async () => {
       const { runs } = setup({ maxConcurrentRuns: 2 });
@@ -125,7 +139,7 @@ describe('RunManager', () => {
       const bob = runs.startRun({ text: '/wait', owner: 'bob' });
       expect(runs.activeRunCount).toBe(3);
 
-      runs.cancel(first.runId);
+      runs.cancel(first.runId, 'alice');
       await first.done;
       const third = runs.startRun({ text: '/wait', owner: 'alice' });
       await runs.shutdown('done');
@@ -134,14 +148,14 @@ describe('RunManager', () => {
   });
 
   describe('#cancel', () => {
-    it('should cancel an active run and report false for an unknown one', async () => {
+    it('should cancel an active run, and answer not_found for one that is not running', async () => {
       const { runs } = setup();
       const run = runs.startRun({ text: '/wait' });
       expect(runs.activeRunCount).toBe(1);
-      expect(runs.cancel(run.runId)).toBe(true);
+      runs.cancel(run.runId);
       await expect(run.done).resolves.toMatchObject({ status: 'cancelled' });
       expect(runs.activeRunCount).toBe(0);
-      expect(runs.cancel(run.runId)).toBe(false);
+      expect(() => runs.cancel(run.runId)).toThrow(expect.objectContaining({ code: 'not_found' }));
     });
   });
 

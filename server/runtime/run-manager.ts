@@ -60,7 +60,7 @@ export interface StartedRun extends AcceptedRun {
 /** A request the manager refuses; `code` is the protocol error code to answer with. */
 export class RunRejectedError extends Error {
   constructor(
-    readonly code: Extract<ErrorCode, 'not_found' | 'thread_busy' | 'unavailable' | 'rate_limited'>,
+    readonly code: Extract<ErrorCode, 'not_found' | 'thread_busy' | 'unavailable' | 'rate_limited' | 'forbidden'>,
     message: string,
   ) {
     super(message);
@@ -71,6 +71,8 @@ export class RunRejectedError extends Error {
 interface Thread {
   id: string;
   lastSeq: number;
+  /** The user the thread belongs to; undefined for threads started without one. */
+  ownerId?: string;
   activeRun?: RunContext;
 }
 
@@ -140,7 +142,7 @@ export class RunManager {
     if (owner !== undefined && (this.#activeByOwner.get(owner) ?? 0) >= maxRuns) {
       throw new RunRejectedError('rate_limited', `at most ${maxRuns} runs may be in progress at once`);
     }
-    const thread = this.#resolveThread(request.threadId);
+    const thread = this.#resolveThread(request.threadId, owner);
     const { agent, input } = this.#options.registry.route(request.text);
     const runId = randomUUID();
     const context = new RunContext({
@@ -170,12 +172,26 @@ export class RunManager {
     return { threadId: thread.id, runId, done };
   }
 
-  /** Cancels a running run; false when no such run is active. */
-  cancel(runId: string): boolean {
+  /** Cancels a running run of `owner`'s; throws RunRejectedError (not_found, forbidden) otherwise. */
+  cancel(runId: string, owner?: string): void {
     const run = this.#runs.get(runId);
-    if (!run) return false;
+    if (!run) throw new RunRejectedError('not_found', `run ${runId} is not running`);
+    this.#authorize(this.#threads.get(run.context.threadId), owner);
     run.context.cancel();
-    return true;
+  }
+
+  /** Checks that `owner` may read a thread; throws RunRejectedError (not_found, forbidden) otherwise. */
+  authorizeThread(threadId: string, owner?: string): void {
+    const thread = this.#threads.get(threadId) ?? (this.hasThread(threadId) ? this.#revive(threadId) : undefined);
+    if (!thread) throw new RunRejectedError('not_found', `thread ${threadId} does not exist`);
+    this.#authorize(thread, owner);
+  }
+
+  #authorize(thread: Thread | undefined, owner: string | undefined): void {
+    // Same answer for every foreign thread or run, so ids cannot be probed for their owner.
+    if (thread?.ownerId !== undefined && thread.ownerId !== owner) {
+      throw new RunRejectedError('forbidden', 'this thread belongs to another user');
+    }
   }
 
   /** Refuses new runs, cancels every active one and waits for each to complete. */
@@ -186,15 +202,17 @@ export class RunManager {
     await Promise.all(runs.map((run) => run.done));
   }
 
-  #resolveThread(threadId: string | undefined): Thread {
+  #resolveThread(threadId: string | undefined, owner: string | undefined): Thread {
     if (threadId === undefined) {
-      const thread: Thread = { id: randomUUID(), lastSeq: 0 };
+      const thread: Thread = { id: randomUUID(), lastSeq: 0, ...(owner !== undefined ? { ownerId: owner } : {}) };
+      this.#options.journal?.recordThread(thread.id, owner);
       this.#threads.set(thread.id, thread);
       this.#forgetIdleThreads();
       return thread;
     }
     const thread = this.#threads.get(threadId) ?? (this.hasThread(threadId) ? this.#revive(threadId) : undefined);
     if (!thread) throw new RunRejectedError('not_found', `thread ${threadId} does not exist`);
+    this.#authorize(thread, owner);
     // Map order is recency order: move the thread to the end.
     this.#threads.delete(threadId);
     this.#threads.set(threadId, thread);
@@ -211,7 +229,12 @@ export class RunManager {
   #revive(threadId: string): Thread {
     const existing = this.#threads.get(threadId);
     if (existing) return existing;
-    const thread: Thread = { id: threadId, lastSeq: this.#options.journal?.lastSeq(threadId) ?? 0 };
+    const ownerId = this.#options.journal?.threadOwner(threadId) ?? undefined;
+    const thread: Thread = {
+      id: threadId,
+      lastSeq: this.#options.journal?.lastSeq(threadId) ?? 0,
+      ...(ownerId ? { ownerId } : {}),
+    };
     this.#threads.set(threadId, thread);
     this.#forgetIdleThreads();
     return thread;

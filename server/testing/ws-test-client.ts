@@ -40,6 +40,23 @@ export class WsTestClient {
     });
   }
 
+  /** Opens a session as a new user; returns its token (pass it as `?token=`) and user id. */
+  static async signIn(baseUrl: string, name = 'tester'): Promise<{ token: string; userId: string }> {
+    const response = await fetch(`${baseUrl}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name }),
+    });
+    if (response.status !== 201) throw new Error(`sign-in failed: ${response.status}`);
+    return (await response.json()) as { token: string; userId: string };
+  }
+
+  /** Signs in as a new user (or uses `token`) and connects to `${baseUrl}/ws`. */
+  static async connectAs(baseUrl: string, token?: string, options?: WebSocket.ClientOptions): Promise<WsTestClient> {
+    const sessionToken = token ?? (await WsTestClient.signIn(baseUrl)).token;
+    return WsTestClient.connect(`${baseUrl.replace(/^http/, 'ws')}/ws?token=${sessionToken}`, options);
+  }
+
   send(message: ClientMessage | Record<string, unknown>): void {
     this.socket.send(JSON.stringify(message));
   }

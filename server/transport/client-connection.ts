@@ -20,7 +20,7 @@ export interface ClientConnectionOptions {
   runs: RunManager;
   notifier: ThreadNotifier;
   logger: Logger;
-  /** Whose runs these are, for the per-owner concurrency cap. */
+  /** The user: owns the threads it starts, and its runs count toward its concurrency cap. */
   owner: string;
   /** Message rate limit. @default RateLimiter's defaults */
   rateLimit?: RateLimiterOptions;
@@ -78,36 +78,32 @@ export class ClientConnection implements EventSubscriber {
       return;
     }
     const message = parsed.value;
+    const clientMessageId = 'clientMessageId' in message ? message.clientMessageId : undefined;
+    const echo = clientMessageId ? { clientMessageId } : {};
     try {
       if (message.type === 'user_message') this.#startRun(message);
       else if (message.type === 'resume') this.#resume(message);
-      else if (!this.#options.runs.cancel(message.runId)) {
-        this.#replyError({ type: 'error', code: 'not_found', message: `run ${message.runId} is not running` });
-      }
+      else this.#options.runs.cancel(message.runId, this.#options.owner);
     } catch (error) {
+      if (error instanceof RunRejectedError) {
+        this.#replyError({ type: 'error', code: error.code, message: error.message, ...echo });
+        return;
+      }
       this.#log.error({ err: error, type: message.type }, 'failed to handle message');
-      const clientMessageId = message.type === 'user_message' ? message.clientMessageId : undefined;
       this.#replyError({
         type: 'error',
         code: 'internal_error',
         message: 'the server failed to handle this message',
-        ...(clientMessageId ? { clientMessageId } : {}),
+        ...echo,
       });
     }
   }
 
-  #startRun(message: UserMessage): void {
-    const { clientMessageId } = message;
-    try {
-      const request = { threadId: message.threadId, text: message.text, owner: this.#options.owner };
-      this.#options.runs.startRun(request, ({ threadId, runId }) => {
-        this.#subscribe(threadId);
-        this.#reply({ type: 'message_accepted', clientMessageId, threadId, runId });
-      });
-    } catch (error) {
-      if (!(error instanceof RunRejectedError)) throw error;
-      this.#replyError({ type: 'error', code: error.code, message: error.message, clientMessageId });
-    }
+  #startRun({ clientMessageId, threadId, text }: UserMessage): void {
+    this.#options.runs.startRun({ threadId, text, owner: this.#options.owner }, (accepted) => {
+      this.#subscribe(accepted.threadId);
+      this.#reply({ type: 'message_accepted', clientMessageId, ...accepted });
+    });
   }
 
   /**
@@ -115,13 +111,9 @@ export class ClientConnection implements EventSubscriber {
    * synchronous step, and events are journaled in the same step as they are
    * published, so nothing can fall between replay and live: no gap, no duplicate.
    */
-  #resume({ threadId, afterSeq, clientMessageId }: ResumeMessage): void {
+  #resume({ threadId, afterSeq }: ResumeMessage): void {
     const { runs } = this.#options;
-    if (!runs.hasThread(threadId)) {
-      const message = `thread ${threadId} does not exist`;
-      this.#replyError({ type: 'error', code: 'not_found', message, ...(clientMessageId ? { clientMessageId } : {}) });
-      return;
-    }
+    runs.authorizeThread(threadId, this.#options.owner);
     const frames = runs.framesAfter(threadId, afterSeq);
     this.#subscribe(threadId);
     for (const frame of frames) this.send(frame);

@@ -22,7 +22,7 @@ beforeAll(async () => {
     messageRate: 1e6,
     messageBurst: 1e6,
   });
-  url = `${server.url.replace('http', 'ws')}/ws`;
+  url = `${server.url.replace('http', 'ws')}/ws?token=${(await WsTestClient.signIn(server.url)).token}`;
 });
 afterAll(() => server.close());
 
@@ -44,7 +44,7 @@ const frame = fc.oneof(
 
 describe('hostile input', () => {
   it('should answer every random frame with a documented error or an accepted run, and keep serving', async () => {
-    const bystander = await WsTestClient.connect(url);
+    const bystander = await WsTestClient.connectAs(server.url);
     const bystanderRun = bystander.runToCompletion('/scenario basic');
     await fc.assert(
       fc.asyncProperty(fc.array(frame, { minLength: 1, maxLength: 20 }), async (frames) => {

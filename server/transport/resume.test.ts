@@ -4,18 +4,19 @@ import { type RunningServer, startServer } from '../app';
 import { WsTestClient } from '../testing/ws-test-client';
 
 let server: RunningServer;
-let wsUrl: string;
+let token: string;
 const clients: WsTestClient[] = [];
 
+/** Connects as the suite's one user, so resumes are of the user's own threads. */
 async function connect(): Promise<WsTestClient> {
-  const client = await WsTestClient.connect(wsUrl);
+  const client = await WsTestClient.connectAs(server.url, token);
   clients.push(client);
   return client;
 }
 
 beforeAll(async () => {
   server = await startServer({ port: 0, logLevel: 'silent', scenarios: true, agentPaceMs: 0, journalPath: ':memory:' });
-  wsUrl = `${server.url.replace('http', 'ws')}/ws`;
+  ({ token } = await WsTestClient.signIn(server.url));
 });
 afterAll(async () => {
   for (const client of clients) client.close();
@@ -74,14 +75,18 @@ describe('GET /api/threads/:threadId/events', () => {
   it('should serve the journal after afterSeq, and refuse bad input clearly', async () => {
     const client = await connect();
     const { threadId, events } = await client.runToCompletion('/scenario basic');
-    const response = await fetch(`${server.url}/api/threads/${threadId}/events?afterSeq=2`);
+    const headers = { cookie: `agent_session=${token}` };
+    const response = await fetch(`${server.url}/api/threads/${threadId}/events?afterSeq=2`, { headers });
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(body).toEqual({ threadId, events: events.filter((event) => event.seq > 2) });
 
-    const bad = await fetch(`${server.url}/api/threads/${threadId}/events?afterSeq=-1`);
+    const bad = await fetch(`${server.url}/api/threads/${threadId}/events?afterSeq=-1`, { headers });
     expect(bad.status).toBe(400);
     await expect(bad.json()).resolves.toMatchObject({ error: { code: 'invalid_message' } });
-    expect((await fetch(`${server.url}/api/threads/nope/events`)).status).toBe(404);
+    expect((await fetch(`${server.url}/api/threads/nope/events`, { headers })).status).toBe(404);
+    expect((await fetch(`${server.url}/api/threads/${threadId}/events`)).status).toBe(401);
+    const stranger = { cookie: `agent_session=${(await WsTestClient.signIn(server.url)).token}` };
+    expect((await fetch(`${server.url}/api/threads/${threadId}/events`, { headers: stranger })).status).toBe(403);
   });
 });

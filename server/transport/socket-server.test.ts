@@ -7,6 +7,7 @@ const servers: RunningServer[] = [];
 const clients: WsTestClient[] = [];
 
 async function serve(options: ServerOptions = {}): Promise<string> {
+  // Returns the base URL; connect() signs in a new user.
   const server = await startServer({
     port: 0,
     logLevel: 'silent',
@@ -16,11 +17,11 @@ async function serve(options: ServerOptions = {}): Promise<string> {
     ...options,
   });
   servers.push(server);
-  return `${server.url.replace('http', 'ws')}/ws`;
+  return server.url;
 }
 
 async function connect(url: string, options?: Parameters<typeof WsTestClient.connect>[1]) {
-  const client = await WsTestClient.connect(url, options);
+  const client = await WsTestClient.connectAs(url, undefined, options);
   clients.push(client);
   return client;
 }

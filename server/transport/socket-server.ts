@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { MAX_CLIENT_FRAME_BYTES } from '../../protocol';
+import type { SessionUser } from '../auth/session-tokens';
 import type { ThreadNotifier } from '../runtime/notifier';
 import type { RunManager } from '../runtime/run-manager';
 import { ClientConnection } from './client-connection';
@@ -20,6 +21,8 @@ export interface SocketServerOptions {
   runs: RunManager;
   notifier: ThreadNotifier;
   logger: Logger;
+  /** Identifies the user of an upgrade request; rejects (→ 401) when there is no valid session. */
+  authenticate(request: IncomingMessage): Promise<SessionUser>;
   /** Decides whether a browser Origin may connect. */
   isOriginAllowed(origin: string, request: IncomingMessage): boolean;
   /** Ping interval. @default DEFAULT_HEARTBEAT_INTERVAL_MS (15 s) */
@@ -52,14 +55,22 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
       options.logger.warn({ origin }, 'rejected WebSocket upgrade from a disallowed origin');
       return rejectUpgrade(socket, 403, 'Forbidden');
     }
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      const connectionId = nextConnectionId++;
-      const logger = options.logger.child({ connectionId });
-      logger.info({ origin, remote: request.socket.remoteAddress }, 'client connected');
-      wss.emit('connection', ws, request);
-      const { runs, notifier, rateLimit } = options;
-      new ClientConnection(ws, { runs, notifier, logger, owner: `connection-${connectionId}`, rateLimit });
-    });
+    options.authenticate(request).then(
+      (user) => {
+        wss.handleUpgrade(request, socket, head, (ws) => {
+          const connectionId = nextConnectionId++;
+          const logger = options.logger.child({ connectionId, userId: user.userId });
+          logger.info({ origin, remote: request.socket.remoteAddress }, 'client connected');
+          wss.emit('connection', ws, request);
+          const { runs, notifier, rateLimit } = options;
+          new ClientConnection(ws, { runs, notifier, logger, owner: user.userId, rateLimit });
+        });
+      },
+      (error: unknown) => {
+        options.logger.info({ reason: error instanceof Error ? error.message : String(error) }, 'rejected upgrade');
+        rejectUpgrade(socket, 401, 'Unauthorized');
+      },
+    );
   });
   const stopHeartbeat = startHeartbeat(wss, options.heartbeatIntervalMs);
   return {

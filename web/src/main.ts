@@ -7,6 +7,7 @@ import { bindComposer } from './composer';
 import { chatSocketUrl, connectChat } from './connection';
 import { createChatRenderer, findChatShell } from './render';
 import { createRenderScheduler, isUrgentChatAction } from './scheduler';
+import { ensureSession } from './session';
 import { activeTurn, type ChatAction, type ChatState, canSend, initialState, reduce } from './state';
 import { installChatHarness } from './test-hook';
 
@@ -51,6 +52,9 @@ function resumeThread(): void {
   }
 }
 
+// The socket upgrade needs the session cookie; a failure here shows as a connection that keeps retrying.
+await ensureSession().catch(() => false);
+
 const connection = connectChat({
   url: chatSocketUrl(location),
   onMessage: dispatch,
@@ -59,6 +63,8 @@ const connection = connectChat({
   onStatus: (status) => {
     dispatch({ type: 'local/connection', status });
     if (status === 'open') resumeThread();
+    // A session that expired (or a server that restarted with a new secret) is renewed before the retry.
+    if (status === 'closed') void ensureSession().catch(() => false);
   },
 });
 

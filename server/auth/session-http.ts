@@ -1,0 +1,56 @@
+/**
+ * Sessions over HTTP: `POST /api/session` issues a token and sets it as an
+ * HttpOnly SameSite cookie, `GET /api/session` says who you are, and
+ * `sessionUser` reads the token from the cookie or a `token` query parameter.
+ */
+import type { IncomingMessage } from 'node:http';
+import { parseCookie as parseCookies } from 'cookie';
+import express, { type Request, type Router } from 'express';
+import { z } from 'zod';
+import { describeIssues } from '../../protocol';
+import { DEFAULT_SESSION_TTL_SECONDS, type SessionTokens, type SessionUser } from './session-tokens';
+
+export const SESSION_COOKIE = 'agent_session';
+
+const sessionRequest = z.strictObject({ name: z.string().trim().min(1).max(60) });
+
+/** The token of a request: the session cookie, else `?token=` (for clients that cannot set cookies). */
+export function tokenOf(request: IncomingMessage): string | undefined {
+  const fromCookie = parseCookies(request.headers.cookie ?? '')[SESSION_COOKIE];
+  if (fromCookie) return fromCookie;
+  return new URL(request.url ?? '/', 'http://localhost').searchParams.get('token') ?? undefined;
+}
+
+/** Verifies the request's token; rejects when there is none or it is invalid. */
+export function sessionUser(tokens: SessionTokens, request: IncomingMessage): Promise<SessionUser> {
+  const token = tokenOf(request);
+  return token ? tokens.verify(token) : Promise.reject(new Error('no session token'));
+}
+
+export function sessionRouter(tokens: SessionTokens): Router {
+  const router = express.Router();
+  router.post('/session', express.json({ limit: '4kb' }), async (req: Request, res) => {
+    const body = sessionRequest.safeParse(req.body ?? {});
+    if (!body.success) {
+      res.status(400).json({ error: { code: 'invalid_message', message: describeIssues(body.error) } });
+      return;
+    }
+    const { token, user } = await tokens.issue(body.data.name);
+    res.cookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+      path: '/',
+      maxAge: DEFAULT_SESSION_TTL_SECONDS * 1000,
+    });
+    res.status(201).json({ ...user, token });
+  });
+  router.get('/session', async (req, res) => {
+    try {
+      res.json(await sessionUser(tokens, req));
+    } catch (error) {
+      res.status(401).json({ error: { code: 'unauthorized', message: (error as Error).message } });
+    }
+  });
+  return router;
+}

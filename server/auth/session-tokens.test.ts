@@ -1,0 +1,68 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SessionTokens } from './session-tokens';
+
+describe('SessionTokens', () => {
+  describe('#issue / #verify', () => {
+    it('should verify its own tokens and refuse tampered or foreign ones', async () => {
+      const tokens = new SessionTokens({ secret: 'a-test-secret-of-some-length' });
+      const { token, user } = await tokens.issue('Ada');
+      await expect(tokens.verify(token)).resolves.toEqual(user);
+      await expect(tokens.verify(`${token}x`)).rejects.toThrow(/signature/);
+      const other = new SessionTokens({ secret: 'another-secret-of-some-length' });
+      await expect(other.verify(token)).rejects.toThrow(/signature/);
+      await expect(tokens.verify('garbage')).rejects.toThrow();
+    });
+
+    it('should refuse an expired token', async () => {
+      const tokens = new SessionTokens({ secret: 'a-test-secret-of-some-length', ttlSeconds: -10 });
+      const { token } = await tokens.issue('Ada');
+      await expect(tokens.verify(token)).rejects.toThrow(/exp/);
+    });
+  });
+
+  describe('JWKS', () => {
+    let jwksServer: Server;
+    let jwksUrl: string;
+    let privateKey: CryptoKey;
+
+    beforeAll(async () => {
+      const pair = await generateKeyPair('RS256');
+      privateKey = pair.privateKey;
+      const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+      jwksServer = createServer((_req, res) => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ keys: [jwk] }));
+      });
+      await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+      jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
+    });
+    afterAll(() => new Promise<void>((resolve) => jwksServer.close(() => resolve())));
+
+    const idpToken = (claims: { iss: string; aud: string }) =>
+      new SignJWT({ name: 'Grace' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setSubject('user-42')
+        .setIssuer(claims.iss)
+        .setAudience(claims.aud)
+        .setExpirationTime('5m')
+        .sign(privateKey);
+
+    it('should accept an identity provider token with the right issuer and audience', async () => {
+      const tokens = new SessionTokens({ jwksUrl, issuer: 'https://idp.test', audience: 'chat' });
+      await expect(tokens.verify(await idpToken({ iss: 'https://idp.test', aud: 'chat' }))).resolves.toEqual({
+        userId: 'user-42',
+        name: 'Grace',
+      });
+      await expect(tokens.verify(await idpToken({ iss: 'https://idp.test', aud: 'other' }))).rejects.toThrow(/aud/);
+      await expect(tokens.verify(await idpToken({ iss: 'https://evil.test', aud: 'chat' }))).rejects.toThrow(/iss/);
+    });
+
+    it('should refuse RS256 tokens when no JWKS is configured', async () => {
+      const tokens = new SessionTokens({ secret: 'a-test-secret-of-some-length' });
+      await expect(tokens.verify(await idpToken({ iss: 'x', aud: 'y' }))).rejects.toThrow(/not accepted/);
+    });
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * Session tokens: the server issues HS256 JWTs (jose) for `POST /api/session`,
+ * and verifies either its own tokens or, when configured, tokens from an
+ * identity provider's JWKS, with issuer and audience checks.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+
+/** Lifetime of tokens this server issues. */
+export const DEFAULT_SESSION_TTL_SECONDS = 24 * 60 * 60;
+/** Issuer and audience claims of tokens this server issues. */
+export const LOCAL_ISSUER = 'agent-event-harness';
+export const LOCAL_AUDIENCE = 'agent-event-harness';
+
+export interface SessionTokenOptions {
+  /**
+   * HS256 secret. Without one, a random secret is made at startup, so tokens
+   * stop working when the server restarts.
+   * @default random per process
+   */
+  secret?: string;
+  /** Accept tokens signed by keys at this JWKS URL too (an external identity provider). */
+  jwksUrl?: string;
+  /** Required `iss` of JWKS-verified tokens. */
+  issuer?: string;
+  /** Required `aud` of JWKS-verified tokens. */
+  audience?: string;
+  /** Lifetime of issued tokens. @default DEFAULT_SESSION_TTL_SECONDS (24 h) */
+  ttlSeconds?: number;
+}
+
+export interface SessionUser {
+  /** Stable id: threads belong to it. */
+  userId: string;
+  name: string;
+}
+
+export class InvalidTokenError extends Error {
+  override name = 'InvalidTokenError';
+}
+
+export class SessionTokens {
+  readonly #secret: Uint8Array;
+  readonly #options: SessionTokenOptions;
+  readonly #jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+
+  constructor(options: SessionTokenOptions = {}) {
+    this.#options = options;
+    this.#secret = options.secret ? new TextEncoder().encode(options.secret) : randomBytes(32);
+    this.#jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
+  }
+
+  /** True when the secret was generated, so sessions end with the process. */
+  get hasEphemeralSecret(): boolean {
+    return !this.#options.secret;
+  }
+
+  /** Issues a token for a new user. */
+  async issue(name: string): Promise<{ token: string; user: SessionUser }> {
+    const user = { userId: randomUUID(), name };
+    const token = await new SignJWT({ name })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(user.userId)
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience(LOCAL_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${this.#options.ttlSeconds ?? DEFAULT_SESSION_TTL_SECONDS}s`)
+      .sign(this.#secret);
+    return { token, user };
+  }
+
+  /** Verifies a token; throws InvalidTokenError with the reason. */
+  async verify(token: string): Promise<SessionUser> {
+    let payload: JWTPayload;
+    try {
+      const { alg } = decodeProtectedHeader(token);
+      if (alg === 'HS256') {
+        ({ payload } = await jwtVerify(token, this.#secret, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }));
+      } else if (this.#jwks) {
+        const { issuer, audience } = this.#options;
+        ({ payload } = await jwtVerify(token, this.#jwks, {
+          ...(issuer ? { issuer } : {}),
+          ...(audience ? { audience } : {}),
+        }));
+      } else {
+        throw new Error(`tokens signed with ${String(alg)} are not accepted`);
+      }
+    } catch (error) {
+      throw new InvalidTokenError(error instanceof Error ? error.message : 'invalid token');
+    }
+    if (!payload.sub) throw new InvalidTokenError('token has no subject');
+    return { userId: payload.sub, name: typeof payload.name === 'string' ? payload.name : payload.sub };
+  }
+}
