@@ -49,7 +49,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = pino({ level: options.logLevel ?? DEFAULT_LOG_LEVEL, base: undefined });
 
   const docs = createDocsIndex(await loadDocs(options.docsRoot ?? PROJECT_ROOT));
-  const dispatcher = new ToolDispatcher(createDefaultTools(docs), { timeoutMs: options.toolTimeoutMs });
+  const dispatcher = new ToolDispatcher(createDefaultTools(docs), {
+    timeoutMs: options.toolTimeoutMs,
+    keepAliveMs: options.keepAliveMs,
+  });
   const registry = new AgentRegistry().register(createDefaultAgent({ paceMs: options.agentPaceMs }), {
     isDefault: true,
   });
@@ -69,6 +72,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     logger,
     journal,
     maxConcurrentRuns: options.maxConcurrentRuns,
+    keepAliveMs: options.keepAliveMs,
   });
   const interrupted = runs.interruptUnfinishedRuns();
   if (interrupted > 0) logger.warn({ interrupted }, 'closed runs left open by the previous process');

@@ -50,6 +50,8 @@ export interface ServerOptions {
   messageBurst?: number;
   /** Runs one user may have in progress at once. @default DEFAULT_MAX_CONCURRENT_RUNS (4) */
   maxConcurrentRuns?: number;
+  /** Silence after which a run or a tool sends a keep-alive event. @default 2000 ms */
+  keepAliveMs?: number;
   /** Session tokens: HS256 secret, and an optional JWKS for an external identity provider. @default random secret */
   sessions?: SessionTokenOptions;
 }
@@ -77,6 +79,7 @@ const envSchema = z.object({
   MESSAGE_BURST: z.coerce.number().int().min(1).optional(),
   MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).optional(),
   JOURNAL_PATH: z.string().min(1).optional(),
+  KEEPALIVE_MS: z.coerce.number().int().min(10).optional(),
   SESSION_SECRET: z.string().min(16, 'SESSION_SECRET must be at least 16 characters').optional(),
   JWT_JWKS_URL: z.url().optional(),
   JWT_ISSUER: z.string().min(1).optional(),
@@ -101,6 +104,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     messageBurst: e.MESSAGE_BURST,
     maxConcurrentRuns: e.MAX_CONCURRENT_RUNS,
     journalPath: e.JOURNAL_PATH,
+    keepAliveMs: e.KEEPALIVE_MS,
     sessions: { secret: e.SESSION_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
   };
 }

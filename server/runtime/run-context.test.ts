@@ -135,6 +135,34 @@ describe('RunContext', () => {
     });
   });
 
+  describe('keep-alive', () => {
+    it('should repeat the current thought while the agent is silent, and stop when the run ends', async () => {
+      const events: RunEvent[] = [];
+      const context = new RunContext({
+        threadId: 'th-1',
+        runId: 'r-1',
+        input: 'hi',
+        dispatcher: new ToolDispatcher(),
+        keepAliveMs: 30,
+        emit: <T extends RunEventType>(type: T, payload: PayloadOf<T>) => {
+          events.push({ type, threadId: 'th-1', runId: 'r-1', seq: events.length + 1, ts: 0, payload } as RunEvent);
+        },
+      });
+      await context.execute(
+        agent(async (ctx) => {
+          ctx.think('waiting on the model', { totalSteps: 3 });
+          await ctx.pause(120);
+        }),
+      );
+      const thoughts = events.filter((event) => event.type === 'agent_thinking').map((event) => event.payload);
+      expect(thoughts.length).toBeGreaterThanOrEqual(3);
+      for (const thought of thoughts)
+        expect(thought).toEqual({ thought: 'waiting on the model', step: 1, totalSteps: 3 });
+      expect(events.at(-1)?.type).toBe('agent_completed');
+      expect(checkRunLifecycle(events)).toEqual([]);
+    });
+  });
+
   describe('#think', () => {
     it('should number steps from 1 and pass totalSteps through', async () => {
       const { context, events } = harness();

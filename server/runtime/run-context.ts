@@ -7,6 +7,9 @@ import type { AgentCompletedStatus, PayloadOf, RunEventType } from '../../protoc
 import { type Agent, type AgentContext, RunCancelledError, type ThinkOptions, type ToolRequest } from './agent';
 import type { ToolDispatcher, ToolEventSink, ToolOutcome } from './tool-dispatcher';
 
+/** A run silent this long (and not in a tool) repeats its current thought, so it never looks dead. */
+export const DEFAULT_RUN_KEEPALIVE_MS = 2_000;
+
 /** Publishes one event of this run; the caller stamps seq and ts. */
 export type RunEventEmitter = <T extends RunEventType>(type: T, payload: PayloadOf<T>) => void;
 
@@ -18,6 +21,8 @@ export interface RunContextOptions {
   message?: string;
   dispatcher: ToolDispatcher;
   emit: RunEventEmitter;
+  /** Silence after which a keep-alive `agent_thinking` is sent. @default DEFAULT_RUN_KEEPALIVE_MS (2 s) */
+  keepAliveMs?: number;
 }
 
 export interface RunSummary {
@@ -42,6 +47,9 @@ export class RunContext implements AgentContext {
   #finishing = false;
   #closed = false;
   #step = 0;
+  #lastThought: { thought: string; totalSteps?: number } | undefined;
+  #lastEmitAt = performance.now();
+  readonly #keepAliveMs: number;
   #toolCalls = 0;
   #text = '';
 
@@ -57,6 +65,7 @@ export class RunContext implements AgentContext {
     this.#message = options.message ?? options.input;
     this.#dispatcher = options.dispatcher;
     this.#emitRaw = options.emit;
+    this.#keepAliveMs = options.keepAliveMs ?? DEFAULT_RUN_KEEPALIVE_MS;
     this.#cancel.signal.addEventListener('abort', () => this.#tools.abort(this.#cancel.signal.reason), { once: true });
   }
 
@@ -77,6 +86,7 @@ export class RunContext implements AgentContext {
   async execute(agent: Agent): Promise<RunSummary> {
     const startedAt = performance.now();
     this.#emit('agent_started', { agentName: agent.name, input: this.#message });
+    const keepAlive = setInterval(() => this.#keepAlive(), this.#keepAliveMs / 2);
     let status: AgentCompletedStatus = 'success';
     let error: string | undefined;
     let running: Promise<void>;
@@ -99,6 +109,7 @@ export class RunContext implements AgentContext {
       }
     }
     this.#finishing = true;
+    clearInterval(keepAlive);
     await this.#settleTools();
     const durationMs = Math.round(performance.now() - startedAt);
     const summary: RunSummary = { status, text: this.#text, durationMs, ...(error ? { error } : {}) };
@@ -111,6 +122,7 @@ export class RunContext implements AgentContext {
     this.#assertActive();
     this.#step += 1;
     const totalSteps = options.totalSteps;
+    this.#lastThought = { thought, ...(totalSteps ? { totalSteps } : {}) };
     this.#emit('agent_thinking', { thought, step: this.#step, ...(totalSteps ? { totalSteps } : {}) });
   }
 
@@ -153,7 +165,16 @@ export class RunContext implements AgentContext {
 
   #emit<T extends RunEventType>(type: T, payload: PayloadOf<T>): void {
     if (this.#closed) throw new Error(`run ${this.runId} has completed; cannot emit ${type}`);
+    this.#lastEmitAt = performance.now();
     this.#emitRaw(type, payload);
+  }
+
+  /** Repeats the current thought after a silence; tools in flight keep themselves alive. */
+  #keepAlive(): void {
+    if (this.#finishing || this.#inFlight.size > 0) return;
+    if (performance.now() - this.#lastEmitAt < this.#keepAliveMs) return;
+    const { thought = 'Working…', totalSteps } = this.#lastThought ?? {};
+    this.#emit('agent_thinking', { thought, step: Math.max(1, this.#step), ...(totalSteps ? { totalSteps } : {}) });
   }
 
   #assertActive(): void {

@@ -37,6 +37,8 @@ export interface RunManagerOptions {
    * @default DEFAULT_MAX_CONCURRENT_RUNS (4)
    */
   maxConcurrentRuns?: number;
+  /** Silence after which a run sends a keep-alive. @default DEFAULT_RUN_KEEPALIVE_MS (2 s) */
+  keepAliveMs?: number;
 }
 
 export interface RunRequest {
@@ -150,6 +152,7 @@ export class RunManager {
       runId,
       input,
       message: request.text,
+      keepAliveMs: this.#options.keepAliveMs,
       dispatcher: this.#options.dispatcher,
       emit: (type, payload) => this.#publish(thread, runId, type, payload),
     });

@@ -166,6 +166,28 @@ describe('ToolDispatcher', () => {
     });
   });
 
+  describe('keep-alive', () => {
+    it('should report progress for a silent tool, keeping its last value', async () => {
+      const quiet = defineTool({
+        name: 'quiet',
+        description: 'reports once, then goes silent',
+        args: z.object({}),
+        execute: async (_args, { progress }) => {
+          progress(0.25);
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          return 'done';
+        },
+      });
+      const sink = recordingSink();
+      await new ToolDispatcher([quiet], { keepAliveMs: 40 }).invoke(call('quiet'), sink, live());
+      const progress = sink.events.filter((event) => event.type === 'tool_progress').map((event) => event.payload);
+      expect(progress.length).toBeGreaterThanOrEqual(3);
+      expect(progress[0]).toEqual({ toolCallId: 't-1', progress: 0.25 });
+      expect(progress.at(-1)).toMatchObject({ progress: 0.25, message: expect.stringMatching(/^still running/) });
+      expect(sink.events.at(-1)?.type).toBe('tool_completed');
+    });
+  });
+
   describe('#register', () => {
     it('should refuse a second tool with the same name', () => {
       expect(() => new ToolDispatcher([echo, echo])).toThrow('tool "echo" is already registered');

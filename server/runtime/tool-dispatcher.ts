@@ -10,12 +10,21 @@ import type { ToolContext, ToolDefinition } from '../tools/tool';
 /** Default time a tool may run before it is aborted and reported as an error. */
 export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
 
+/** A tool silent this long gets a keep-alive `tool_progress`, so it never looks dead. */
+export const DEFAULT_TOOL_KEEPALIVE_MS = 2_000;
+
 export interface ToolDispatcherOptions {
   /**
    * Time a tool may run before it is aborted; a tool's own `timeoutMs` wins.
    * @default DEFAULT_TOOL_TIMEOUT_MS (30 s)
    */
   timeoutMs?: number;
+  /**
+   * Silence after which a running tool gets a keep-alive `tool_progress`
+   * (its last progress, with "still running").
+   * @default DEFAULT_TOOL_KEEPALIVE_MS (2 s)
+   */
+  keepAliveMs?: number;
 }
 
 /** Where the dispatcher reports a call's events; a run context implements it. */
@@ -40,9 +49,11 @@ class ToolFailure extends Error {}
 export class ToolDispatcher {
   readonly #tools = new Map<string, ToolDefinition>();
   readonly #timeoutMs: number;
+  readonly #keepAliveMs: number;
 
   constructor(tools: readonly ToolDefinition[] = [], options: ToolDispatcherOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+    this.#keepAliveMs = options.keepAliveMs ?? DEFAULT_TOOL_KEEPALIVE_MS;
     for (const tool of tools) this.register(tool);
   }
 
@@ -69,6 +80,14 @@ export class ToolDispatcher {
     const controller = new AbortController();
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
+    let keepAlive: NodeJS.Timeout | undefined;
+    let lastProgress = 0;
+    let lastReportAt = performance.now();
+    const report = (progress: number, message?: string) => {
+      lastProgress = progress;
+      lastReportAt = performance.now();
+      sink.emit('tool_progress', { toolCallId, progress, ...(message ? { message } : {}) });
+    };
     const onRunAbort = () => controller.abort(new ToolFailure(abortMessage(runSignal.reason)));
 
     const complete = (payload: Pick<PayloadOf<'tool_completed'>, 'status' | 'result' | 'error'>) => {
@@ -96,10 +115,15 @@ export class ToolDispatcher {
         signal: controller.signal,
         progress: (progress, message) => {
           if (settled || controller.signal.aborted) return;
-          const clamped = Number.isFinite(progress) ? Math.min(1, Math.max(0, progress)) : 0;
-          sink.emit('tool_progress', { toolCallId, progress: clamped, ...(message ? { message } : {}) });
+          report(Number.isFinite(progress) ? Math.min(1, Math.max(0, progress)) : 0, message);
         },
       };
+      keepAlive = setInterval(() => {
+        const silentMs = performance.now() - lastReportAt;
+        if (settled || silentMs < this.#keepAliveMs) return;
+        const runningS = Math.round((performance.now() - startedAt) / 1000);
+        report(lastProgress, `still running (${runningS} s)`);
+      }, this.#keepAliveMs / 2);
       // Race the tool against abort so a tool that ignores its signal still settles.
       const execution = Promise.resolve().then(() => {
         controller.signal.throwIfAborted();
@@ -120,6 +144,7 @@ export class ToolDispatcher {
       return { ok: false, toolCallId, toolName, error: message };
     } finally {
       clearTimeout(timer);
+      clearInterval(keepAlive);
       runSignal.removeEventListener('abort', onRunAbort);
       // Tell a tool still running in the background (after a timeout) to stop.
       if (!controller.signal.aborted) controller.abort(new ToolFailure('tool call finished'));
