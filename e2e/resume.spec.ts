@@ -3,6 +3,7 @@
  * and shows every event exactly once.
  */
 import type { WebSocketRoute } from '@playwright/test';
+import { checkRunLifecycle, formatViolations, type RunEvent } from '../protocol';
 import { ChatPage, expect, test } from './fixtures';
 
 test.describe('resume', () => {
@@ -54,5 +55,50 @@ test.describe('resume', () => {
     const completed = await agentFrames.completion(turn.runId);
     await expect(turn.answer).toHaveText(completed.payload.text ?? '');
     expect(routes.length).toBeGreaterThanOrEqual(4);
+  });
+
+  test('should show a stalled connection, reconnect by itself and finish the run', async ({
+    page,
+    agentFrames,
+    renderHistory,
+  }) => {
+    agentFrames.checkManually('the route withholds frames; the frames it delivered are checked in the test');
+    const delivered: RunEvent[] = [];
+    let connections = 0;
+    let stalled = false;
+    await page.routeWebSocket('**/ws', (route) => {
+      const server = route.connectToServer();
+      const connection = ++connections;
+      route.onMessage((message) => server.send(message));
+      // The first socket goes silent mid-run without closing: the frozen-UI failure in its purest form.
+      server.onMessage((message) => {
+        if (connection === 1 && stalled) return;
+        const data = JSON.parse(String(message));
+        if ('seq' in data) delivered.push(data);
+        route.send(message);
+      });
+    });
+    await page.goto('/?stallTimeoutMs=1000');
+    const chat = new ChatPage(page);
+    await expect(chat.sendButton).toBeEnabled();
+
+    const turn = await chat.send('/scenario slow-tool 3000');
+    await expect(turn.toolCall('t-1')).toHaveAttribute('data-state', 'running');
+    stalled = true;
+    await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
+    await expect(page.locator('#connection-banner')).toBeHidden();
+    // The stall was shown to the user (briefly: the reconnect is quick), then cleared.
+    const banner = await renderHistory.banner();
+    expect(banner.slice(banner.indexOf('Connection lost, reconnecting…'))).toEqual([
+      'Connection lost, reconnecting…',
+      '',
+    ]);
+    expect(connections).toBeGreaterThanOrEqual(2);
+
+    const violations = checkRunLifecycle(delivered);
+    expect(violations, formatViolations(violations)).toEqual([]);
+    const completed = delivered.find((event) => event.type === 'agent_completed');
+    await expect(turn.answer).toHaveText(completed?.type === 'agent_completed' ? (completed.payload.text ?? '') : '?');
+    await expect(turn.toolCalls).toHaveCount(1);
   });
 });

@@ -35,6 +35,8 @@ export interface ChatConnection {
   /** Sends when the socket is open; returns whether it did. */
   send(message: ClientMessage): boolean;
   stats(): { framesReceived: number; invalidFrames: number };
+  /** Drops the current socket (e.g. one that went silent) and reconnects as after any close. */
+  reconnect(): void;
   /** Closes for good: no reconnect. */
   close(): void;
 }
@@ -126,6 +128,9 @@ export function connectChat(options: ChatConnectionOptions): ChatConnection {
       return true;
     },
     stats: () => ({ framesReceived, invalidFrames }),
+    reconnect() {
+      socket?.close();
+    },
     close() {
       stopped = true;
       socket?.close();

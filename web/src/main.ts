@@ -8,6 +8,7 @@ import { chatSocketUrl, connectChat } from './connection';
 import { createChatRenderer, findChatShell } from './render';
 import { createRenderScheduler, isUrgentChatAction } from './scheduler';
 import { ensureSession } from './session';
+import { stallTimeoutFrom, startStallWatchdog } from './stall-watchdog';
 import { activeTurn, type ChatAction, type ChatState, canSend, initialState, reduce } from './state';
 import { installChatHarness } from './test-hook';
 
@@ -55,9 +56,22 @@ function resumeThread(): void {
 // The socket upgrade needs the session cookie; a failure here shows as a connection that keeps retrying.
 await ensureSession().catch(() => false);
 
+const watchdog = startStallWatchdog({
+  timeoutMs: stallTimeoutFrom(location.search),
+  isWatching: () => {
+    const state = scheduler.getState();
+    return state.connection === 'open' && activeTurn(state)?.state === 'running';
+  },
+  // Closing shows "Connection lost, reconnecting…"; the reconnect resumes from the last seq.
+  onStall: () => connection.reconnect(),
+});
+
 const connection = connectChat({
   url: chatSocketUrl(location),
-  onMessage: dispatch,
+  onMessage: (message) => {
+    watchdog.frameReceived();
+    dispatch(message);
+  },
   onInvalidFrame: (error) =>
     dispatch({ ...error, message: `Ignored an invalid frame from the server: ${error.message}` }),
   onStatus: (status) => {
