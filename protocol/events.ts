@@ -65,6 +65,11 @@ export const toolCompletedPayload = z.object({
 
 export const partialResultPayload = z.object({
   delta: z.string(),
+  /**
+   * Set when the server merged the deltas of seq `coalescedFrom` .. `seq` into
+   * this one event (for a client too slow to take them one by one).
+   */
+  coalescedFrom: z.number().int().positive().optional(),
 });
 
 export const agentCompletedPayload = z.object({

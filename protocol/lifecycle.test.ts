@@ -133,6 +133,15 @@ describe('checkRunLifecycle', () => {
       expect(codes(events)).toEqual(['seq_gap', 'seq_not_increasing']);
     });
 
+    it('should accept a coalesced partial_result covering the seqs it merged, and no more', () => {
+      const events = stream(['agent_started'], ['partial_result'], ['partial_result'], ['partial_result']);
+      const merged = { ...events[3], seq: 4, payload: { delta: 'xx', coalescedFrom: 3 } } as RunEvent;
+      const completed = { ...stream(['agent_completed'])[0], seq: 5 } as RunEvent;
+      expect(checkRunLifecycle([events[0], events[1], merged, completed] as RunEvent[])).toEqual([]);
+      const overlapping = { ...merged, payload: { delta: 'xx', coalescedFrom: 2 } } as RunEvent;
+      expect(codes([events[0], events[1], overlapping, completed] as RunEvent[])).toEqual(['seq_not_increasing']);
+    });
+
     it('should require seq 1 first unless the stream starts mid-thread', () => {
       const events = stream(...validRun).map((event) => ({ ...event, seq: event.seq + 10 }));
       expect(codes(events)).toEqual(['seq_not_starting_at_one']);

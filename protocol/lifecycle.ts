@@ -73,16 +73,21 @@ export function checkRunLifecycle(events: readonly RunEvent[], options: Lifecycl
       violations.push({ code, message, threadId, runId, seq, ...(toolCallId ? { toolCallId } : {}) });
 
     const lastSeq = lastSeqByThread.get(threadId);
+    // A coalesced partial_result stands for every seq from coalescedFrom to seq.
+    const firstSeq = event.type === 'partial_result' ? (event.payload.coalescedFrom ?? seq) : seq;
+    if (firstSeq > seq) {
+      report('seq_not_increasing', `thread ${threadId}: coalescedFrom ${firstSeq} is after seq ${seq}`);
+    }
     if (lastSeq === undefined) {
-      if (requireSeqFromOne && seq !== 1) {
-        report('seq_not_starting_at_one', `thread ${threadId} starts at seq ${seq}, not 1`);
+      if (requireSeqFromOne && firstSeq !== 1) {
+        report('seq_not_starting_at_one', `thread ${threadId} starts at seq ${firstSeq}, not 1`);
       }
-    } else if (seq <= lastSeq) {
-      report('seq_not_increasing', `thread ${threadId}: seq ${seq} (${event.type}) follows seq ${lastSeq}`);
-    } else if (seq !== lastSeq + 1) {
+    } else if (firstSeq <= lastSeq) {
+      report('seq_not_increasing', `thread ${threadId}: seq ${firstSeq} (${event.type}) follows seq ${lastSeq}`);
+    } else if (firstSeq !== lastSeq + 1) {
       report(
         'seq_gap',
-        `thread ${threadId}: seq jumps from ${lastSeq} to ${seq}; ${seq - lastSeq - 1} event(s) missing`,
+        `thread ${threadId}: seq jumps from ${lastSeq} to ${firstSeq}; ${firstSeq - lastSeq - 1} event(s) missing`,
       );
     }
     lastSeqByThread.set(threadId, Math.max(seq, lastSeq ?? seq));

@@ -141,6 +141,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     logger,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     rateLimit: { ratePerSecond: options.messageRate, burst: options.messageBurst },
+    backpressure: { highWaterBytes: options.highWaterBytes, maxQueuedBytes: options.maxQueuedBytes },
     isOriginAllowed: (origin) => allowedOrigins.has(origin),
     authenticate: (request) => sessionUser(tokens, request),
   });

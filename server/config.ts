@@ -50,6 +50,10 @@ export interface ServerOptions {
   messageBurst?: number;
   /** Runs one user may have in progress at once. @default DEFAULT_MAX_CONCURRENT_RUNS (4) */
   maxConcurrentRuns?: number;
+  /** Send buffer above which a socket's frames queue (and deltas coalesce). @default 1 MiB */
+  highWaterBytes?: number;
+  /** Queue size at which a slow socket is closed with 1013. @default 4 MiB */
+  maxQueuedBytes?: number;
   /** Silence after which a run or a tool sends a keep-alive event. @default 2000 ms */
   keepAliveMs?: number;
   /** Session tokens: HS256 secret, and an optional JWKS for an external identity provider. @default random secret */

@@ -14,6 +14,7 @@ import {
 } from '../../protocol';
 import type { EventSubscriber, ThreadNotifier } from '../runtime/notifier';
 import { type RunManager, RunRejectedError } from '../runtime/run-manager';
+import { OutboundQueue, type OutboundQueueOptions } from './outbound-queue';
 import { RateLimiter, type RateLimiterOptions } from './rate-limiter';
 
 export interface ClientConnectionOptions {
@@ -24,6 +25,8 @@ export interface ClientConnectionOptions {
   owner: string;
   /** Message rate limit. @default RateLimiter's defaults */
   rateLimit?: RateLimiterOptions;
+  /** Send-side limits for slow readers. @default OutboundQueue's defaults */
+  backpressure?: OutboundQueueOptions;
 }
 
 export class ClientConnection implements EventSubscriber {
@@ -32,12 +35,17 @@ export class ClientConnection implements EventSubscriber {
   readonly #log: Logger;
   readonly #unsubscribers = new Map<string, () => void>();
   readonly #limiter: RateLimiter;
+  readonly #outbound: OutboundQueue;
 
   constructor(socket: WebSocket, options: ClientConnectionOptions) {
     this.#socket = socket;
     this.#options = options;
     this.#log = options.logger;
     this.#limiter = new RateLimiter(options.rateLimit);
+    this.#outbound = new OutboundQueue(socket, {
+      ...options.backpressure,
+      onOverflow: (queuedBytes) => this.#log.warn({ queuedBytes }, 'closed a socket too slow to keep up (1013)'),
+    });
     socket.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     socket.on('close', (code) => this.#onClose(code));
     // ws closes the socket itself (e.g. 1009 for an oversized frame); just record why.
@@ -45,7 +53,7 @@ export class ClientConnection implements EventSubscriber {
   }
 
   send(frame: string): void {
-    if (this.#socket.readyState === this.#socket.OPEN) this.#socket.send(frame);
+    if (this.#socket.readyState === this.#socket.OPEN) this.#outbound.send(frame);
   }
 
   #reply(message: ServerMessage): void {
@@ -116,7 +124,7 @@ export class ClientConnection implements EventSubscriber {
     runs.authorizeThread(threadId, this.#options.owner);
     const frames = runs.framesAfter(threadId, afterSeq);
     this.#subscribe(threadId);
-    for (const frame of frames) this.send(frame);
+    if (this.#socket.readyState === this.#socket.OPEN) this.#outbound.sendBacklog(frames);
     this.#log.info({ threadId, afterSeq, replayed: frames.length }, 'client resumed');
   }
 
@@ -126,6 +134,7 @@ export class ClientConnection implements EventSubscriber {
   }
 
   #onClose(code: number): void {
+    this.#outbound.dispose();
     for (const unsubscribe of this.#unsubscribers.values()) unsubscribe();
     this.#unsubscribers.clear();
     this.#log.info({ code }, 'client disconnected');

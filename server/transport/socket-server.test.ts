@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { checkRunLifecycle, formatViolations } from '../../protocol';
 import { type RunningServer, startServer } from '../app';
 import type { ServerOptions } from '../config';
 import { WsTestClient } from '../testing/ws-test-client';
@@ -81,4 +82,34 @@ describe('heartbeat', () => {
     await expect.poll(() => pings).toBeGreaterThanOrEqual(3);
     expect(live.closed).toBeUndefined();
   });
+});
+
+describe('backpressure', () => {
+  it('should close a client that never reads with 1013, and lose nothing when it resumes', async () => {
+    const url = await serve({ highWaterBytes: 16 * 1024, maxQueuedBytes: 128 * 1024 });
+    const server = servers.at(-1) as RunningServer;
+    const { token } = await WsTestClient.signIn(url);
+    const reader = await WsTestClient.connectAs(url, token);
+    clients.push(reader);
+    reader.send({ type: 'user_message', clientMessageId: 'burst', text: '/scenario burst 100000' });
+    const accepted = await reader.next((m) => m.type === 'message_accepted');
+    if (accepted.type !== 'message_accepted') throw new Error('unreachable');
+    reader.socket.pause(); // stop reading: the kernel buffers fill, then the server's send buffer
+    await expect.poll(() => server.runs.activeRunCount).toBe(0);
+    reader.socket.resume();
+    await reader.until(() => reader.closed !== undefined).catch(() => {});
+    expect(reader.closed?.code).toBe(1013);
+
+    const last = reader.events().at(-1)?.seq ?? 0;
+    const again = await WsTestClient.connectAs(url, token);
+    clients.push(again);
+    again.send({ type: 'resume', threadId: accepted.threadId, afterSeq: last });
+    await again.next((m) => m.type === 'agent_completed');
+    const stitched = [...reader.events(), ...again.events()];
+    const violations = checkRunLifecycle(stitched);
+    expect(violations, formatViolations(violations)).toEqual([]);
+    const text = stitched.flatMap((e) => (e.type === 'partial_result' ? [e.payload.delta] : [])).join('');
+    const completed = stitched.at(-1);
+    expect(completed?.type === 'agent_completed' && completed.payload.text).toBe(text);
+  }, 30_000); // 100,000 journaled events: a few seconds on a small machine
 });

@@ -13,6 +13,7 @@ import type { ThreadNotifier } from '../runtime/notifier';
 import type { RunManager } from '../runtime/run-manager';
 import { ClientConnection } from './client-connection';
 import { startHeartbeat } from './heartbeat';
+import type { OutboundQueueOptions } from './outbound-queue';
 import type { RateLimiterOptions } from './rate-limiter';
 
 export const WEBSOCKET_PATH = '/ws';
@@ -29,6 +30,8 @@ export interface SocketServerOptions {
   heartbeatIntervalMs?: number;
   /** Per-connection message rate limit. @default RateLimiter's defaults (20/s, burst 40) */
   rateLimit?: RateLimiterOptions;
+  /** Send-side limits for slow readers. @default OutboundQueue's defaults (1 MiB buffered, 4 MiB queued) */
+  backpressure?: OutboundQueueOptions;
 }
 
 export interface SocketServer {
@@ -62,8 +65,8 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
           const logger = options.logger.child({ connectionId, userId: user.userId });
           logger.info({ origin, remote: request.socket.remoteAddress }, 'client connected');
           wss.emit('connection', ws, request);
-          const { runs, notifier, rateLimit } = options;
-          new ClientConnection(ws, { runs, notifier, logger, owner: user.userId, rateLimit });
+          const { runs, notifier, rateLimit, backpressure } = options;
+          new ClientConnection(ws, { runs, notifier, logger, owner: user.userId, rateLimit, backpressure });
         });
       },
       (error: unknown) => {
