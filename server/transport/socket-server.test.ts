@@ -113,3 +113,25 @@ describe('backpressure', () => {
     expect(completed?.type === 'agent_completed' && completed.payload.text).toBe(text);
   }, 30_000); // 100,000 journaled events: a few seconds on a small machine
 });
+
+describe('upgrade', () => {
+  it('should survive peers that reset the connection mid-upgrade', async () => {
+    const url = await serve();
+    const { port } = new URL(url);
+    const { connect: tcpConnect } = await import('node:net');
+    for (let i = 0; i < 20; i += 1) {
+      await new Promise<void>((resolve) => {
+        const socket = tcpConnect(Number(port), '127.0.0.1', () => {
+          socket.write(
+            `GET /ws${i % 2 ? '?token=bad' : ''} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+              'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+          );
+          socket.resetAndDestroy();
+          resolve();
+        });
+        socket.on('error', () => resolve());
+      });
+    }
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+});

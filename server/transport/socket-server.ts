@@ -50,6 +50,9 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
   let nextConnectionId = 1;
 
   httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node drops its own error handler for upgrades: without ours, a reset peer would crash the process.
+    const onSocketError = () => socket.destroy();
+    socket.on('error', onSocketError);
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     if (pathname !== WEBSOCKET_PATH) return rejectUpgrade(socket, 404, 'Not Found');
     const origin = request.headers.origin;
@@ -60,6 +63,8 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
     }
     options.authenticate(request).then(
       (user) => {
+        if (socket.destroyed) return;
+        socket.off('error', onSocketError); // ws installs its own
         wss.handleUpgrade(request, socket, head, (ws) => {
           const connectionId = nextConnectionId++;
           const logger = options.logger.child({ connectionId, userId: user.userId });
@@ -70,6 +75,7 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
         });
       },
       (error: unknown) => {
+        if (socket.destroyed) return;
         options.logger.info({ reason: error instanceof Error ? error.message : String(error) }, 'rejected upgrade');
         rejectUpgrade(socket, 401, 'Unauthorized');
       },
