@@ -60,6 +60,10 @@ describe('SessionTokens', () => {
       await expect(tokens.verify(await idpToken({ iss: 'https://evil.test', aud: 'chat' }))).rejects.toThrow(/iss/);
     });
 
+    it('should refuse a JWKS without issuer and audience checks', () => {
+      expect(() => new SessionTokens({ jwksUrl })).toThrow('JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE');
+    });
+
     it('should refuse RS256 tokens when no JWKS is configured', async () => {
       const tokens = new SessionTokens({ secret: 'a-test-secret-of-some-length' });
       await expect(tokens.verify(await idpToken({ iss: 'x', aud: 'y' }))).rejects.toThrow(/not accepted/);

@@ -47,6 +47,10 @@ export class SessionTokens {
   constructor(options: SessionTokenOptions = {}) {
     this.#options = options;
     this.#secret = options.secret ? new TextEncoder().encode(options.secret) : randomBytes(32);
+    if (options.jwksUrl && !(options.issuer && options.audience)) {
+      // Without both checks, any token the provider issues for any app would open a session here.
+      throw new Error('JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE');
+    }
     this.#jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
   }
 
@@ -81,6 +85,7 @@ export class SessionTokens {
         ({ payload } = await jwtVerify(token, this.#jwks, {
           ...(issuer ? { issuer } : {}),
           ...(audience ? { audience } : {}),
+          requiredClaims: ['exp'],
         }));
       } else {
         throw new Error(`tokens signed with ${String(alg)} are not accepted`);

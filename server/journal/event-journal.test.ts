@@ -48,11 +48,15 @@ describe('EventJournal', () => {
       second.close();
     });
 
-    it('should refuse a duplicate seq in a thread', () => {
+    it('should refuse a duplicate seq, delivering nothing it could not commit', () => {
       const journal = new EventJournal({ path: ':memory:', batchSize: 1 });
+      const delivered: number[] = [];
+      journal.onCommitted((_threadId, frame) => delivered.push(JSON.parse(frame).seq));
       append(journal, event(1));
       expect(() => append(journal, event(1))).toThrow(/UNIQUE|PRIMARY KEY/);
-      journal.close();
+      expect(delivered).toEqual([1]);
+      expect(() => journal.close()).toThrow(/UNIQUE|PRIMARY KEY/); // still pending, never delivered
+      expect(delivered).toEqual([1]);
     });
   });
 

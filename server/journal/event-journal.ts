@@ -1,8 +1,9 @@
 /**
- * EventJournal: every run event, appended to SQLite before it is sent, so a
+ * EventJournal: every run event, committed to SQLite before it is sent, so a
  * client can replay what it missed (resume) and a restart can close the runs it
- * interrupted. Appends are buffered and committed in small transactions; every
- * read flushes first, so readers always see every event already sent.
+ * interrupted. Appends are buffered and committed in small transactions, and
+ * only committed events are handed to `deliver`: no client ever sees an event
+ * the journal could lose. Every read flushes first.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -41,6 +42,8 @@ export class EventJournal {
   readonly #batchSize: number;
   #pending: PendingRow[] = [];
   #flushScheduled = false;
+  #deliver: ((threadId: string, frame: string) => void) | undefined;
+  #onError: ((error: unknown) => void) | undefined;
   readonly #insert: Database.Statement<[string, number, string, string, string]>;
   readonly #commit: (rows: PendingRow[]) => void;
   readonly #readAfter: Database.Statement<[string, number], { frame: string }>;
@@ -73,23 +76,36 @@ export class EventJournal {
     this.#lastSeq = this.#db.prepare('SELECT MAX(seq) AS seq FROM events WHERE thread_id = ?');
   }
 
-  /** Records one event; `frame` is its serialized form, as sent. */
+  /** Where committed events go, in order (the notifier); set by the RunManager. */
+  onCommitted(deliver: (threadId: string, frame: string) => void, onError?: (error: unknown) => void): void {
+    this.#deliver = deliver;
+    this.#onError = onError;
+  }
+
+  /** Records one event; `frame` is its serialized form, as it will be sent. */
   append(event: RunEvent, frame: string): void {
     this.#pending.push({ threadId: event.threadId, seq: event.seq, runId: event.runId, type: event.type, frame });
     if (this.#pending.length >= this.#batchSize) this.flush();
     else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(() => {
+        try {
+          this.flush();
+        } catch (error) {
+          this.#onError?.(error);
+        }
+      });
     }
   }
 
-  /** Commits buffered appends now. */
+  /** Commits buffered appends now, then delivers them. A failed commit keeps them pending. */
   flush(): void {
     this.#flushScheduled = false;
     if (this.#pending.length === 0) return;
     const rows = this.#pending;
-    this.#pending = [];
     this.#commit(rows);
+    this.#pending = [];
+    for (const row of rows) this.#deliver?.(row.threadId, row.frame);
   }
 
   /** Serialized events of a thread with seq greater than `afterSeq`, in order. */
@@ -149,7 +165,10 @@ export class EventJournal {
   }
 
   close(): void {
-    this.flush();
-    this.#db.close();
+    try {
+      this.flush();
+    } finally {
+      this.#db.close();
+    }
   }
 }

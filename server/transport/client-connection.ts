@@ -122,6 +122,13 @@ export class ClientConnection implements EventSubscriber {
   #resume({ threadId, afterSeq }: ResumeMessage): void {
     const { runs } = this.#options;
     runs.authorizeThread(threadId, this.#options.owner);
+    if (this.#unsubscribers.has(threadId)) {
+      // A second replay on the same socket would duplicate events and could be used to pile up memory.
+      throw new RunRejectedError(
+        'thread_busy',
+        `this socket already follows thread ${threadId}; resume once per socket`,
+      );
+    }
     const frames = runs.framesAfter(threadId, afterSeq);
     this.#subscribe(threadId);
     if (this.#socket.readyState === this.#socket.OPEN) this.#outbound.sendBacklog(frames);

@@ -34,8 +34,15 @@ export interface OutboundQueueOptions {
 
 /** A queued frame, or a run of consecutive deltas merged lazily (serialized once, when sent). */
 type Queued =
-  | { kind: 'frame'; frame: string; bytes: number }
-  | { kind: 'deltas'; last: RunEvent & { type: 'partial_result' }; from: number; parts: string[]; bytes: number };
+  | { kind: 'frame'; frame: string; bytes: number; backlog?: boolean }
+  | {
+      kind: 'deltas';
+      last: RunEvent & { type: 'partial_result' };
+      from: number;
+      parts: string[];
+      bytes: number;
+      backlog?: boolean;
+    };
 
 function serialize(item: Queued): string {
   if (item.kind === 'frame') return item.frame;
@@ -89,7 +96,7 @@ export class OutboundQueue {
     const before = this.#queuedBytes;
     for (const frame of frames) {
       if (this.#queue.length === 0 && this.#socket.bufferedAmount < this.#highWater) this.#socket.send(frame);
-      else this.#enqueue(frame);
+      else this.#enqueue(frame, true);
     }
     this.#backlogAllowance += this.#queuedBytes - before;
     if (this.#queue.length > 0) this.#timer ??= setInterval(() => this.#drain(), DRAIN_CHECK_MS);
@@ -110,13 +117,13 @@ export class OutboundQueue {
     };
   }
 
-  #enqueue(frame: string): void {
+  #enqueue(frame: string, backlog = false): void {
     const bytes = frame.length;
     this.#queuedBytes += bytes;
     this.#peakQueuedBytes = Math.max(this.#peakQueuedBytes, this.#queuedBytes);
     // Events are serialized with `type` first (RunManager builds them so): a cheap test before parsing.
     if (!frame.startsWith('{"type":"partial_result"')) {
-      this.#queue.push({ kind: 'frame', frame, bytes });
+      this.#queue.push({ kind: 'frame', frame, bytes, backlog });
       return;
     }
     const event = JSON.parse(frame) as RunEvent & { type: 'partial_result' };
@@ -129,13 +136,15 @@ export class OutboundQueue {
       return;
     }
     const from = event.payload.coalescedFrom ?? event.seq;
-    this.#queue.push({ kind: 'deltas', last: event, from, parts: [event.payload.delta], bytes });
+    this.#queue.push({ kind: 'deltas', last: event, from, parts: [event.payload.delta], bytes, backlog });
   }
 
   #drain(): void {
     while (this.#queue.length > 0 && this.#socket.bufferedAmount < this.#highWater) {
       const next = this.#queue.shift() as Queued;
       this.#queuedBytes -= next.bytes;
+      // Room a drained backlog frees goes back to the limit, not to live frames.
+      if (next.backlog) this.#backlogAllowance = Math.max(0, this.#backlogAllowance - next.bytes);
       this.#socket.send(serialize(next));
     }
     if (this.#queue.length === 0) this.#clear();

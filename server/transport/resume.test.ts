@@ -61,6 +61,17 @@ describe('resume', () => {
     expect(reader.events()).toEqual(events);
   });
 
+  it('should refuse a second resume of the same thread on one socket', async () => {
+    const client = await connect();
+    const { threadId, events } = await client.runToCompletion('/scenario basic');
+    client.send({ type: 'resume', threadId, afterSeq: 0, clientMessageId: 'again' });
+    await expect(client.next((m) => m.type === 'error')).resolves.toMatchObject({
+      code: 'thread_busy',
+      clientMessageId: 'again',
+    });
+    expect(client.events()).toEqual(events);
+  });
+
   it('should answer a resume of an unknown thread with not_found, echoing clientMessageId', async () => {
     const client = await connect();
     client.send({ type: 'resume', threadId: 'nope', afterSeq: 0, clientMessageId: 'resume-1' });

@@ -241,13 +241,26 @@ describe('run events', () => {
     expect(state.duplicateEvents).toBe(2);
   });
 
-  it('forgets a thread the server no longer knows when its resume fails', () => {
-    const state = reduceAll(initialState, [
-      { type: 'local/restore', threadId: 'gone' },
+  it('forgets a thread the server no longer knows when its resume fails, ending its open turns', () => {
+    const state = reduceAll(acceptedState(), [
       { type: 'local/resume', clientMessageId: 'resume-1' },
-      { type: 'error', code: 'not_found', message: 'thread gone does not exist', clientMessageId: 'resume-1' },
+      { type: 'error', code: 'forbidden', message: 'this thread belongs to another user', clientMessageId: 'resume-1' },
     ]);
     expect(state).toMatchObject({ threadId: undefined, lastSeq: 0, errors: [] });
+    expect(state.turns[0]).toMatchObject({
+      state: 'failed',
+      error: 'Could not resume: this thread belongs to another user',
+    });
+    expect(canSend(state)).toBe(true);
+  });
+
+  it('keeps its thread when a resume fails for a passing reason', () => {
+    const state = reduceAll(acceptedState(), [
+      { type: 'local/resume', clientMessageId: 'resume-1' },
+      { type: 'error', code: 'rate_limited', message: 'slow down', clientMessageId: 'resume-1' },
+    ]);
+    expect(state).toMatchObject({ threadId: 'thread-1', resumeId: undefined });
+    expect(state.turns[0]?.state).toBe('running');
   });
 
   it('handles a 10,000-delta burst cheaply and without losing text', () => {

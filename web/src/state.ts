@@ -93,8 +93,13 @@ function addGlobalError(state: ChatState, error: ErrorMessage): ChatState {
 
 function applyError(state: ChatState, error: ErrorMessage): ChatState {
   if (error.clientMessageId !== undefined && error.clientMessageId === state.resumeId) {
-    // The thread is gone (e.g. the server lost its journal): start afresh rather than fail every send.
-    return { ...state, resumeId: undefined, threadId: undefined, lastSeq: 0 };
+    // Other errors are passing: the next reconnect resumes again.
+    if (error.code !== 'not_found' && error.code !== 'forbidden') return { ...state, resumeId: undefined };
+    // The thread is gone or no longer ours (a lost journal, a new session): end its open turns, start afresh.
+    const turns = state.turns.map((turn) =>
+      isTurnActive(turn) ? { ...turn, state: 'failed' as const, error: `Could not resume: ${error.message}` } : turn,
+    );
+    return { ...state, turns, resumeId: undefined, threadId: undefined, lastSeq: 0 };
   }
   const { clientMessageId } = error;
   const index = clientMessageId
