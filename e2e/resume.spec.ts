@@ -57,6 +57,26 @@ test.describe('resume', () => {
     expect(routes.length).toBeGreaterThanOrEqual(4);
   });
 
+  test('should show every event exactly once when the server terminates the socket mid-run, again and again', async ({
+    chat,
+    page,
+    agentFrames,
+  }) => {
+    const turn = await chat.send('/scenario long-thinking 800');
+    const thoughtsReceived = () => agentFrames.events(turn.runId).filter((e) => e.type === 'agent_thinking').length;
+    for (const count of [1, 2, 3]) {
+      await expect.poll(thoughtsReceived).toBeGreaterThanOrEqual(count);
+      // Test-only endpoint (scenarios on): the server drops this user's sockets with terminate().
+      const response = await page.request.post('/api/test/terminate-sockets');
+      expect(await response.json()).toEqual({ terminated: 1 });
+    }
+    await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
+    await expect(turn.toolCalls).toHaveCount(1);
+    const completed = await agentFrames.completion(turn.runId);
+    await expect(turn.answer).toHaveText(completed.payload.text ?? '');
+    // The lifecycle check after the test proves the stitched stream has no gap and no repeat.
+  });
+
   test('should show a stalled connection, reconnect by itself and finish the run', async ({
     page,
     agentFrames,

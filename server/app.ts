@@ -114,6 +114,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const frames = runs.framesAfter(threadId, query.data.afterSeq);
     res.type('json').send(`{"threadId":${JSON.stringify(threadId)},"events":[${frames.join(',')}]}`);
   });
+  if (options.scenarios) {
+    // Test-only (with scenarios): cut the caller's sockets from the server side, mid-run.
+    api.post('/test/terminate-sockets', async (req, res) => {
+      const user = await sessionUser(tokens, req).catch(() => undefined);
+      if (!user) {
+        res.status(401).json({ error: { code: 'unauthorized', message: 'a valid session is required' } });
+        return;
+      }
+      res.json({ terminated: sockets.terminateUser(user.userId) });
+    });
+  }
   api.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `no API route ${req.method} ${req.originalUrl}` } });
   });

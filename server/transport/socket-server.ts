@@ -6,7 +6,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { MAX_CLIENT_FRAME_BYTES } from '../../protocol';
 import type { SessionUser } from '../auth/session-tokens';
 import type { ThreadNotifier } from '../runtime/notifier';
@@ -38,6 +38,8 @@ export interface SocketServer {
   wss: WebSocketServer;
   /** Stops the heartbeat and closes every socket with `code`. */
   close(code: number, reason: string): void;
+  /** Drops every socket of a user without a close handshake, as a dying network would. */
+  terminateUser(userId: string): number;
 }
 
 export function attachSocketServer(httpServer: Server, options: SocketServerOptions): SocketServer {
@@ -48,6 +50,7 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
     perMessageDeflate: false,
   });
   let nextConnectionId = 1;
+  const userOf = new WeakMap<WebSocket, string>();
 
   httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Node drops its own error handler for upgrades: without ours, a reset peer would crash the process.
@@ -69,6 +72,7 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
           const connectionId = nextConnectionId++;
           const logger = options.logger.child({ connectionId, userId: user.userId });
           logger.info({ origin, remote: request.socket.remoteAddress }, 'client connected');
+          userOf.set(ws, user.userId);
           wss.emit('connection', ws, request);
           const { runs, notifier, rateLimit, backpressure } = options;
           new ClientConnection(ws, { runs, notifier, logger, owner: user.userId, rateLimit, backpressure });
@@ -84,6 +88,11 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
   const stopHeartbeat = startHeartbeat(wss, options.heartbeatIntervalMs);
   return {
     wss,
+    terminateUser(userId) {
+      const sockets = [...wss.clients].filter((client) => userOf.get(client) === userId);
+      for (const socket of sockets) socket.terminate();
+      return sockets.length;
+    },
     close(code, reason) {
       stopHeartbeat();
       for (const client of wss.clients) client.close(code, reason);
