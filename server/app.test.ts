@@ -7,7 +7,8 @@ import {
   REQUIRED_EVENT_TYPES,
   type RunEvent,
 } from '../protocol';
-import { type RunningServer, startServer } from './app';
+import type { RunningServer } from './app';
+import { startTestServer } from './testing/test-server';
 import { WsTestClient } from './testing/ws-test-client';
 
 let server: RunningServer;
@@ -26,14 +27,7 @@ function expectValidLifecycle(events: RunEvent[]): void {
 }
 
 beforeAll(async () => {
-  server = await startServer({
-    port: 0,
-    logLevel: 'silent',
-    scenarios: true,
-    agentPaceMs: 0,
-    staticDir: '/nonexistent',
-    journalPath: ':memory:',
-  });
+  server = await startTestServer();
   wsUrl = `${server.url.replace('http', 'ws')}/ws`;
 });
 

@@ -63,19 +63,19 @@ export class ServerProcess {
   }
 
   /** Kills the process without a clean shutdown: its open runs stay open in the journal. */
-  async crash(): Promise<void> {
-    const child = this.#child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+  crash(): Promise<void> {
+    return this.#kill('SIGKILL');
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    return this.#kill('SIGTERM');
+  }
+
+  async #kill(signal: NodeJS.Signals): Promise<void> {
     const child = this.#child;
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
+    child.kill(signal);
     await exited;
   }
 }

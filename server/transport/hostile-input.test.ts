@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRunLifecycle, ERROR_CODES, MAX_CLIENT_FRAME_BYTES } from '../../protocol';
-import { type RunningServer, startServer } from '../app';
+import type { RunningServer } from '../app';
+import { startTestServer } from '../testing/test-server';
 import { WsTestClient } from '../testing/ws-test-client';
 
 let server: RunningServer;
@@ -14,14 +15,7 @@ let url: string;
 
 beforeAll(async () => {
   // Limits high enough that the property is about parsing, not throttling.
-  server = await startServer({
-    port: 0,
-    logLevel: 'silent',
-    agentPaceMs: 0,
-    journalPath: ':memory:',
-    messageRate: 1e6,
-    messageBurst: 1e6,
-  });
+  server = await startTestServer({ scenarios: false, messageRate: 1e6, messageBurst: 1e6 });
   url = `${server.url.replace('http', 'ws')}/ws?token=${(await WsTestClient.signIn(server.url)).token}`;
 });
 afterAll(() => server.close());

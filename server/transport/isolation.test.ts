@@ -4,22 +4,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRunLifecycle, formatViolations } from '../../protocol';
-import { type RunningServer, startServer } from '../app';
+import type { RunningServer } from '../app';
+import { startTestServer } from '../testing/test-server';
 import { WsTestClient } from '../testing/ws-test-client';
 
 let server: RunningServer;
 const clients: WsTestClient[] = [];
 
 beforeAll(async () => {
-  server = await startServer({
-    port: 0,
-    logLevel: 'silent',
-    scenarios: true,
-    agentPaceMs: 0,
-    journalPath: ':memory:',
-    maxConcurrentRuns: 10,
-    messageBurst: 100,
-  });
+  server = await startTestServer({ maxConcurrentRuns: 10, messageBurst: 100 });
 });
 afterAll(async () => {
   for (const client of clients) client.close();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRunLifecycle, formatViolations, type RunEvent } from '../../protocol';
-import { type RunningServer, startServer } from '../app';
+import type { RunningServer } from '../app';
+import { startTestServer } from '../testing/test-server';
 import { WsTestClient } from '../testing/ws-test-client';
 
 let server: RunningServer;
@@ -15,7 +16,7 @@ async function connect(): Promise<WsTestClient> {
 }
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, logLevel: 'silent', scenarios: true, agentPaceMs: 0, journalPath: ':memory:' });
+  server = await startTestServer();
   ({ token } = await WsTestClient.signIn(server.url));
 });
 afterAll(async () => {

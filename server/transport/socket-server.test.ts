@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkRunLifecycle, formatViolations } from '../../protocol';
-import { type RunningServer, startServer } from '../app';
+import type { RunningServer } from '../app';
 import type { ServerOptions } from '../config';
+import { startTestServer } from '../testing/test-server';
 import { WsTestClient } from '../testing/ws-test-client';
 
 const servers: RunningServer[] = [];
@@ -9,14 +10,7 @@ const clients: WsTestClient[] = [];
 
 async function serve(options: ServerOptions = {}): Promise<string> {
   // Returns the base URL; connect() signs in a new user.
-  const server = await startServer({
-    port: 0,
-    logLevel: 'silent',
-    scenarios: true,
-    agentPaceMs: 0,
-    journalPath: ':memory:',
-    ...options,
-  });
+  const server = await startTestServer(options);
   servers.push(server);
   return server.url;
 }

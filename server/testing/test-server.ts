@@ -1,0 +1,15 @@
+/** A server for integration tests: any free port, silent, scenarios on, no pacing, journal in memory. */
+import { type RunningServer, startServer } from '../app';
+import type { ServerOptions } from '../config';
+
+export function startTestServer(overrides: ServerOptions = {}): Promise<RunningServer> {
+  return startServer({
+    port: 0,
+    logLevel: 'silent',
+    scenarios: true,
+    agentPaceMs: 0,
+    journalPath: ':memory:',
+    staticDir: '/nonexistent',
+    ...overrides,
+  });
+}
