@@ -5,7 +5,7 @@
  */
 import type { Agent, AgentContext, ToolRequest } from '../runtime/agent';
 import type { ToolOutcome } from '../runtime/tool-dispatcher';
-import { findArithmetic } from '../tools/calculator';
+import { findArithmetic } from '../tools/arithmetic-in-text';
 import { wantsClock } from '../tools/clock';
 
 export const DEFAULT_AGENT_NAME = 'assistant';

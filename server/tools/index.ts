@@ -5,7 +5,8 @@ import { createDocsSearchTool, type DocsIndex } from './docs-search';
 import { failTool, sleepTool } from './test-tools';
 import type { ToolDefinition } from './tool';
 
-export { CalculatorError, calculatorTool, evaluateExpression, findArithmetic } from './calculator';
+export { findArithmetic } from './arithmetic-in-text';
+export { CalculatorError, calculatorTool, evaluateExpression } from './calculator';
 export { type ClockReading, clockTool, createClockTool, wantsClock } from './clock';
 export {
   createDocsIndex,
