@@ -37,6 +37,7 @@ export default defineConfig({
       PORT: String(port),
       HOST: '127.0.0.1',
       AGENT_SCENARIOS: '1',
+      AGENT_FAULTS: '1',
       LOG_LEVEL: 'warn',
       AGENT_PACE_MS: '30',
       JOURNAL_PATH: ':memory:',

@@ -73,7 +73,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     journal,
     maxConcurrentRuns: options.maxConcurrentRuns,
     keepAliveMs: options.keepAliveMs,
+    faults: options.faults,
   });
+  if (options.faults) logger.warn('AGENT_FAULTS is on: "/fault …;" messages break their runs on purpose');
   const interrupted = runs.interruptUnfinishedRuns();
   if (interrupted > 0) logger.warn({ interrupted }, 'closed runs left open by the previous process');
 

@@ -28,6 +28,8 @@ export interface ServerOptions {
   allowedOrigins?: readonly string[];
   /** Enables `/scenario …` scripted runs and the test-only tools. @default false */
   scenarios?: boolean;
+  /** Enables `/fault …;` prefixes that break a run's stream on purpose, for the harness self-test. @default false */
+  faults?: boolean;
   /** Pino log level (`silent` in tests). @default DEFAULT_LOG_LEVEL ('info') */
   logLevel?: string;
   /** Built chat page to serve at `/`. @default DEFAULT_STATIC_DIR (web/dist) */
@@ -75,6 +77,7 @@ const envSchema = z.object({
     )
     .optional(),
   AGENT_SCENARIOS: flag.optional(),
+  AGENT_FAULTS: flag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   AGENT_PACE_MS: z.coerce.number().int().min(0).max(10_000).optional(),
   TOOL_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
@@ -100,6 +103,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     host: e.HOST,
     allowedOrigins: e.ALLOWED_ORIGINS,
     scenarios: e.AGENT_SCENARIOS,
+    faults: e.AGENT_FAULTS,
     logLevel: e.LOG_LEVEL,
     agentPaceMs: e.AGENT_PACE_MS,
     toolTimeoutMs: e.TOOL_TIMEOUT_MS,

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ErrorCode, PayloadOf, RunEvent, RunEventType } from '../../protocol';
+import { createFaultFilter, FaultPlanError, parseFaultPrefix } from '../faults/fault-plan';
 import type { EventJournal } from '../journal/event-journal';
 import type { AgentRegistry } from './agent-registry';
 import type { ThreadNotifier } from './notifier';
@@ -39,6 +40,8 @@ export interface RunManagerOptions {
   maxConcurrentRuns?: number;
   /** Silence after which a run sends a keep-alive. @default DEFAULT_RUN_KEEPALIVE_MS (2 s) */
   keepAliveMs?: number;
+  /** Honour `/fault …;` prefixes that break a run's stream on purpose (AGENT_FAULTS=1). @default false */
+  faults?: boolean;
 }
 
 export interface RunRequest {
@@ -62,7 +65,10 @@ export interface StartedRun extends AcceptedRun {
 /** A request the manager refuses; `code` is the protocol error code to answer with. */
 export class RunRejectedError extends Error {
   constructor(
-    readonly code: Extract<ErrorCode, 'not_found' | 'thread_busy' | 'unavailable' | 'rate_limited' | 'forbidden'>,
+    readonly code: Extract<
+      ErrorCode,
+      'not_found' | 'thread_busy' | 'unavailable' | 'rate_limited' | 'forbidden' | 'invalid_message'
+    >,
     message: string,
   ) {
     super(message);
@@ -84,6 +90,8 @@ export class RunManager {
   readonly #threads = new Map<string, Thread>();
   readonly #runs = new Map<string, { context: RunContext; done: Promise<RunSummary> }>();
   readonly #activeByOwner = new Map<string, number>();
+  /** Per-run stream filters of runs started with `/fault`. */
+  readonly #faults = new Map<string, { filter: (event: RunEvent) => RunEvent[]; delayMs: number }>();
   #shuttingDown = false;
 
   constructor(options: RunManagerOptions) {
@@ -149,18 +157,28 @@ export class RunManager {
       throw new RunRejectedError('rate_limited', `at most ${maxRuns} runs may be in progress at once`);
     }
     const thread = this.#resolveThread(request.threadId, owner);
-    const { agent, input } = this.#options.registry.route(request.text);
+    let text = request.text;
+    let fault: ReturnType<typeof parseFaultPrefix>;
+    try {
+      fault = this.#options.faults ? parseFaultPrefix(text) : undefined;
+    } catch (error) {
+      if (error instanceof FaultPlanError) throw new RunRejectedError('invalid_message', error.message);
+      throw error;
+    }
+    if (fault) text = fault.rest;
+    const { agent, input } = this.#options.registry.route(text);
     const runId = randomUUID();
     const context = new RunContext({
       threadId: thread.id,
       runId,
       input,
-      message: request.text,
+      message: text,
       keepAliveMs: this.#options.keepAliveMs,
       dispatcher: this.#options.dispatcher,
       emit: (type, payload) => this.#publish(thread, runId, type, payload),
     });
     thread.activeRun = context;
+    if (fault) this.#faults.set(runId, { filter: createFaultFilter(fault.plan), delayMs: fault.plan.delayMs ?? 0 });
     if (owner !== undefined) this.#activeByOwner.set(owner, (this.#activeByOwner.get(owner) ?? 0) + 1);
     const log = this.#options.logger.child({ threadId: thread.id, runId });
     log.info({ agent: agent.name }, 'run started');
@@ -170,6 +188,7 @@ export class RunManager {
       this.#runs.delete(runId);
       if (thread.activeRun === context) thread.activeRun = undefined;
       if (owner !== undefined) this.#releaseOwnerSlot(owner);
+      this.#faults.delete(runId);
     });
     this.#runs.set(runId, { context, done });
     void done.then((summary) => {
@@ -265,11 +284,23 @@ export class RunManager {
   #publish<T extends RunEventType>(thread: Thread, runId: string, type: T, payload: PayloadOf<T>): void {
     const seq = thread.lastSeq + 1;
     const event = { type, threadId: thread.id, runId, seq, ts: this.#now(), payload } as RunEvent;
+    thread.lastSeq = seq;
+    const fault = this.#faults.get(runId);
+    if (!fault) {
+      this.#deliver(event);
+      return;
+    }
+    for (const faulty of fault.filter(event)) {
+      if (fault.delayMs > 0) setTimeout(() => this.#deliver(faulty), fault.delayMs);
+      else this.#deliver(faulty);
+    }
+  }
+
+  #deliver(event: RunEvent): void {
     const frame = JSON.stringify(event);
     // With a journal, the frame is sent once committed: a client that sees an event can always resume from it.
     const { journal, notifier } = this.#options;
     if (journal) journal.append(event, frame);
-    else notifier.publish(thread.id, frame);
-    thread.lastSeq = seq;
+    else notifier.publish(event.threadId, frame);
   }
 }

@@ -1,0 +1,52 @@
+/**
+ * Self-test: the harness must catch a broken backend. Each test breaks one
+ * run's stream on purpose (server fault switches, AGENT_FAULTS=1) and asserts
+ * that the standard lifecycle check detects the defect and names it.
+ */
+import { formatViolations } from '../protocol';
+import { ChatPage, expect, test } from './fixtures';
+
+test.describe('harness self-test', () => {
+  test.beforeEach(({ agentFrames }) => {
+    agentFrames.checkManually('the run is broken on purpose; the test asserts the check catches it');
+  });
+
+  const faults = [
+    {
+      name: 'a tool that never reports tool_completed',
+      message: '/fault crash-tool; /scenario basic',
+      expected: /run \S+: tool call t-1 \(calculator\) has no tool_completed before agent_completed/,
+    },
+    {
+      name: 'a suppressed event type',
+      message: '/fault suppress=agent_thinking; /scenario basic',
+      expected: /seq jumps from 1 to 3; 1 event\(s\) missing/,
+    },
+    {
+      name: 'two events sent out of order',
+      message: '/fault swap=3; /scenario basic',
+      expected: /seq 3 \(tool_executing\) follows seq 4/,
+    },
+  ];
+
+  for (const fault of faults) {
+    test(`should detect ${fault.name}`, async ({ chat, agentFrames }) => {
+      const turn = await chat.send(fault.message);
+      await agentFrames.completion(turn.runId);
+      const report = formatViolations(agentFrames.violations());
+      expect(report).toMatch(fault.expected);
+      // The page runs the same checker and shows the defect to whoever is looking.
+      await expect(turn.root.getByRole('alert')).toContainText('Protocol violation');
+    });
+  }
+
+  test('should detect a run that stops emitting, and show the stall', async ({ page, agentFrames }) => {
+    await page.goto('/?stallTimeoutMs=1000');
+    const chat = new ChatPage(page);
+    await expect(chat.sendButton).toBeEnabled();
+    const turn = await chat.send('/fault stop-after=3; /scenario basic');
+    await expect(page.locator('#connection-banner')).toHaveText('Connection lost, reconnecting…');
+    await expect(turn.root).toHaveAttribute('data-run-state', 'running');
+    expect(formatViolations(agentFrames.violations())).toContain(`run ${turn.runId} never terminated`);
+  });
+});
