@@ -6,6 +6,7 @@ import './styles.css';
 import { bindComposer } from './composer';
 import { chatSocketUrl, connectChat } from './connection';
 import { createChatRenderer, findChatShell } from './render';
+import { RenderLagRecorder } from './render-lag';
 import { createRenderScheduler, isUrgentChatAction } from './scheduler';
 import { ensureSession } from './session';
 import { stallTimeoutFrom, startStallWatchdog } from './stall-watchdog';
@@ -13,10 +14,15 @@ import { activeTurn, type ChatAction, type ChatState, canSend, initialState, red
 import { installChatHarness } from './test-hook';
 
 const shell = findChatShell(document);
+const renderLag = new RenderLagRecorder();
+const renderChat = createChatRenderer(shell, document.body);
 const scheduler = createRenderScheduler<ChatState, ChatAction>({
   initialState,
   reduce,
-  render: createChatRenderer(shell, document.body),
+  render: (state) => {
+    renderChat(state);
+    renderLag.committed();
+  },
   isUrgent: isUrgentChatAction,
   clock: {
     requestFrame: (callback) => requestAnimationFrame(() => callback()),
@@ -70,6 +76,7 @@ const connection = connectChat({
   url: chatSocketUrl(location),
   onMessage: (message) => {
     watchdog.frameReceived();
+    if ('seq' in message) renderLag.arrived(message);
     dispatch(message);
   },
   onInvalidFrame: (error) =>
@@ -105,6 +112,7 @@ installChatHarness(window, {
   getState: scheduler.getState,
   connectionStats: connection.stats,
   renderStats: scheduler.stats,
+  renderLag,
 });
 
 scheduler.flush();

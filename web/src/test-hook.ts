@@ -12,9 +12,17 @@
  *     // one entry per run whose agent_completed has arrived, in turn order; `violations` is the
  *     // checkRunLifecycle result for that run's events ([] when the run kept the contract)
  *
- * Both return fresh copies; nothing here can change the page.
+ *   window.__chatHarness.runEvents(runId) → the run events the page applied for that run, in order
+ *   window.__chatHarness.renderLag(runId?) → { entries: [{ runId, seq, type, lagMs }],
+ *                                                summary: { [type]: { count, p50, p95, max } } }
+ *     // lagMs: from the frame arriving to the DOM commit that drew it (performance.now() ms)
+ *
+ * All return fresh copies; nothing here can change the page.
  */
+import type { RunEvent } from '../../protocol/events';
 import type { Violation } from '../../protocol/lifecycle';
+import { eventLogToArray } from './event-log';
+import type { LagEntry, LagSummary, RenderLagRecorder } from './render-lag';
 import type { ChatState } from './state';
 
 export interface ChatHarnessStats {
@@ -28,12 +36,15 @@ export interface ChatHarnessStats {
 export interface ChatHarnessHook {
   stats(): ChatHarnessStats;
   violations(): Array<{ runId: string; violations: Violation[] }>;
+  renderLag(runId?: string): { entries: LagEntry[]; summary: Record<string, LagSummary> };
+  runEvents(runId: string): RunEvent[];
 }
 
 export interface ChatHarnessSources {
   getState(): ChatState;
   connectionStats(): { framesReceived: number; invalidFrames: number };
   renderStats(): { renders: number; lastRenderAt: number | undefined };
+  renderLag?: RenderLagRecorder;
 }
 
 declare global {
@@ -49,6 +60,13 @@ export function createChatHarness(sources: ChatHarnessSources): ChatHarnessHook 
       const { renders, lastRenderAt } = sources.renderStats();
       const { unknownRunEvents } = sources.getState();
       return { framesReceived, invalidFrames, unknownRunEvents, renders, lastRenderAt: lastRenderAt ?? null };
+    },
+    runEvents(runId: string) {
+      const turn = sources.getState().turns.find((candidate) => candidate.runId === runId);
+      return turn ? structuredClone(eventLogToArray(turn.events)) : [];
+    },
+    renderLag(runId?: string) {
+      return { entries: sources.renderLag?.entries(runId) ?? [], summary: sources.renderLag?.summary(runId) ?? {} };
     },
     violations() {
       return sources

@@ -1,0 +1,34 @@
+/**
+ * The custom matchers, on real runs: they pass when the page drew every event,
+ * and fail, naming what is missing, when it did not.
+ */
+import { RUN_EVENT_TYPES } from '../protocol';
+import { expect, test } from './fixtures';
+
+test.describe('matchers', () => {
+  test('should pass toHaveRendered for every event type of a complete run, and toRenderWithin', async ({ chat }) => {
+    const turn = await chat.send('/scenario slow-tool 600');
+    await expect(turn).toCompleteRun({ status: 'completed' });
+    for (const type of RUN_EVENT_TYPES) await expect(turn).toHaveRendered(type);
+    // Generous on purpose: this proves the measurement works; speed targets belong in `npm run bench`.
+    await expect(turn).toRenderWithin(5_000);
+  });
+
+  test('should name the event the page never drew', async ({ chat, agentFrames }) => {
+    agentFrames.checkManually('the run is broken on purpose');
+    const turn = await chat.send('/fault crash-tool; /scenario basic');
+    await expect(turn).toCompleteRun();
+    await expect(turn).not.toHaveRendered('tool_completed');
+    await expect(expect(turn).toHaveRendered('tool_completed', { timeout: 300 })).rejects.toThrow(
+      /no tool_completed event reached the page/,
+    );
+  });
+
+  test('should report the final state a run ended in', async ({ chat }) => {
+    const turn = await chat.send('/scenario agent-error');
+    await expect(turn).toCompleteRun({ status: 'failed' });
+    await expect(expect(turn).toCompleteRun({ status: 'completed', timeout: 300 })).rejects.toThrow(
+      /to end as "completed"; it is "failed" with status "Failed: the model provider returned an error"/,
+    );
+  });
+});
