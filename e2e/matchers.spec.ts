@@ -8,6 +8,7 @@ import { expect, test } from './fixtures';
 test.describe('matchers', () => {
   test('should pass toHaveRendered for every event type of a complete run, and toRenderWithin', async ({ chat }) => {
     const turn = await chat.send('/scenario slow-tool 600');
+    expect((await chat.lastTurn()).runId).toBe(turn.runId);
     await expect(turn).toCompleteRun({ status: 'completed' });
     for (const type of RUN_EVENT_TYPES) await expect(turn).toHaveRendered(type);
     // Generous on purpose: this proves the measurement works; speed targets belong in `npm run bench`.
