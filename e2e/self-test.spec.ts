@@ -5,6 +5,7 @@
  */
 import { formatViolations } from '../protocol';
 import { ChatPage, expect, test } from './fixtures';
+import { injectSocketFault } from './support/socket-faults';
 
 test.describe('harness self-test', () => {
   test.beforeEach(({ agentFrames }) => {
@@ -48,5 +49,30 @@ test.describe('harness self-test', () => {
     await expect(page.locator('#connection-banner')).toHaveText('Connection lost, reconnecting…');
     await expect(turn.root).toHaveAttribute('data-run-state', 'running');
     expect(formatViolations(agentFrames.violations())).toContain(`run ${turn.runId} never terminated`);
+  });
+
+  test('should detect a frame the network dropped', async ({ page, chat }) => {
+    await injectSocketFault(page, { drop: (frame) => frame.type === 'tool_executing' });
+    await page.reload();
+    await expect(chat.sendButton).toBeEnabled();
+    const turn = await chat.send('/scenario basic');
+    await expect(turn).toCompleteRun();
+    await expect(turn).not.toHaveRendered('tool_executing');
+    await expect(expect(turn).toHaveRendered('tool_executing', { timeout: 300 })).rejects.toThrow(
+      /no tool_executing event reached the page/,
+    );
+    await expect(turn.root.getByRole('alert')).toContainText('Protocol violation');
+    await expect(turn.root.getByRole('alert')).toContainText('seq jumps from 2 to 4');
+  });
+
+  test('should detect frames the network duplicated, and still show them once', async ({ page, chat }) => {
+    await injectSocketFault(page, { duplicate: (frame) => frame.type === 'partial_result' });
+    await page.reload();
+    await expect(chat.sendButton).toBeEnabled();
+    const turn = await chat.send('/scenario slow-stream 0');
+    await expect(turn).toCompleteRun();
+    await expect(turn.answer).toHaveText('Streaming one word at a time so you can watch it grow. Done.');
+    const stats = await page.evaluate(() => window.__chatHarness?.stats());
+    expect(stats?.duplicateEvents).toBe(13);
   });
 });

@@ -47,7 +47,7 @@ async function playStep(context: AgentContext, step: ScenarioStep, totalSteps: n
 }
 
 async function say(context: AgentContext, text: string, wordsPerDelta: number, pauseMs: number): Promise<void> {
-  const words = text.match(/\S+\s*/g) ?? [text];
+  const words = text.match(/\s*\S+\s*/g) ?? [text];
   const size = Math.max(1, wordsPerDelta);
   for (let i = 0; i < words.length; i += size) {
     context.stream(words.slice(i, i + size).join(''));

@@ -16,6 +16,7 @@ describe('createChatHarness', () => {
       framesReceived: 7,
       invalidFrames: 1,
       unknownRunEvents: 1,
+      duplicateEvents: 0,
       renders: 3,
       lastRenderAt: null,
     });

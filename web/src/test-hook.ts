@@ -5,6 +5,7 @@
  *     framesReceived,   // WebSocket frames received since page load, valid or not
  *     invalidFrames,    // frames that failed parseServerFrame (each also shown as a global error)
  *     unknownRunEvents, // valid run events whose runId matched no turn (ignored)
+ *     duplicateEvents,  // run events dropped because their seq was already applied
  *     renders,          // DOM commits; a burst of events is batched into one commit per animation frame
  *     lastRenderAt,     // Date.now() of the latest DOM commit, or null before the first
  *   }
@@ -29,6 +30,7 @@ export interface ChatHarnessStats {
   framesReceived: number;
   invalidFrames: number;
   unknownRunEvents: number;
+  duplicateEvents: number;
   renders: number;
   lastRenderAt: number | null;
 }
@@ -58,8 +60,9 @@ export function createChatHarness(sources: ChatHarnessSources): ChatHarnessHook 
     stats() {
       const { framesReceived, invalidFrames } = sources.connectionStats();
       const { renders, lastRenderAt } = sources.renderStats();
-      const { unknownRunEvents } = sources.getState();
-      return { framesReceived, invalidFrames, unknownRunEvents, renders, lastRenderAt: lastRenderAt ?? null };
+      const { unknownRunEvents, duplicateEvents } = sources.getState();
+      const lastRender = lastRenderAt ?? null;
+      return { framesReceived, invalidFrames, unknownRunEvents, duplicateEvents, renders, lastRenderAt: lastRender };
     },
     runEvents(runId: string) {
       const turn = sources.getState().turns.find((candidate) => candidate.runId === runId);

@@ -1,0 +1,27 @@
+/**
+ * Client-side faults: a routeWebSocket proxy between the page and the server
+ * that drops or duplicates chosen server frames, as a flaky network or a buggy
+ * proxy would. Frames the page never gets still reach Playwright's own socket
+ * events, so tests using this check with agentFrames.checkManually().
+ */
+import type { Page } from '@playwright/test';
+
+export interface SocketFault {
+  /** Frames (parsed JSON) that never reach the page. */
+  drop?(frame: Record<string, unknown>): boolean;
+  /** Frames that reach the page twice. */
+  duplicate?(frame: Record<string, unknown>): boolean;
+}
+
+export async function injectSocketFault(page: Page, fault: SocketFault): Promise<void> {
+  await page.routeWebSocket('**/ws', (route) => {
+    const server = route.connectToServer();
+    route.onMessage((message) => server.send(message));
+    server.onMessage((message) => {
+      const frame = JSON.parse(String(message)) as Record<string, unknown>;
+      if (fault.drop?.(frame)) return;
+      route.send(message);
+      if (fault.duplicate?.(frame)) route.send(message);
+    });
+  });
+}
