@@ -14,14 +14,14 @@ test.describe('agent_thinking', () => {
     'should show each thought in the status line, then give way to the completion status',
     critical,
     async ({ chat, agentFrames, renderHistory }) => {
-      const turn = await chat.send('/scenario long-thinking 300');
+      const turn = await chat.send('/scenario long-thinking 400');
 
       const completed = await agentFrames.completion(turn.runId);
       const finalStatus = `Completed in ${formatDuration(completed.payload.durationMs)}`;
       await expect(turn.status).toHaveText(finalStatus);
       await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
 
-      // Each thought lasts 300 ms: prove it was drawn from the page's render history, not by racing to see it.
+      // Each thought lasts 400 ms: prove it was drawn from the page's render history, not by racing to see it.
       const thoughts = agentFrames.events(turn.runId).filter((event) => event.type === 'agent_thinking');
       const expected = thoughts.map(
         ({ payload }) => `Thinking (${payload.step}/${payload.totalSteps}): ${payload.thought}`,

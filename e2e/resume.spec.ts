@@ -84,8 +84,9 @@ test.describe('resume', () => {
     for (const count of [1, 2, 3]) {
       await expect.poll(thoughtsReceived).toBeGreaterThanOrEqual(count);
       // Test-only endpoint (scenarios on): the server drops this user's sockets with terminate().
-      const response = await page.request.post('/api/test/terminate-sockets');
-      expect(await response.json()).toEqual({ terminated: 1 });
+      // Retried until the page's (re)connected socket is there to be cut.
+      const terminate = async () => (await (await page.request.post('/api/test/terminate-sockets')).json()).terminated;
+      await expect.poll(terminate).toBe(1);
     }
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
     await expect(turn.toolCalls).toHaveCount(1);
