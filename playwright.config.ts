@@ -1,14 +1,17 @@
 /**
  * The e2e suite: starts the app (built page + server with scenarios) on
  * 127.0.0.1 and runs the specs in e2e/ in Chromium. `--grep @mission-critical`
- * runs the deployment-blocking subset.
+ * runs the deployment-blocking subset. With BASE_URL set (staging mode) it runs
+ * against that deployment instead and starts nothing; tests that need scenarios
+ * skip, with the reason, when the deployment has them off.
  */
 import { defineConfig, devices } from '@playwright/test';
 import { CHROMIUM_ARGS, isHeadedRun, resolveChromium } from './e2e/support/chromium';
 
 /** Port of the app under test; distinct from `npm start`'s 3000 so both can run. */
 const port = Number(process.env.E2E_PORT ?? 3100);
-const baseURL = `http://127.0.0.1:${port}`;
+const stagingURL = process.env.BASE_URL;
+const baseURL = stagingURL ?? `http://127.0.0.1:${port}`;
 const { executablePath } = resolveChromium({ headless: !isHeadedRun() });
 
 export default defineConfig({
@@ -28,19 +31,21 @@ export default defineConfig({
     launchOptions: { executablePath, args: [...CHROMIUM_ARGS] },
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
-  webServer: {
-    command: 'npm run build && npm run serve',
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 120_000,
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      AGENT_SCENARIOS: '1',
-      AGENT_FAULTS: '1',
-      LOG_LEVEL: 'warn',
-      AGENT_PACE_MS: '30',
-      JOURNAL_PATH: ':memory:',
-    },
-  },
+  webServer: stagingURL
+    ? undefined
+    : {
+        command: 'npm run build && npm run serve',
+        url: `${baseURL}/healthz`,
+        reuseExistingServer: !process.env.CI,
+        timeout: 120_000,
+        env: {
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          AGENT_SCENARIOS: '1',
+          AGENT_FAULTS: '1',
+          LOG_LEVEL: 'warn',
+          AGENT_PACE_MS: '30',
+          JOURNAL_PATH: ':memory:',
+        },
+      },
 });

@@ -167,6 +167,23 @@ test.describe('agent_completed', () => {
 });
 
 test.describe('default agent', () => {
+  // Needs no scenarios, so it also runs against a deployment (staging mode, BASE_URL).
+  test('should render every event of a default-agent run', critical, async ({ chat, agentFrames }) => {
+    const turn = await chat.send('what is 12 * (3 + 4)?');
+    await expect(turn).toCompleteRun();
+    for (const type of [
+      'agent_started',
+      'tool_executing',
+      'tool_completed',
+      'partial_result',
+      'agent_completed',
+    ] as const) {
+      await expect(turn).toHaveRendered(type);
+    }
+    await expect(turn.answer).toHaveText('12 * (3 + 4) = 84');
+    expect(agentFrames.events(turn.runId).some((event) => event.type === 'agent_thinking')).toBe(true);
+  });
+
   test('should answer arithmetic with the calculator tool and continue the thread', async ({ chat, agentFrames }) => {
     const first = await chat.send('what is 12 * (3 + 4)?');
     await expect(first.toolCall('t-1')).toContainText('calculator');

@@ -90,6 +90,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   api.get('/scenarios', (_req, res) => {
     res.json({
       enabled: Boolean(options.scenarios),
+      faults: Boolean(options.faults),
       scenarios: [...scenarios.values()].map(({ name, description, params }) => ({ name, description, params })),
     });
   });
