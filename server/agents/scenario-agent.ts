@@ -39,10 +39,46 @@ async function playStep(context: AgentContext, step: ScenarioStep, totalSteps: n
   } else if ('burst' in step) {
     const text = step.text ?? 'token {i} ';
     for (let i = 1; i <= step.burst; i += 1) context.stream(text.replaceAll('{i}', String(i)));
+  } else if ('stream' in step) {
+    await streamSteadily(context, step.stream, step.perSecond ?? 0, step.text ?? 'token {i} ');
   } else if ('pause' in step) {
     await context.pause(step.pause);
   } else {
     throw new Error(step.fail);
+  }
+}
+
+/** Deltas emitted per macrotask by an unpaced stream (`perSecond` 0) before it yields to the event loop. */
+export const UNPACED_STREAM_CHUNK = 100;
+
+/**
+ * Streams `count` deltas at a steady `perSecond`, catching up when a timer
+ * fires late, so the average rate holds; 0 streams as fast as the event loop
+ * allows, yielding (setImmediate) after every UNPACED_STREAM_CHUNK deltas so
+ * sockets can drain. In `text`, `{i}` is the delta's number (from 1) and
+ * `{now}` the emit time (performance.timeOrigin + performance.now(), ms with a
+ * sub-ms fraction), which lets a benchmark measure emit-to-receive latency.
+ */
+async function streamSteadily(context: AgentContext, count: number, perSecond: number, text: string): Promise<void> {
+  const startedAt = performance.now();
+  const stamped = text.includes('{now}');
+  let sent = 0;
+  while (sent < count) {
+    const elapsed = performance.now() - startedAt;
+    const due = perSecond > 0 ? Math.floor((elapsed * perSecond) / 1000) + 1 : sent + UNPACED_STREAM_CHUNK;
+    for (const end = Math.min(count, due); sent < end; ) {
+      sent += 1;
+      const delta = text.replaceAll('{i}', String(sent));
+      context.stream(stamped ? delta.replaceAll('{now}', String(performance.timeOrigin + performance.now())) : delta);
+    }
+    if (sent >= count) return;
+    if (perSecond > 0) {
+      const nextAt = startedAt + (sent * 1000) / perSecond;
+      await context.pause(Math.max(1, Math.ceil(nextAt - performance.now())));
+    } else {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (context.signal.aborted) throw context.signal.reason;
+    }
   }
 }
 

@@ -20,6 +20,8 @@ function stepSchema<N extends z.ZodType>(num: N) {
     z.strictObject({ parallel: z.array(toolCall).min(1) }),
     z.strictObject({ say: z.string().min(1), wordsPerDelta: num.optional(), pauseMs: num.optional() }),
     z.strictObject({ burst: num, text: z.string().optional() }),
+    // A steady stream: `stream` deltas at `perSecond` (0: as fast as the event loop allows, yielding between chunks).
+    z.strictObject({ stream: num, perSecond: num.optional(), text: z.string().optional() }),
     z.strictObject({ pause: num }),
     z.strictObject({ fail: z.string().min(1) }),
   ]);

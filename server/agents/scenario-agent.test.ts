@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { AgentContext } from '../runtime/agent';
+import { createScenarioAgent, UNPACED_STREAM_CHUNK } from './scenario-agent';
+import { bindScenario, parseScenario } from './scenario-file';
+
+/** An AgentContext that records the deltas streamed. */
+function recordingContext(input: string) {
+  const deltas: string[] = [];
+  const context: AgentContext = {
+    threadId: 'th-1',
+    runId: 'r-1',
+    input,
+    signal: new AbortController().signal,
+    think: () => {},
+    callTool: () => Promise.reject(new Error('no tools here')),
+    callTools: () => Promise.reject(new Error('no tools here')),
+    stream: (delta) => {
+      deltas.push(delta);
+    },
+    pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+  return { context, deltas };
+}
+
+const stream = parseScenario('stream', {
+  description: 'a steady stream',
+  params: {
+    count: { default: 5, min: 1, max: 100_000 },
+    perSecond: { default: 0, min: 0, max: 100_000 },
+  },
+  steps: [{ stream: '$count', perSecond: '$perSecond', text: '{i}@{now} ' }],
+});
+
+describe('stream step', () => {
+  it('should bind count and rate and keep the {now} placeholder for emit time', () => {
+    expect(bindScenario(stream, ['7', 'perSecond=100'])).toEqual([{ stream: 7, perSecond: 100, text: '{i}@{now} ' }]);
+  });
+
+  it('should stream every delta in order, stamping each with its emit time', async () => {
+    const agent = createScenarioAgent(new Map([['stream', stream]]));
+    const { context, deltas } = recordingContext('stream 250');
+    const before = performance.timeOrigin + performance.now();
+    await agent.run(context);
+    const after = performance.timeOrigin + performance.now();
+    expect(deltas).toHaveLength(250);
+    deltas.forEach((delta, index) => {
+      const [i, now] = delta.trim().split('@');
+      expect(Number(i)).toBe(index + 1);
+      expect(Number(now)).toBeGreaterThanOrEqual(before);
+      expect(Number(now)).toBeLessThanOrEqual(after);
+    });
+  });
+
+  it('should yield to the event loop between chunks when unpaced', async () => {
+    const agent = createScenarioAgent(new Map([['stream', stream]]));
+    const { context, deltas } = recordingContext(`stream ${UNPACED_STREAM_CHUNK * 2}`);
+    let seenAt: number | undefined;
+    setImmediate(() => {
+      seenAt = deltas.length;
+    });
+    await agent.run(context);
+    expect(seenAt).toBe(UNPACED_STREAM_CHUNK);
+  });
+
+  it('should hold a steady rate when paced', async () => {
+    const agent = createScenarioAgent(new Map([['stream', stream]]));
+    const { context, deltas } = recordingContext('stream 40 perSecond=1000');
+    const startedAt = performance.now();
+    await agent.run(context);
+    const elapsed = performance.now() - startedAt;
+    expect(deltas).toHaveLength(40);
+    // 40 deltas at 1,000/s: the last is due at 39 ms; a loaded machine may run late, never early.
+    expect(elapsed).toBeGreaterThanOrEqual(38);
+    const stamps = deltas.map((delta) => Number(delta.trim().split('@')[1]));
+    expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
+  });
+});
