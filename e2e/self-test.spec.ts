@@ -75,4 +75,25 @@ test.describe('harness self-test', () => {
     const stats = await page.evaluate(() => window.__chatHarness?.stats());
     expect(stats?.duplicateEvents).toBe(13);
   });
+
+  test('should detect events the server held back, with toRenderWithin', async ({ chat }) => {
+    const turn = await chat.send('/fault delay=1200; /scenario basic');
+    await expect(turn).toCompleteRun();
+    // Drawn at once on arrival, but late since emit: only the emit-to-draw measure sees it.
+    await expect(turn).toRenderWithin(1_000, { from: 'arrival' });
+    await expect(expect(turn).toRenderWithin(1_000)).rejects.toThrow(
+      /agent_\w+ seq \d+ drawn \d+\.\d ms after the server emitted it/,
+    );
+  });
+
+  test('should detect frames the network delayed, with toRenderWithin', async ({ page, chat }) => {
+    await injectSocketFault(page, { delayMs: (frame) => (frame.type === 'tool_completed' ? 1_200 : 0) });
+    await page.reload();
+    await expect(chat.sendButton).toBeEnabled();
+    const turn = await chat.send('/scenario basic');
+    await expect(turn).toCompleteRun();
+    await expect(expect(turn).toRenderWithin(1_000)).rejects.toThrow(
+      /tool_completed seq \d+ drawn \d+\.\d ms after the server emitted it/,
+    );
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * Client-side faults: a routeWebSocket proxy between the page and the server
- * that drops or duplicates chosen server frames, as a flaky network or a buggy
- * proxy would. Frames the page never gets still reach Playwright's own socket
+ * that drops, duplicates or delays chosen server frames, as a flaky network
+ * or a buggy proxy would. Frames the page never gets still reach Playwright's own socket
  * events, so tests using this check with agentFrames.checkManually().
  */
 import type { Page } from '@playwright/test';
@@ -11,17 +11,24 @@ export interface SocketFault {
   drop?(frame: Record<string, unknown>): boolean;
   /** Frames that reach the page twice. */
   duplicate?(frame: Record<string, unknown>): boolean;
+  /** Milliseconds to hold a frame back; later frames queue behind it, so order is kept. */
+  delayMs?(frame: Record<string, unknown>): number;
 }
 
 export async function injectSocketFault(page: Page, fault: SocketFault): Promise<void> {
   await page.routeWebSocket('**/ws', (route) => {
     const server = route.connectToServer();
     route.onMessage((message) => server.send(message));
+    let delivered = Promise.resolve();
     server.onMessage((message) => {
       const frame = JSON.parse(String(message)) as Record<string, unknown>;
       if (fault.drop?.(frame)) return;
-      route.send(message);
-      if (fault.duplicate?.(frame)) route.send(message);
+      const delayMs = fault.delayMs?.(frame) ?? 0;
+      delivered = delivered.then(async () => {
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        route.send(message);
+        if (fault.duplicate?.(frame)) route.send(message);
+      });
     });
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Render lag: for each run event, the time from its frame arriving to the DOM
- * commit that reflects it. Read through the test hook (`renderLag()`), so the
- * harness can report p50 / p95 / max per event type and assert on them.
+ * commit that reflects it, and from the server emitting it (its `ts`) to that
+ * commit. Read through the test hook (`renderLag()`), so the harness can report
+ * p50 / p95 / max per event type and assert on them.
  */
 
 /** Most recent events kept; older ones are dropped so a long session stays small. */
@@ -11,35 +12,67 @@ export interface LagEntry {
   runId: string;
   seq: number;
   type: string;
+  /** Frame arrival → DOM commit, on the page's monotonic clock. */
   lagMs: number;
+  /**
+   * Server emit (`ts`) → DOM commit, on wall clocks: catches an event held
+   * back before it reached the page. Assumes the server's and the browser's
+   * clocks agree (same machine, or NTP).
+   */
+  sinceEmitMs: number;
 }
 
-export interface LagSummary {
-  count: number;
+export interface LagStats {
   p50: number;
   p95: number;
   max: number;
 }
 
+export interface LagSummary extends LagStats {
+  count: number;
+  sinceEmit: LagStats;
+}
+
+export interface LagClocks {
+  /** Monotonic clock for arrival → commit. @default performance.now */
+  now(): number;
+  /** Wall clock comparable with the server's `ts`. @default Date.now */
+  wallNow(): number;
+}
+
+const DEFAULT_CLOCKS: LagClocks = { now: () => performance.now(), wallNow: () => Date.now() };
+
+interface PendingEvent {
+  runId: string;
+  seq: number;
+  type: string;
+  ts: number;
+  arrivedAt: number;
+}
+
 export class RenderLagRecorder {
-  readonly #now: () => number;
-  #pending: Array<{ runId: string; seq: number; type: string; arrivedAt: number }> = [];
+  readonly #clocks: LagClocks;
+  #pending: PendingEvent[] = [];
   #entries: LagEntry[] = [];
 
-  constructor(now: () => number = () => performance.now()) {
-    this.#now = now;
+  constructor(clocks: Partial<LagClocks> = {}) {
+    this.#clocks = { ...DEFAULT_CLOCKS, ...clocks };
   }
 
   /** A run event's frame arrived. */
-  arrived(event: { runId: string; seq: number; type: string }): void {
-    this.#pending.push({ runId: event.runId, seq: event.seq, type: event.type, arrivedAt: this.#now() });
+  arrived(event: { runId: string; seq: number; type: string; ts: number }): void {
+    const { runId, seq, type, ts } = event;
+    this.#pending.push({ runId, seq, type, ts, arrivedAt: this.#clocks.now() });
   }
 
   /** The DOM was committed: everything that arrived before is now drawn. */
   committed(): void {
     if (this.#pending.length === 0) return;
-    const at = this.#now();
-    for (const { arrivedAt, ...event } of this.#pending) this.#entries.push({ ...event, lagMs: at - arrivedAt });
+    const at = this.#clocks.now();
+    const wallAt = this.#clocks.wallNow();
+    for (const { arrivedAt, ts, ...event } of this.#pending) {
+      this.#entries.push({ ...event, lagMs: at - arrivedAt, sinceEmitMs: wallAt - ts });
+    }
     this.#pending = [];
     if (this.#entries.length > MAX_LAG_ENTRIES) this.#entries = this.#entries.slice(-MAX_LAG_ENTRIES);
   }
@@ -50,18 +83,27 @@ export class RenderLagRecorder {
 
   /** p50 / p95 / max lag per event type. */
   summary(runId?: string): Record<string, LagSummary> {
-    const byType = new Map<string, number[]>();
+    const byType = new Map<string, LagEntry[]>();
     for (const entry of this.entries(runId)) {
       const list = byType.get(entry.type) ?? [];
-      list.push(entry.lagMs);
+      list.push(entry);
       byType.set(entry.type, list);
     }
-    return Object.fromEntries([...byType].map(([type, lags]) => [type, summarize(lags)]));
+    return Object.fromEntries(
+      [...byType].map(([type, entries]) => [
+        type,
+        {
+          count: entries.length,
+          ...stats(entries.map((entry) => entry.lagMs)),
+          sinceEmit: stats(entries.map((entry) => entry.sinceEmitMs)),
+        },
+      ]),
+    );
   }
 }
 
-function summarize(lags: number[]): LagSummary {
-  const sorted = [...lags].sort((a, b) => a - b);
+function stats(values: number[]): LagStats {
+  const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
-  return { count: sorted.length, p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? 0 };
+  return { p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? 0 };
 }
