@@ -1,0 +1,186 @@
+/**
+ * The page under load, in headless Chromium: 10,000 events streamed into the
+ * page at 2,000 events/s (bench-stream) and as one burst (`/scenario burst`).
+ * Measured in the page: render lag from frame arrival to DOM commit (the
+ * page's own recorder, `__chatHarness.renderLag`), long tasks (> 50 ms,
+ * PerformanceObserver 'longtask'), dropped frames (requestAnimationFrame gaps
+ * while the run streams) and the JS heap after GC (CDP). The page is built
+ * into a temporary folder, so web/dist is left alone.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, resolveChromium } from '../e2e/support/chromium';
+import { PROJECT_ROOT } from '../server/config';
+import { startTestServer } from '../server/testing/test-server';
+import type { ChatHarnessHook } from '../web/src/test-hook';
+import { type Percentiles, percentiles, progress, round } from './stats';
+
+/** One display frame at 60 Hz; a rAF gap of n frames dropped n - 1. */
+const FRAME_MS = 1000 / 60;
+
+export interface BrowserCase {
+  label: string;
+  events: number;
+  /** Render lag (frame arrival → DOM commit) over every event of the run, ms. */
+  renderLag: Omit<Percentiles, 'p99'>;
+  longTasks: { count: number; maxMs: number };
+  droppedFrames: number;
+  /** Frames the page received (deltas may arrive coalesced) and DOM commits it made. */
+  framesReceived: number;
+  renders: number;
+  durationMs: number;
+  /** JS heap after a forced GC once the run completed, MB. */
+  jsHeapMb: number;
+  violations: number;
+}
+
+export interface BrowserResult {
+  chromium: string;
+  cases: BrowserCase[];
+}
+
+interface PageProbe {
+  longTasks: number[];
+  frames: number[];
+}
+
+declare global {
+  interface Window {
+    __benchProbe?: PageProbe;
+  }
+}
+
+function buildPage(outDir: string): void {
+  execFileSync(
+    process.execPath,
+    [
+      path.join(PROJECT_ROOT, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      path.join(PROJECT_ROOT, 'web/vite.config.ts'),
+      '--logLevel',
+      'warn',
+      '--outDir',
+      outDir,
+      '--emptyOutDir',
+    ],
+    { cwd: PROJECT_ROOT, stdio: 'inherit' },
+  );
+}
+
+export async function measureBrowser(events: number): Promise<BrowserResult> {
+  const work = mkdtempSync(path.join(tmpdir(), 'bench-browser-'));
+  const resolved = resolveChromium({ headless: true });
+  if (resolved.source === 'none') throw new Error('no Chromium found (set CHROMIUM_PATH)');
+  progress('browser', 'building the page');
+  buildPage(path.join(work, 'dist'));
+  const server = await startTestServer({ staticDir: path.join(work, 'dist'), journalPath: path.join(work, 'j.db') });
+  const browser = await chromium.launch({
+    headless: true,
+    args: [...CHROMIUM_ARGS],
+    ...(resolved.executablePath ? { executablePath: resolved.executablePath } : {}),
+  });
+  try {
+    const cases: BrowserCase[] = [];
+    for (const [label, text] of [
+      [`${events} events at 2,000/s`, `/scenario bench-stream count=${events} perSecond=2000`],
+      [`${events} events in one burst`, `/scenario burst ${events}`],
+    ] as const) {
+      const result = await runCase(browser, server.url, label, text, events);
+      progress(
+        'browser',
+        `${label}: lag p95 ${result.renderLag.p95.toFixed(1)} ms, long tasks ${result.longTasks.count} (max ${result.longTasks.maxMs.toFixed(0)} ms), dropped frames ${result.droppedFrames}, heap ${result.jsHeapMb} MB`,
+      );
+      cases.push(result);
+    }
+    return { chromium: resolved.executablePath ?? 'playwright', cases };
+  } finally {
+    await browser.close();
+    await server.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function runCase(
+  browser: import('@playwright/test').Browser,
+  url: string,
+  label: string,
+  text: string,
+  events: number,
+): Promise<BrowserCase> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    const probe: PageProbe = { longTasks: [], frames: [] };
+    window.__benchProbe = probe;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) probe.longTasks.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: true });
+    const onFrame = (at: number) => {
+      probe.frames.push(at);
+      requestAnimationFrame(onFrame);
+    };
+    requestAnimationFrame(onFrame);
+  });
+  try {
+    await page.goto(url);
+    await page.locator('#send:enabled').waitFor();
+    await page.locator('#message').fill(text);
+    const startedAt = await page.evaluate(() => {
+      const probe = window.__benchProbe as PageProbe;
+      probe.longTasks = [];
+      return performance.now();
+    });
+    await page.locator('#send').click();
+    await page.waitForFunction(() => (window.__chatHarness?.violations().length ?? 0) > 0, null, {
+      timeout: 120_000,
+      polling: 100,
+    });
+    const endedAt = await page.evaluate(() => performance.now());
+    await page.waitForTimeout(200); // let the last frame commit and any long task report
+    const measured = await page.evaluate(
+      ({ from, to }) => {
+        const hook: ChatHarnessHook | undefined = window.__chatHarness;
+        const probe = window.__benchProbe as PageProbe;
+        if (!hook) throw new Error('the page has no test hook');
+        const [run] = hook.violations();
+        const lags = hook.renderLag(run?.runId).entries.map((entry) => entry.lagMs);
+        return {
+          lags,
+          violations: run?.violations.length ?? 1,
+          stats: hook.stats(),
+          longTasks: [...probe.longTasks],
+          frames: probe.frames.filter((at) => at >= from && at <= to),
+        };
+      },
+      { from: startedAt, to: endedAt },
+    );
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = await cdp.send('Runtime.getHeapUsage');
+    let dropped = 0;
+    for (let i = 1; i < measured.frames.length; i += 1) {
+      const gap = (measured.frames[i] ?? 0) - (measured.frames[i - 1] ?? 0);
+      dropped += Math.max(0, Math.round(gap / FRAME_MS) - 1);
+    }
+    const { p50, p95, max, count } = percentiles(measured.lags);
+    const longTasks = measured.longTasks.filter((duration) => duration > 50);
+    return {
+      label,
+      events,
+      renderLag: { count, p50: round(p50), p95: round(p95), max: round(max) },
+      longTasks: { count: longTasks.length, maxMs: round(Math.max(0, ...measured.longTasks)) },
+      droppedFrames: dropped,
+      framesReceived: measured.stats.framesReceived,
+      renders: measured.stats.renders,
+      durationMs: round(endedAt - startedAt),
+      jsHeapMb: round(heap.usedSize / 1024 / 1024),
+      violations: measured.violations,
+    };
+  } finally {
+    await context.close();
+  }
+}

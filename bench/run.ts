@@ -1,0 +1,92 @@
+/**
+ * Entry point: `npm run bench` runs every measurement and writes
+ * bench/results/latest.json; `npm run bench:quick` (< 60 s, for CI) runs
+ * throughput and latency only, writes bench/results/quick.json, and exits 1
+ * only when the full path falls below the floor. `--only a,b` picks sections
+ * (throughput, latency, memory, browser, scale).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measureBrowser } from './browser';
+import { measureLatency } from './latency';
+import { measureMemory } from './memory';
+import { type BenchResults, formatReport, judgeTargets, machineInfo, writeResults } from './report';
+import { measureScale } from './scale';
+import { progress, round } from './stats';
+import { measureThroughput } from './throughput';
+
+const SECTIONS = ['throughput', 'latency', 'memory', 'browser', 'scale'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** Quick mode fails CI below these, nowhere else. */
+const FLOOR = { minEventsPerSecond: 500, maxP99Ms: 50 };
+
+function parseArgs(argv: readonly string[]): { quick: boolean; sections: Set<Section> } {
+  const quick = argv.includes('--quick');
+  const onlyIndex = argv.indexOf('--only');
+  const only = onlyIndex >= 0 ? (argv[onlyIndex + 1] ?? '').split(',') : undefined;
+  for (const name of only ?? []) {
+    if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`unknown section "${name}"`);
+  }
+  const defaults: readonly Section[] = quick ? ['throughput', 'latency'] : SECTIONS;
+  return { quick, sections: new Set((only as Section[] | undefined) ?? defaults) };
+}
+
+async function main(): Promise<number> {
+  const { quick, sections } = parseArgs(process.argv.slice(2));
+  const started = performance.now();
+  const partial: Omit<BenchResults, 'targets'> = {
+    mode: quick ? 'quick' : 'full',
+    startedAt: new Date().toISOString(),
+    durationS: 0,
+    machine: machineInfo(),
+  };
+  progress('bench', `${partial.mode} run: ${[...sections].join(', ')}`);
+  if (sections.has('throughput')) {
+    partial.throughput = await measureThroughput(
+      quick
+        ? { events: 10_000, repetitions: 3, withValidation: false }
+        : { events: 50_000, repetitions: 5, withValidation: true },
+    );
+  }
+  if (sections.has('latency')) {
+    partial.latency = await measureLatency(
+      quick
+        ? {
+            rates: [
+              { perSecond: 1_000, events: 2_000 },
+              { perSecond: 10_000, events: 10_000 },
+            ],
+            repetitions: 3,
+          }
+        : {
+            rates: [
+              { perSecond: 1_000, events: 5_000 },
+              { perSecond: 10_000, events: 30_000 },
+            ],
+            repetitions: 3,
+          },
+    );
+  }
+  if (sections.has('memory')) partial.memory = await measureMemory();
+  if (sections.has('browser')) partial.browser = await measureBrowser(10_000);
+  if (sections.has('scale')) {
+    partial.scale = await measureScale({ sessions: 1_000, eventsPerRun: 100, perSecondPerRun: 20 });
+  }
+  partial.durationS = round((performance.now() - started) / 1000);
+  const results: BenchResults = { ...partial, targets: judgeTargets(partial) };
+  if (quick) {
+    const rate = results.throughput?.variants.ours?.eventsPerSecond ?? 0;
+    const p99 = results.latency?.find((entry) => entry.perSecond === 1_000)?.p99 ?? 0;
+    const passed = rate >= FLOOR.minEventsPerSecond && p99 <= FLOOR.maxP99Ms;
+    results.floor = { ...FLOOR, passed };
+  }
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const file = path.join(here, 'results', quick ? 'quick.json' : 'latest.json');
+  writeResults(results, file);
+  console.log(formatReport(results));
+  console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
+  return results.floor?.passed === false ? 1 : 0;
+}
+
+process.exitCode = await main();
