@@ -1,8 +1,9 @@
 /**
  * The event contract shared by server, web and e2e: schemas, parsing and the
- * run-lifecycle checker.
+ * run-lifecycle checker, and JSONL traces.
  */
 export * from './events';
 export * from './lifecycle';
 export * from './messages';
 export * from './parse';
+export * from './trace';

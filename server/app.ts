@@ -10,6 +10,7 @@ import { type Logger, pino } from 'pino';
 import { z } from 'zod';
 import { CLOSE_CODES, describeIssues } from '../protocol';
 import { createDefaultAgent } from './agents/default-agent';
+import { createReplayAgent, REPLAY_COMMAND } from './agents/replay-agent';
 import { createScenarioAgent, SCENARIO_COMMAND } from './agents/scenario-agent';
 import { loadScenarios } from './agents/scenario-file';
 import { sessionRouter, sessionUser } from './auth/session-http';
@@ -19,6 +20,7 @@ import {
   DEFAULT_JOURNAL_PATH,
   DEFAULT_LOG_LEVEL,
   DEFAULT_PORT,
+  DEFAULT_REPLAY_DIR,
   DEFAULT_SCENARIOS_DIR,
   DEFAULT_STATIC_DIR,
   PROJECT_ROOT,
@@ -60,6 +62,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (options.scenarios) {
     for (const tool of testTools) dispatcher.register(tool);
     registry.register(createScenarioAgent(scenarios), { command: SCENARIO_COMMAND });
+    registry.register(createReplayAgent({ dir: options.replayDir ?? DEFAULT_REPLAY_DIR }), { command: REPLAY_COMMAND });
   }
   const tokens = new SessionTokens(options.sessions);
   if (tokens.hasEphemeralSecret) logger.warn('SESSION_SECRET is not set: sessions end when the server restarts');

@@ -13,6 +13,7 @@ export const DEFAULT_LOG_LEVEL = 'info';
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_STATIC_DIR = path.join(PROJECT_ROOT, 'web', 'dist');
 export const DEFAULT_SCENARIOS_DIR = path.join(PROJECT_ROOT, 'server', 'scenarios');
+export const DEFAULT_REPLAY_DIR = path.join(PROJECT_ROOT, 'recordings');
 export const DEFAULT_JOURNAL_PATH = path.join(PROJECT_ROOT, 'data', 'journal.db');
 
 export interface ServerOptions {
@@ -38,6 +39,8 @@ export interface ServerOptions {
   journalPath?: string;
   /** Scenario files. @default DEFAULT_SCENARIOS_DIR (server/scenarios) */
   scenariosDir?: string;
+  /** Recorded runs (`<name>.jsonl`) that `/replay <name>` plays back, with scenarios on. @default DEFAULT_REPLAY_DIR (recordings) */
+  replayDir?: string;
   /** Root whose README.md and docs/ the docs_search tool indexes. @default PROJECT_ROOT */
   docsRoot?: string;
   /** Pause between the default agent's steps. @default DEFAULT_PACE_MS (150 ms) */
@@ -86,6 +89,7 @@ const envSchema = z.object({
   MESSAGE_BURST: z.coerce.number().int().min(1).optional(),
   MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).optional(),
   JOURNAL_PATH: z.string().min(1).optional(),
+  REPLAY_DIR: z.string().min(1).optional(),
   KEEPALIVE_MS: z.coerce.number().int().min(10).optional(),
   SESSION_SECRET: z.string().min(16, 'SESSION_SECRET must be at least 16 characters').optional(),
   JWT_JWKS_URL: z.url().optional(),
@@ -112,6 +116,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     messageBurst: e.MESSAGE_BURST,
     maxConcurrentRuns: e.MAX_CONCURRENT_RUNS,
     journalPath: e.JOURNAL_PATH,
+    replayDir: e.REPLAY_DIR,
     keepAliveMs: e.KEEPALIVE_MS,
     sessions: { secret: e.SESSION_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
   };

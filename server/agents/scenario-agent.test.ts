@@ -14,6 +14,7 @@ function recordingContext(input: string) {
     think: () => {},
     callTool: () => Promise.reject(new Error('no tools here')),
     callTools: () => Promise.reject(new Error('no tools here')),
+    runOwnTool: () => Promise.reject(new Error('no tools here')),
     stream: (delta) => {
       deltas.push(delta);
     },

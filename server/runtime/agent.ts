@@ -3,6 +3,7 @@
  * AgentContext, which has no way to emit tool events or to reach a tool other
  * than through the dispatcher.
  */
+import type { ToolDefinition } from '../tools/tool';
 import type { ToolOutcome } from './tool-dispatcher';
 
 export interface ThinkOptions {
@@ -26,6 +27,11 @@ export interface AgentContext {
   think(thought: string, options?: ThinkOptions): void;
   /** Runs one tool; its events are emitted for you. Resolves, even when the tool fails. */
   callTool(toolName: string, args: unknown): Promise<ToolOutcome>;
+  /**
+   * Runs a tool the agent defines itself (e.g. a replayed one) instead of a
+   * registered one; it still goes through the dispatcher, with the same events.
+   */
+  runOwnTool<Args, Result>(tool: ToolDefinition<Args, Result>, args: unknown): Promise<ToolOutcome>;
   /** Runs several tools concurrently. */
   callTools(requests: readonly ToolRequest[]): Promise<ToolOutcome[]>;
   /** Streams answer text as a `partial_result` delta. */

@@ -115,6 +115,22 @@ describe('RunContext', () => {
     });
   });
 
+  describe('#runOwnTool', () => {
+    it('should bracket a tool the agent brings with tool_executing and tool_completed under its own name', async () => {
+      const { context, events, types } = harness();
+      const recorded = defineTool({
+        name: 'web_search',
+        description: 'a replayed tool',
+        args: z.object({ q: z.string() }),
+        execute: () => ({ hits: 3 }),
+      });
+      await context.execute(agent(async (ctx) => void (await ctx.runOwnTool(recorded, { q: 'ws' }))));
+      expect(types()).toEqual(['agent_started', 'tool_executing', 'tool_completed', 'agent_completed']);
+      expect(events[2]?.payload).toMatchObject({ toolName: 'web_search', status: 'success', result: { hits: 3 } });
+      expect(checkRunLifecycle(events)).toEqual([]);
+    });
+  });
+
   describe('#cancel', () => {
     it('should end a run blocked on a tool as cancelled, with the tool completed as an error', async () => {
       const { context, events, types } = harness();

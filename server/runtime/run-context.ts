@@ -4,6 +4,7 @@
  * for every tool call to report `tool_completed` before completing.
  */
 import type { AgentCompletedStatus, PayloadOf, RunEventType } from '../../protocol';
+import type { ToolDefinition } from '../tools/tool';
 import { type Agent, type AgentContext, RunCancelledError, type ThinkOptions, type ToolRequest } from './agent';
 import type { ToolDispatcher, ToolEventSink, ToolOutcome } from './tool-dispatcher';
 
@@ -134,10 +135,18 @@ export class RunContext implements AgentContext {
   }
 
   callTool(toolName: string, args: unknown): Promise<ToolOutcome> {
+    return this.#invoke(toolName, args);
+  }
+
+  runOwnTool<Args, Result>(tool: ToolDefinition<Args, Result>, args: unknown): Promise<ToolOutcome> {
+    return this.#invoke(tool.name, args, tool as ToolDefinition);
+  }
+
+  #invoke(toolName: string, args: unknown, ownTool?: ToolDefinition): Promise<ToolOutcome> {
     this.#assertActive();
     this.#toolCalls += 1;
     const call = { toolCallId: `t-${this.#toolCalls}`, toolName, args };
-    const outcome = this.#dispatcher.invoke(call, this.#toolSink, this.#tools.signal);
+    const outcome = this.#dispatcher.invoke(call, this.#toolSink, this.#tools.signal, ownTool);
     this.#inFlight.add(outcome);
     void outcome.finally(() => this.#inFlight.delete(outcome));
     return outcome;

@@ -71,8 +71,16 @@ export class ToolDispatcher {
     return [...this.#tools.values()].map(({ name, description }) => ({ name, description }));
   }
 
-  /** Runs one tool call, reporting its events to `sink`. Never rejects. */
-  async invoke(call: ToolCall, sink: ToolEventSink, runSignal: AbortSignal): Promise<ToolOutcome> {
+  /**
+   * Runs one tool call, reporting its events to `sink`. Never rejects.
+   * `ownTool` runs a tool the agent brought (not registered), with the same events.
+   */
+  async invoke(
+    call: ToolCall,
+    sink: ToolEventSink,
+    runSignal: AbortSignal,
+    ownTool?: ToolDefinition,
+  ): Promise<ToolOutcome> {
     const { toolCallId, toolName } = call;
     const { args: jsonArgs, error: argsError } = toJsonArgs(call.args);
     sink.emit('tool_executing', { toolCallId, toolName, args: jsonArgs });
@@ -97,7 +105,7 @@ export class ToolDispatcher {
     };
 
     try {
-      const tool = this.#tools.get(toolName);
+      const tool = ownTool ?? this.#tools.get(toolName);
       if (!tool) throw new ToolFailure(`unknown tool "${toolName}"`);
       if (argsError) throw new ToolFailure(argsError);
       const args = tool.args.safeParse(jsonArgs);

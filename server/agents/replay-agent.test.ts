@@ -1,0 +1,97 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkRunLifecycle, normalizeTrace, type RunEvent, serializeTrace } from '../../protocol';
+import type { RunningServer } from '../app';
+import { startTestServer } from '../testing/test-server';
+import { WsTestClient } from '../testing/ws-test-client';
+import { parseReplayInput, ReplayError } from './replay-agent';
+
+/** The stream without agent_started, whose agent name and input differ between a run and its replay. */
+const played = (events: RunEvent[]) => normalizeTrace(events, { dropProgress: false }).slice(1);
+
+let dir: string;
+let server: RunningServer;
+let client: WsTestClient;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'replays-'));
+  server = await startTestServer({ replayDir: dir, faults: true });
+  client = await WsTestClient.connectAs(server.url);
+});
+afterAll(async () => {
+  client.close();
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function recordAs(name: string, message: string): Promise<RunEvent[]> {
+  const { events } = await client.runToCompletion(message);
+  await writeFile(path.join(dir, `${name}.jsonl`), serializeTrace(events));
+  return events;
+}
+
+describe('replay agent', () => {
+  describe('#run', () => {
+    it.each([
+      ['parallel tools that finish out of order', 'parallel', '/scenario parallel-tools'],
+      ['a failing tool and a failed run', 'failure', '/scenario agent-error'],
+      ['a tool error the run recovers from', 'tool-error', '/scenario tool-error'],
+    ])('should play back %s event for event, even with no waiting', async (_title, name, message) => {
+      const recorded = await recordAs(name, message);
+      const { events } = await client.runToCompletion(`/replay ${name} scale=0`);
+      expect(checkRunLifecycle(events)).toEqual([]);
+      expect(events[0]?.payload).toMatchObject({ agentName: 'replay' });
+      expect(played(events)).toEqual(played(recorded));
+    });
+
+    it('should close a tool call the recording never completed, as an error after the recorded steps', async () => {
+      const recorded = await recordAs('crashed', '/fault crash-tool; /scenario basic');
+      expect(recorded.some((event) => event.type === 'tool_completed')).toBe(false);
+      const { events } = await client.runToCompletion('/replay crashed scale=0');
+      expect(checkRunLifecycle(events)).toEqual([]);
+      expect(events.slice(-2).map((event) => event.type)).toEqual(['tool_completed', 'agent_completed']);
+      expect(events.at(-2)?.payload).toMatchObject({
+        status: 'error',
+        error: 'the recording has no tool_completed for this call',
+      });
+    });
+
+    it('should keep the recorded timing at scale=1', async () => {
+      const recorded = await recordAs('slow', '/scenario slow-tool 400');
+      const { events } = await client.runToCompletion('/replay slow');
+      const span = (list: RunEvent[]) => (list.at(-1)?.ts ?? 0) - (list[0]?.ts ?? 0);
+      expect(span(events)).toBeGreaterThanOrEqual(span(recorded) * 0.9);
+      expect(events.filter((event) => event.type === 'tool_progress').length).toBeGreaterThan(0);
+    });
+
+    it('should fail the run with a clear error for an unknown or unreadable recording', async () => {
+      const missing = await client.runToCompletion('/replay nope');
+      expect(missing.events.at(-1)?.payload).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(/^no recording "nope" in /),
+      });
+      await writeFile(path.join(dir, 'broken.jsonl'), '{"type":"agent_started"}\n');
+      const broken = await client.runToCompletion('/replay broken');
+      expect(broken.events.at(-1)?.payload).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(/^broken\.jsonl:1: not a run event/),
+      });
+    });
+  });
+
+  describe('#parseReplayInput', () => {
+    it('should read the name and scale', () => {
+      expect(parseReplayInput('calc')).toEqual({ name: 'calc', scale: 1 });
+      expect(parseReplayInput('calc.jsonl scale=0.25')).toEqual({ name: 'calc', scale: 0.25 });
+    });
+
+    it.each(['', '../etc/passwd', 'a/b', 'calc speed=2', 'calc scale=-1', 'calc scale=', 'calc scale=11'])(
+      'should refuse %j',
+      (input) => {
+        expect(() => parseReplayInput(input)).toThrow(ReplayError);
+      },
+    );
+  });
+});
