@@ -47,6 +47,24 @@ interface PageProbe {
   frames: number[];
 }
 
+/**
+ * Installed before the page's own scripts: long tasks and every animation
+ * frame's timestamp. A string, because tsx would wrap named functions in a
+ * helper (__name) that does not exist in the page.
+ */
+const PROBE_SCRIPT = `
+  const probe = { longTasks: [], frames: [] };
+  window.__benchProbe = probe;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) probe.longTasks.push(entry.duration);
+  }).observe({ type: 'longtask', buffered: true });
+  const onFrame = (at) => {
+    probe.frames.push(at);
+    requestAnimationFrame(onFrame);
+  };
+  requestAnimationFrame(onFrame);
+`;
+
 declare global {
   interface Window {
     __benchProbe?: PageProbe;
@@ -86,7 +104,7 @@ export async function measureBrowser(events: number): Promise<BrowserResult> {
   try {
     const cases: BrowserCase[] = [];
     for (const [label, text] of [
-      [`${events} events at 2,000/s`, `/scenario bench-stream count=${events} perSecond=2000`],
+      [`${events} events at 2,000/s`, `/scenario bench-page count=${events} perSecond=2000`],
       [`${events} events in one burst`, `/scenario burst ${events}`],
     ] as const) {
       const result = await runCase(browser, server.url, label, text, events);
@@ -113,18 +131,7 @@ async function runCase(
 ): Promise<BrowserCase> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.addInitScript(() => {
-    const probe: PageProbe = { longTasks: [], frames: [] };
-    window.__benchProbe = probe;
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) probe.longTasks.push(entry.duration);
-    }).observe({ type: 'longtask', buffered: true });
-    const onFrame = (at: number) => {
-      probe.frames.push(at);
-      requestAnimationFrame(onFrame);
-    };
-    requestAnimationFrame(onFrame);
-  });
+  await page.addInitScript(PROBE_SCRIPT);
   try {
     await page.goto(url);
     await page.locator('#send:enabled').waitFor();
@@ -132,6 +139,7 @@ async function runCase(
     const startedAt = await page.evaluate(() => {
       const probe = window.__benchProbe as PageProbe;
       probe.longTasks = [];
+      probe.frames = [];
       return performance.now();
     });
     await page.locator('#send').click();

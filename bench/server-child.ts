@@ -5,7 +5,7 @@
  * samples, close). Run as the child, it starts the server with the options it
  * was given.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ServerOptions } from '../server/config';
 import { startTestServer } from '../server/testing/test-server';
@@ -46,7 +46,18 @@ export async function startServerChild(options: ServerOptions): Promise<ServerCh
   });
   child.removeAllListeners('exit');
   let nextId = 1;
-  const ask = (type: Request['type']) => request(child, { id: nextId++, type });
+  const waiting = new Map<number, (memory: MemorySample) => void>();
+  child.on('message', (reply: Reply) => {
+    if (reply.type !== 'reply') return;
+    waiting.get(reply.id)?.(reply.memory);
+    waiting.delete(reply.id);
+  });
+  const ask = (type: Request['type']) =>
+    new Promise<MemorySample>((resolve) => {
+      const id = nextId++;
+      waiting.set(id, resolve);
+      child.send({ id, type } satisfies Request);
+    });
   return {
     url,
     measureAfterGc: () => ask('gc-measure'),
@@ -57,18 +68,6 @@ export async function startServerChild(options: ServerOptions): Promise<ServerCh
       await exited;
     },
   };
-}
-
-function request(child: ChildProcess, message: Request): Promise<MemorySample> {
-  return new Promise((resolve) => {
-    const onMessage = (reply: Reply) => {
-      if (reply.type !== 'reply' || reply.id !== message.id) return;
-      child.off('message', onMessage);
-      resolve(reply.memory);
-    };
-    child.on('message', onMessage);
-    child.send(message);
-  });
 }
 
 function memory(): MemorySample {
@@ -91,8 +90,7 @@ async function runChild(options: ServerOptions): Promise<void> {
   process.on('message', async (message: Request) => {
     if (message.type === 'close') {
       await server.close();
-      process.disconnect();
-      return;
+      process.exit(0);
     }
     if (message.type === 'gc-measure') await collect();
     send({ type: 'reply', id: message.id, memory: memory() });
