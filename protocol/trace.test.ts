@@ -94,7 +94,13 @@ describe('traces', () => {
           runId: 'r',
           seq: 2,
           ts: 1,
-          payload: { toolCallId: 't', toolName: 'clock', status: 'success', result: { now: 1_700_000_000_123 }, durationMs: 1 },
+          payload: {
+            toolCallId: 't',
+            toolName: 'clock',
+            status: 'success',
+            result: { now: 1_700_000_000_123 },
+            durationMs: 1,
+          },
         },
       ]);
       expect(stamped).toMatchObject({ payload: { delta: '3@<epoch-ms> ' } });
