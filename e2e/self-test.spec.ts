@@ -72,6 +72,7 @@ test.describe('harness self-test', () => {
     const turn = await chat.send('/scenario slow-stream 0');
     await expect(turn).toCompleteRun();
     await expect(turn.answer).toHaveText('Streaming one word at a time so you can watch it grow. Done.');
+    // The page's hook counts them; the agentFrames fixture reports the count as a "duplicate events" annotation.
     const stats = await page.evaluate(() => window.__chatHarness?.stats());
     expect(stats?.duplicateEvents).toBe(13);
   });
