@@ -27,6 +27,18 @@ export interface ClientConnectionOptions {
   rateLimit?: RateLimiterOptions;
   /** Send-side limits for slow readers. @default OutboundQueue's defaults */
   backpressure?: OutboundQueueOptions;
+  /**
+   * The TCP socket under the WebSocket. When given, frames sent in one tick
+   * leave in one write (cork, then uncork on the next tick) instead of one
+   * syscall each. @default undefined (one write per frame)
+   */
+  tcpSocket?: Corkable;
+}
+
+/** The part of net.Socket that batches writes. */
+export interface Corkable {
+  cork(): void;
+  uncork(): void;
 }
 
 export class ClientConnection implements EventSubscriber {
@@ -36,6 +48,7 @@ export class ClientConnection implements EventSubscriber {
   readonly #unsubscribers = new Map<string, () => void>();
   readonly #limiter: RateLimiter;
   readonly #outbound: OutboundQueue;
+  #corked = false;
 
   constructor(socket: WebSocket, options: ClientConnectionOptions) {
     this.#socket = socket;
@@ -53,7 +66,21 @@ export class ClientConnection implements EventSubscriber {
   }
 
   send(frame: string): void {
-    if (this.#socket.readyState === this.#socket.OPEN) this.#outbound.send(frame);
+    if (this.#socket.readyState !== this.#socket.OPEN) return;
+    this.#corkUntilNextTick();
+    this.#outbound.send(frame);
+  }
+
+  /** A journal batch delivers many frames in one synchronous loop: send them as one write. */
+  #corkUntilNextTick(): void {
+    const tcp = this.#options.tcpSocket;
+    if (!tcp || this.#corked) return;
+    this.#corked = true;
+    tcp.cork();
+    process.nextTick(() => {
+      this.#corked = false;
+      tcp.uncork();
+    });
   }
 
   #reply(message: ServerMessage): void {

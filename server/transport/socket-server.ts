@@ -4,6 +4,7 @@
  * hands each accepted socket to a ClientConnection.
  */
 import type { IncomingMessage, Server } from 'node:http';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -75,7 +76,15 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
           userOf.set(ws, user.userId);
           wss.emit('connection', ws, request);
           const { runs, notifier, rateLimit, backpressure } = options;
-          new ClientConnection(ws, { runs, notifier, logger, owner: user.userId, rateLimit, backpressure });
+          new ClientConnection(ws, {
+            runs,
+            notifier,
+            logger,
+            owner: user.userId,
+            rateLimit,
+            backpressure,
+            tcpSocket: socket instanceof Socket ? socket : undefined,
+          });
         });
       },
       (error: unknown) => {
