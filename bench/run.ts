@@ -3,7 +3,7 @@
  * bench/results/latest.json; `npm run bench:quick` (< 60 s, for CI) runs
  * throughput and latency only, writes bench/results/quick.json, and exits 1
  * only when the full path falls below the floor. `--only a,b` picks sections
- * (throughput, latency, memory, browser, scale).
+ * (throughput, latency, memory, browser, scale) and writes partial.json.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,7 +82,9 @@ async function main(): Promise<number> {
     results.floor = { ...FLOOR, passed };
   }
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const file = path.join(here, 'results', quick ? 'quick.json' : 'latest.json');
+  // A partial run (--only) must not replace the full results the README quotes.
+  const name = quick ? 'quick.json' : sections.size < SECTIONS.length ? 'partial.json' : 'latest.json';
+  const file = path.join(here, 'results', name);
   writeResults(results, file);
   console.log(formatReport(results));
   console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
