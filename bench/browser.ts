@@ -148,7 +148,10 @@ async function runCase(
       polling: 100,
     });
     const endedAt = await page.evaluate(() => performance.now());
-    await page.waitForTimeout(200); // let the last frame commit and any long task report
+    // Two frames: the last commit is painted, and a long task that just ended has been reported.
+    await page.evaluate(
+      () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+    );
     const measured = await page.evaluate(
       ({ from, to }) => {
         const hook: ChatHarnessHook | undefined = window.__chatHarness;
