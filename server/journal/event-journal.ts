@@ -12,6 +12,8 @@ import type { RunEvent } from '../../protocol';
 
 /** Appends committed per transaction at most; a burst flushes early. */
 export const DEFAULT_JOURNAL_BATCH_SIZE = 256;
+/** Rows per INSERT statement: one call into SQLite for many rows is the cheap part of a commit. */
+const ROWS_PER_INSERT = 64;
 
 export interface EventJournalOptions {
   /** SQLite file, or `:memory:`. Parent folders are created. */
@@ -44,7 +46,8 @@ export class EventJournal {
   #flushScheduled = false;
   #deliver: ((threadId: string, frame: string) => void) | undefined;
   #onError: ((error: unknown) => void) | undefined;
-  readonly #insert: Database.Statement<[string, number, string, string, string]>;
+  /** INSERT statements by row count, prepared on first use. */
+  readonly #inserts = new Map<number, Database.Statement<unknown[]>>();
   readonly #commit: (rows: PendingRow[]) => void;
   readonly #readAfter: Database.Statement<[string, number], { frame: string }>;
   readonly #lastSeq: Database.Statement<[string], { seq: number | null }>;
@@ -65,15 +68,29 @@ export class EventJournal {
         frame TEXT NOT NULL,
         PRIMARY KEY (thread_id, seq)
       ) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS events_by_run ON events (run_id);
+      DROP INDEX IF EXISTS events_by_run; -- a second B-tree on every insert; lookups go by thread instead
       CREATE TABLE IF NOT EXISTS threads (thread_id TEXT PRIMARY KEY, owner_id TEXT) WITHOUT ROWID;
     `);
-    this.#insert = this.#db.prepare('INSERT INTO events (thread_id, seq, run_id, type, frame) VALUES (?, ?, ?, ?, ?)');
     this.#commit = this.#db.transaction((rows: PendingRow[]) => {
-      for (const row of rows) this.#insert.run(row.threadId, row.seq, row.runId, row.type, row.frame);
+      for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+        const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+        this.#insertStatement(chunk.length).run(
+          chunk.flatMap((row) => [row.threadId, row.seq, row.runId, row.type, row.frame]),
+        );
+      }
     });
     this.#readAfter = this.#db.prepare('SELECT frame FROM events WHERE thread_id = ? AND seq > ? ORDER BY seq');
     this.#lastSeq = this.#db.prepare('SELECT MAX(seq) AS seq FROM events WHERE thread_id = ?');
+  }
+
+  #insertStatement(rows: number): Database.Statement<unknown[]> {
+    let statement = this.#inserts.get(rows);
+    if (!statement) {
+      const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ');
+      statement = this.#db.prepare(`INSERT INTO events (thread_id, seq, run_id, type, frame) VALUES ${values}`);
+      this.#inserts.set(rows, statement);
+    }
+    return statement;
   }
 
   /** Where committed events go, in order (the notifier); set by the RunManager. */
@@ -141,15 +158,17 @@ export class EventJournal {
     const runs = this.#db
       .prepare<[], { run_id: string; thread_id: string; frame: string }>(
         `SELECT run_id, thread_id, frame FROM events e WHERE type = 'agent_started'
-           AND NOT EXISTS (SELECT 1 FROM events c WHERE c.run_id = e.run_id AND c.type = 'agent_completed')`,
+           AND NOT EXISTS (SELECT 1 FROM events c
+                           WHERE c.thread_id = e.thread_id AND c.run_id = e.run_id AND c.type = 'agent_completed')`,
       )
       .all();
-    const toolEvents = this.#db.prepare<[string], { type: string; frame: string }>(
-      `SELECT type, frame FROM events WHERE run_id = ? AND type IN ('tool_executing', 'tool_completed') ORDER BY seq`,
+    const toolEvents = this.#db.prepare<[string, string], { type: string; frame: string }>(
+      `SELECT type, frame FROM events
+        WHERE thread_id = ? AND run_id = ? AND type IN ('tool_executing', 'tool_completed') ORDER BY seq`,
     );
     return runs.map((run) => {
       const open = new Map<string, string>();
-      for (const row of toolEvents.all(run.run_id)) {
+      for (const row of toolEvents.all(run.thread_id, run.run_id)) {
         const { payload } = JSON.parse(row.frame) as { payload: { toolCallId: string; toolName: string } };
         if (row.type === 'tool_executing') open.set(payload.toolCallId, payload.toolName);
         else open.delete(payload.toolCallId);
