@@ -10,6 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseTrace } from '../../protocol';
 import type { Agent, AgentContext } from '../runtime/agent';
+import { delay } from '../runtime/delay';
 import { DEFAULT_TOOL_TIMEOUT_MS, type ToolOutcome } from '../runtime/tool-dispatcher';
 import { defineTool } from '../tools/tool';
 import { planReplay, type ReplayOrder, type ReplayPlan, type ReplayTool } from './replay-plan';
@@ -137,7 +138,7 @@ function recordedTool(step: ReplayTool, scale: number, order: ToolOrder) {
     timeoutMs: Math.ceil((step.outcome?.afterMs ?? 0) * scale) + DEFAULT_TOOL_TIMEOUT_MS,
     async execute(_args, { signal, progress }) {
       const startedAt = performance.now();
-      const waitUntil = (afterMs: number) => sleep(startedAt + afterMs * scale - performance.now(), signal);
+      const waitUntil = (afterMs: number) => delay(startedAt + afterMs * scale - performance.now(), signal);
       for (const report of step.progress) {
         await waitUntil(report.afterMs);
         await order.inTurn(report);
@@ -173,19 +174,4 @@ class Milestone {
     if (target <= this.#value) return Promise.resolve();
     return new Promise((resolve) => this.#waiters.push({ target, resolve }));
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

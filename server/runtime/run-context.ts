@@ -6,6 +6,7 @@
 import type { AgentCompletedStatus, PayloadOf, RunEventType } from '../../protocol';
 import type { ToolDefinition } from '../tools/tool';
 import { type Agent, type AgentContext, RunCancelledError, type ThinkOptions, type ToolRequest } from './agent';
+import { delay } from './delay';
 import type { ToolDispatcher, ToolEventSink, ToolOutcome } from './tool-dispatcher';
 
 /** A run silent this long (and not in a tool) repeats its current thought, so it never looks dead. */
@@ -158,18 +159,7 @@ export class RunContext implements AgentContext {
 
   pause(ms: number): Promise<void> {
     this.#assertActive();
-    const signal = this.signal;
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    return delay(ms, this.signal);
   }
 
   #emit<T extends RunEventType>(type: T, payload: PayloadOf<T>): void {
