@@ -17,7 +17,7 @@ let client: WsTestClient;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'replays-'));
-  server = await startTestServer({ replayDir: dir, faults: true });
+  server = await startTestServer({ replayDir: dir, faults: true, keepAliveMs: 50 });
   client = await WsTestClient.connectAs(server.url);
 });
 afterAll(async () => {
@@ -25,6 +25,26 @@ afterAll(async () => {
   await server.close();
   await rm(dir, { recursive: true, force: true });
 });
+
+/** A synthetic recording: [type, payload, ts] rows, numbered as one run. */
+async function writeTrace(name: string, rows: Array<[RunEvent['type'], unknown, number]>): Promise<RunEvent[]> {
+  const events = rows.map(
+    ([type, payload, ts], index) => ({ type, threadId: 'th', runId: 'r', seq: index + 1, ts, payload }) as RunEvent,
+  );
+  await writeFile(path.join(dir, `${name}.jsonl`), serializeTrace(events));
+  return events;
+}
+
+const started = (ts = 0): [RunEvent['type'], unknown, number] => [
+  'agent_started',
+  { agentName: 'prod', input: 'x' },
+  ts,
+];
+const completed = (ts: number): [RunEvent['type'], unknown, number] => [
+  'agent_completed',
+  { status: 'success', text: '', durationMs: ts },
+  ts,
+];
 
 async function recordAs(name: string, message: string): Promise<RunEvent[]> {
   const { events } = await client.runToCompletion(message);
@@ -58,6 +78,54 @@ describe('replay agent', () => {
       });
     });
 
+    it('should keep a tool progress recorded before a later step ahead of it, with no waiting', async () => {
+      const recorded = await writeTrace('progress-first', [
+        started(),
+        ['tool_executing', { toolCallId: 't-1', toolName: 'web_search', args: {} }, 1],
+        ['tool_progress', { toolCallId: 't-1', progress: 0.5 }, 2],
+        ['agent_thinking', { thought: 'reading results', step: 1 }, 3],
+        ['tool_completed', { toolCallId: 't-1', toolName: 'web_search', status: 'success', durationMs: 3 }, 4],
+        completed(5),
+      ]);
+      const { events } = await client.runToCompletion('/replay progress-first scale=0');
+      expect(played(events)).toEqual(played(recorded));
+    });
+
+    it("should end a call the recording never completed after every other call's events", async () => {
+      await writeTrace('two-calls', [
+        started(),
+        ['tool_executing', { toolCallId: 't-1', toolName: 'lost', args: {} }, 1],
+        ['tool_executing', { toolCallId: 't-2', toolName: 'slow', args: {} }, 2],
+        ['partial_result', { delta: 'a' }, 3],
+        ['tool_progress', { toolCallId: 't-2', progress: 0.5 }, 4],
+        ['tool_completed', { toolCallId: 't-2', toolName: 'slow', status: 'success', durationMs: 3 }, 5],
+      ]);
+      const { events } = await client.runToCompletion('/replay two-calls scale=0');
+      expect(checkRunLifecycle(events)).toEqual([]);
+      const tail = events
+        .slice(-4)
+        .map((event) => [event.type, 'toolName' in event.payload ? event.payload.toolName : '']);
+      expect(tail).toEqual([
+        ['tool_progress', ''],
+        ['tool_completed', 'slow'],
+        ['tool_completed', 'lost'],
+        ['agent_completed', ''],
+      ]);
+    });
+
+    it('should replay the recorded keep-alives only, adding none of its own', async () => {
+      // The test server sends a keep-alive after 50 ms of silence; this call is silent for 300 ms.
+      await writeTrace('quiet-tool', [
+        started(),
+        ['tool_executing', { toolCallId: 't-1', toolName: 'batch_job', args: {} }, 0],
+        ['tool_progress', { toolCallId: 't-1', progress: 0.1, message: 'still running (2 s)' }, 150],
+        ['tool_completed', { toolCallId: 't-1', toolName: 'batch_job', status: 'success', durationMs: 300 }, 300],
+        completed(300),
+      ]);
+      const { events } = await client.runToCompletion('/replay quiet-tool');
+      expect(events.filter((event) => event.type === 'tool_progress')).toHaveLength(1);
+    });
+
     it('should keep the recorded timing at scale=1', async () => {
       const recorded = await recordAs('slow', '/scenario slow-tool 400');
       const { events } = await client.runToCompletion('/replay slow');
@@ -68,10 +136,7 @@ describe('replay agent', () => {
 
     it('should fail the run with a clear error for an unknown or unreadable recording', async () => {
       const missing = await client.runToCompletion('/replay nope');
-      expect(missing.events.at(-1)?.payload).toMatchObject({
-        status: 'failed',
-        error: expect.stringMatching(/^no recording "nope" in /),
-      });
+      expect(missing.events.at(-1)?.payload).toMatchObject({ status: 'failed', error: 'no recording "nope"' });
       await writeFile(path.join(dir, 'broken.jsonl'), '{"type":"agent_started"}\n');
       const broken = await client.runToCompletion('/replay broken');
       expect(broken.events.at(-1)?.payload).toMatchObject({

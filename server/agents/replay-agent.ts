@@ -13,7 +13,8 @@ import type { Agent, AgentContext } from '../runtime/agent';
 import { delay } from '../runtime/delay';
 import { DEFAULT_TOOL_TIMEOUT_MS, type ToolOutcome } from '../runtime/tool-dispatcher';
 import { defineTool } from '../tools/tool';
-import { planReplay, type ReplayOrder, type ReplayPlan, type ReplayTool } from './replay-plan';
+import { ReplayOrder } from './replay-order';
+import { ordersOf, planReplay, type ReplayPlan, type ReplayTool } from './replay-plan';
 
 export const REPLAY_AGENT_NAME = 'replay';
 export const REPLAY_COMMAND = '/replay';
@@ -64,10 +65,9 @@ export function createReplayAgent(options: ReplayAgentOptions): Agent {
       const { name, scale } = parseReplayInput(context.input);
       const file = path.join(options.dir, `${name}.jsonl`);
       const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        // The folder is the server's business: the caller gets the name, the log gets the path.
         throw new ReplayError(
-          error.code === 'ENOENT'
-            ? `no recording "${name}" in ${options.dir}`
-            : `cannot read ${file}: ${error.message}`,
+          error.code === 'ENOENT' ? `no recording "${name}"` : `cannot read recording "${name}" (${error.code})`,
         );
       });
       await play(context, planReplay(parseTrace(text, `${name}.jsonl`)), scale);
@@ -77,101 +77,68 @@ export function createReplayAgent(options: ReplayAgentOptions): Agent {
 
 /**
  * Plays the plan at its recorded offsets × scale, and keeps the recorded order
- * however fast it plays: a tool's progress or completion waits for the steps
- * and the tool-side events recorded before it.
+ * however fast it plays: each event waits for every event recorded before it.
  */
 async function play(context: AgentContext, plan: ReplayPlan, scale: number): Promise<void> {
   const startedAt = performance.now();
   const waitUntil = async (atMs: number) => {
-    const delay = startedAt + atMs * scale - performance.now();
-    if (delay > 0) await context.pause(delay);
+    const wait = startedAt + atMs * scale - performance.now();
+    if (wait > 0) await context.pause(wait);
   };
-  const stepsDone = new Milestone();
-  const toolEventsDone = new Milestone();
-  const order: ToolOrder = {
-    inTurn: async ({ afterSteps, rank }) => {
-      await stepsDone.reached(afterSteps);
-      await toolEventsDone.reached(rank);
-    },
-    done: ({ rank }) => toolEventsDone.set(rank + 1),
-  };
-  const calls: Array<{ step: ReplayTool; outcome: Promise<ToolOutcome> }> = [];
-  const settleCallsBefore = async (index: number) => {
-    stepsDone.set(index);
-    for (const call of calls) if (call.step.endsAfterSteps <= index) await call.outcome;
-  };
+  const order = new ReplayOrder();
+  const calls: Promise<ToolOutcome>[] = [];
 
-  for (const [index, step] of plan.steps.entries()) {
-    await settleCallsBefore(index);
+  for (const step of plan.steps) {
     await waitUntil(step.atMs);
+    await order.reached(step.order, context.signal);
     if (step.kind === 'think') context.think(step.thought, { totalSteps: step.totalSteps });
     else if (step.kind === 'stream') context.stream(step.delta);
     else {
-      const outcome = context.runOwnTool(recordedTool(step, scale, order), step.args);
-      const recorded = step.outcome;
-      // The dispatcher emits tool_completed before `outcome` resolves.
-      if (recorded) void outcome.then(() => order.done(recorded));
-      calls.push({ step, outcome });
+      // tool_executing is emitted synchronously; tool_completed before `outcome` resolves.
+      const outcome = context.runOwnTool(recordedTool(step, plan, scale, order), step.args);
+      // A call that ended early (cancelled, timed out) releases the orders it will never emit.
+      void outcome.then(() => {
+        for (const taken of ordersOf(step)) order.complete(taken);
+      });
+      calls.push(outcome);
     }
+    order.complete(step.order);
   }
-  await settleCallsBefore(plan.steps.length);
+  await Promise.all(calls);
   if (plan.ending) await waitUntil(plan.ending.atMs);
   if (plan.ending && plan.ending.status !== 'success') {
     throw new Error(plan.ending.error ?? `the recorded run ended as ${plan.ending.status}`);
   }
 }
 
-interface ToolOrder {
-  /** Resolves when a tool-side event may be emitted without overtaking one recorded before it. */
-  inTurn(event: ReplayOrder): Promise<void>;
-  /** Marks a tool-side event as emitted. */
-  done(event: ReplayOrder): void;
-}
-
 /** A tool that reports the recorded progress and ends as recorded, after the recorded time. */
-function recordedTool(step: ReplayTool, scale: number, order: ToolOrder) {
+function recordedTool(step: ReplayTool, plan: ReplayPlan, scale: number, order: ReplayOrder) {
   return defineTool({
     name: step.toolName,
     description: 'replays a recorded tool call',
     args: z.unknown(),
-    // A recorded call may legitimately outlast the default timeout; give it its own time plus the usual margin.
-    timeoutMs: Math.ceil((step.outcome?.afterMs ?? 0) * scale) + DEFAULT_TOOL_TIMEOUT_MS,
+    // The recording holds its own keep-alives ("still running"); the dispatcher must not add more.
+    keepAlive: false,
+    // A recorded call may legitimately run as long as the whole recording; the usual margin on top.
+    timeoutMs: Math.ceil(plan.durationMs * scale) + DEFAULT_TOOL_TIMEOUT_MS,
     async execute(_args, { signal, progress }) {
       const startedAt = performance.now();
       const waitUntil = (afterMs: number) => delay(startedAt + afterMs * scale - performance.now(), signal);
       for (const report of step.progress) {
         await waitUntil(report.afterMs);
-        await order.inTurn(report);
+        await order.reached(report.order, signal);
         progress(report.progress, report.message);
-        order.done(report);
+        order.complete(report.order);
       }
       if (!step.outcome) {
         // The runtime guarantees a tool_completed, so a call the recording never closed ends as an error, last.
-        await order.inTurn({ afterSteps: step.endsAfterSteps, rank: 0 });
+        await order.reached(plan.orderedEvents, signal);
         throw new Error('the recording has no tool_completed for this call');
       }
       await waitUntil(step.outcome.afterMs);
-      await order.inTurn(step.outcome);
+      await order.reached(step.outcome.order, signal);
       if (step.outcome.status === 'error') throw new Error(step.outcome.error ?? 'the recorded call failed');
       return step.outcome.result;
     },
   });
-}
-
-/** A counter that only rises, with waiters for a value. */
-class Milestone {
-  #value = 0;
-  #waiters: Array<{ target: number; resolve: () => void }> = [];
-
-  set(value: number): void {
-    this.#value = Math.max(this.#value, value);
-    const ready = this.#waiters.filter((waiter) => waiter.target <= this.#value);
-    this.#waiters = this.#waiters.filter((waiter) => waiter.target > this.#value);
-    for (const waiter of ready) waiter.resolve();
-  }
-
-  reached(target: number): Promise<void> {
-    if (target <= this.#value) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ target, resolve }));
-  }
 }

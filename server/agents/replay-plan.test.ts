@@ -6,7 +6,7 @@ const at = (seq: number, ts: number, rest: Pick<RunEvent, 'type' | 'payload'>, r
   ({ threadId: 'th', runId, seq, ts, ...rest }) as RunEvent;
 
 describe('#planReplay', () => {
-  it('should place each step at its offset and order tool-side events after the steps recorded before them', () => {
+  it('should place each step at its offset and number the replayed events in recorded order', () => {
     const plan = planReplay([
       at(1, 1000, { type: 'agent_started', payload: { agentName: 'a', input: 'x' } }),
       at(2, 1010, { type: 'tool_executing', payload: { toolCallId: 't-1', toolName: 'search', args: { q: 'x' } } }),
@@ -24,16 +24,17 @@ describe('#planReplay', () => {
     expect(plan.steps).toEqual([
       {
         kind: 'tool',
+        order: 0,
         atMs: 10,
         toolName: 'search',
         args: { q: 'x' },
-        progress: [{ afterSteps: 2, rank: 0, afterMs: 40, progress: 0.5 }],
-        outcome: { afterSteps: 2, rank: 1, afterMs: 80, status: 'success', result: [1], error: undefined },
-        endsAfterSteps: 2,
+        progress: [{ order: 2, afterMs: 40, progress: 0.5 }],
+        outcome: { order: 3, afterMs: 80, status: 'success', result: [1], error: undefined },
       },
-      { kind: 'think', atMs: 20, thought: 'waiting' },
-      { kind: 'stream', atMs: 100, delta: 'hi' },
+      { kind: 'think', order: 1, atMs: 20, thought: 'waiting' },
+      { kind: 'stream', order: 4, atMs: 100, delta: 'hi' },
     ]);
+    expect(plan).toMatchObject({ orderedEvents: 5, durationMs: 200 });
     expect(plan.ending).toEqual({ atMs: 200, status: 'failed', error: 'boom' });
   });
 

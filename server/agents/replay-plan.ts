@@ -1,49 +1,52 @@
 /**
  * Replay plans: turns a recorded run's events into the steps an agent takes to
  * play it back (think, stream, tool calls with their recorded progress and
- * outcome, the ending), each at its offset from the run's start. Pure, so the
- * timing and ordering rules are tested without a server.
+ * outcome, the ending), each at its offset from the run's start and with its
+ * place in the recorded order. Pure, so the rules are tested without a server.
  */
 import type { EventOf, RunEvent } from '../../protocol';
 
-/**
- * Where a tool-side event (progress or completion) sits in the recorded order:
- * after the first `afterSteps` steps, and as the `rank`-th tool-side event.
- */
-export interface ReplayOrder {
-  afterSteps: number;
-  rank: number;
+/** Place of a replayed event in the recorded order: 0, 1, 2… over the events the replay emits. */
+export interface Ordered {
+  order: number;
 }
 
-export interface ReplayProgress extends ReplayOrder {
+export interface ReplayProgress extends Ordered {
   /** Offset from the tool call's start. */
   afterMs: number;
   progress: number;
   message?: string;
 }
 
-export interface ReplayTool {
+export interface ReplayTool extends Ordered {
   kind: 'tool';
   atMs: number;
   toolName: string;
   args: unknown;
   progress: ReplayProgress[];
   /** How the call ended; undefined when the recording has no tool_completed for it. */
-  outcome?: ReplayOrder & { afterMs: number; status: 'success' | 'error'; result?: unknown; error?: string };
-  /** Steps played before the call ends (all of them when it never completed). */
-  endsAfterSteps: number;
+  outcome?: Ordered & { afterMs: number; status: 'success' | 'error'; result?: unknown; error?: string };
 }
 
 export type ReplayStep =
-  | { kind: 'think'; atMs: number; thought: string; totalSteps?: number }
-  | { kind: 'stream'; atMs: number; delta: string }
+  | (Ordered & { kind: 'think'; atMs: number; thought: string; totalSteps?: number })
+  | (Ordered & { kind: 'stream'; atMs: number; delta: string })
   | ReplayTool;
 
 export interface ReplayPlan {
   runId: string;
   steps: ReplayStep[];
+  /** Events the replay emits in the recorded order (everything but agent_started and agent_completed). */
+  orderedEvents: number;
+  /** Offset of the run's last recorded event. */
+  durationMs: number;
   /** How the recorded run ended; undefined for a recording cut short. */
   ending?: { atMs: number; status: EventOf<'agent_completed'>['payload']['status']; error?: string };
+}
+
+/** Every order a tool call's events take, so a call that ends early can release them. */
+export function ordersOf(step: ReplayTool): number[] {
+  return [step.order, ...step.progress.map((report) => report.order), ...(step.outcome ? [step.outcome.order] : [])];
 }
 
 /** Plans the first run of a trace (a thread's trace may hold several). */
@@ -56,38 +59,35 @@ export function planReplay(events: readonly RunEvent[]): ReplayPlan {
   const steps: ReplayStep[] = [];
   const openCalls = new Map<string, { step: ReplayTool; startedAt: number }>();
   let ending: ReplayPlan['ending'];
-  let toolEvents = 0;
+  let order = 0;
 
   for (const event of run) {
     switch (event.type) {
       case 'agent_thinking':
-        steps.push({ kind: 'think', atMs: offset(event), thought: event.payload.thought, ...totalSteps(event) });
+        steps.push({
+          kind: 'think',
+          order: order++,
+          atMs: offset(event),
+          thought: event.payload.thought,
+          ...totalSteps(event),
+        });
         break;
       case 'partial_result':
-        steps.push({ kind: 'stream', atMs: offset(event), delta: event.payload.delta });
+        steps.push({ kind: 'stream', order: order++, atMs: offset(event), delta: event.payload.delta });
         break;
       case 'tool_executing': {
-        const step: ReplayTool = {
-          kind: 'tool',
-          atMs: offset(event),
-          toolName: event.payload.toolName,
-          args: event.payload.args,
-          progress: [],
-          endsAfterSteps: Number.POSITIVE_INFINITY,
-        };
+        const { toolCallId, toolName, args } = event.payload;
+        const step: ReplayTool = { kind: 'tool', order: order++, atMs: offset(event), toolName, args, progress: [] };
         steps.push(step);
-        openCalls.set(event.payload.toolCallId, { step, startedAt: event.ts });
+        openCalls.set(toolCallId, { step, startedAt: event.ts });
         break;
       }
       case 'tool_progress': {
         const call = openCalls.get(event.payload.toolCallId);
-        call?.step.progress.push({
-          afterSteps: steps.length,
-          rank: toolEvents++,
-          afterMs: Math.max(0, event.ts - call.startedAt),
-          progress: event.payload.progress,
-          ...(event.payload.message ? { message: event.payload.message } : {}),
-        });
+        if (!call) break;
+        const { progress, message } = event.payload;
+        const afterMs = Math.max(0, event.ts - call.startedAt);
+        call.step.progress.push({ order: order++, afterMs, progress, ...(message ? { message } : {}) });
         break;
       }
       case 'tool_completed': {
@@ -95,8 +95,7 @@ export function planReplay(events: readonly RunEvent[]): ReplayPlan {
         if (!call) break;
         const { status, result, error } = event.payload;
         const afterMs = Math.max(0, event.ts - call.startedAt);
-        call.step.outcome = { afterSteps: steps.length, rank: toolEvents++, afterMs, status, result, error };
-        call.step.endsAfterSteps = steps.length;
+        call.step.outcome = { order: order++, afterMs, status, result, error };
         openCalls.delete(event.payload.toolCallId);
         break;
       }
@@ -107,8 +106,8 @@ export function planReplay(events: readonly RunEvent[]): ReplayPlan {
         break;
     }
   }
-  for (const { step } of openCalls.values()) step.endsAfterSteps = steps.length;
-  return { runId: first.runId, steps, ending };
+  const durationMs = run.length > 0 ? offset(run[run.length - 1] as RunEvent) : 0;
+  return { runId: first.runId, steps, orderedEvents: order, durationMs, ending };
 }
 
 function totalSteps(event: EventOf<'agent_thinking'>): { totalSteps?: number } {

@@ -126,12 +126,14 @@ export class ToolDispatcher {
           report(Number.isFinite(progress) ? Math.min(1, Math.max(0, progress)) : 0, message);
         },
       };
-      keepAlive = setInterval(() => {
-        const silentMs = performance.now() - lastReportAt;
-        if (settled || silentMs < this.#keepAliveMs) return;
-        const runningS = Math.round((performance.now() - startedAt) / 1000);
-        report(lastProgress, `still running (${runningS} s)`);
-      }, this.#keepAliveMs / 2);
+      if (tool.keepAlive !== false) {
+        keepAlive = setInterval(() => {
+          const silentMs = performance.now() - lastReportAt;
+          if (settled || silentMs < this.#keepAliveMs) return;
+          const runningS = Math.round((performance.now() - startedAt) / 1000);
+          report(lastProgress, `still running (${runningS} s)`);
+        }, this.#keepAliveMs / 2);
+      }
       // Race the tool against abort so a tool that ignores its signal still settles.
       const execution = Promise.resolve().then(() => {
         controller.signal.throwIfAborted();

@@ -21,6 +21,12 @@ export interface ToolDefinition<Args = unknown, Result = unknown> {
   args: z.ZodType<Args>;
   /** Overrides the dispatcher's timeout for this tool. */
   timeoutMs?: number;
+  /**
+   * Whether the dispatcher sends "still running" progress while the tool is
+   * silent; off for a tool that reports its own (a replayed one).
+   * @default true
+   */
+  keepAlive?: boolean;
   execute(args: Args, context: ToolContext): Promise<Result> | Result;
 }
 

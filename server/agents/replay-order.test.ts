@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ReplayOrder } from './replay-order';
+
+const never = new AbortController().signal;
+
+describe('ReplayOrder', () => {
+  describe('#reached', () => {
+    it('should wait for every order below the target, even when they complete out of turn', async () => {
+      const order = new ReplayOrder();
+      const seen: string[] = [];
+      const third = order.reached(2, never).then(() => seen.push('2 reached'));
+      order.complete(1);
+      await Promise.resolve();
+      expect(seen).toEqual([]);
+      order.complete(0);
+      await third;
+      expect(seen).toEqual(['2 reached']);
+      await expect(order.reached(1, never)).resolves.toBeUndefined();
+    });
+
+    it("should reject with the signal's reason when the replay is cancelled", async () => {
+      const order = new ReplayOrder();
+      const cancel = new AbortController();
+      const waiting = order.reached(5, cancel.signal);
+      cancel.abort(new Error('run cancelled'));
+      await expect(waiting).rejects.toThrow('run cancelled');
+    });
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * Replay order: which of a replay's events have been emitted, so each one
+ * waits for every event recorded before it, however fast the replay plays.
+ * Orders may complete out of turn (a tool call that ended early releases the
+ * orders it will never emit); `reached(n)` waits for all orders below n.
+ */
+export class ReplayOrder {
+  readonly #done = new Set<number>();
+  #next = 0;
+  #waiters: Array<{ target: number; resolve: () => void }> = [];
+
+  /** Marks an order as emitted (or as never to be emitted). */
+  complete(order: number): void {
+    if (order < this.#next) return;
+    this.#done.add(order);
+    while (this.#done.delete(this.#next)) this.#next += 1;
+    const ready = this.#waiters.filter((waiter) => waiter.target <= this.#next);
+    this.#waiters = this.#waiters.filter((waiter) => waiter.target > this.#next);
+    for (const waiter of ready) waiter.resolve();
+  }
+
+  /** Resolves once every order below `target` is complete; rejects with the signal's reason on abort. */
+  reached(target: number, signal: AbortSignal): Promise<void> {
+    if (target <= this.#next) return Promise.resolve();
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        target,
+        resolve: () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        this.#waiters = this.#waiters.filter((candidate) => candidate !== waiter);
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.push(waiter);
+    });
+  }
+}
