@@ -35,7 +35,9 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the staging server exited with code ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the staging server exited (${child.exitCode ?? child.signalCode}) before it answered`);
+    }
     const ok = await fetch(`${url}/healthz`).then(
       (response) => response.ok,
       () => false,
@@ -63,6 +65,8 @@ async function main(): Promise<number> {
     AGENT_FAULTS: '0',
   };
   const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: serverEnv, stdio: 'inherit' });
+  // Listen from the start: a server that dies during startup must not leave us waiting for an exit already past.
+  const exited = new Promise((resolve) => server.once('exit', resolve));
   try {
     await waitForHealth(url, server);
     console.log(`staging check: a second instance runs at ${url} without scenarios or faults`);
@@ -71,8 +75,7 @@ async function main(): Promise<number> {
     const { E2E_PORT: _ignored, ...env } = process.env;
     return await run('npx', args, { ...env, BASE_URL: url });
   } finally {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    if (server.exitCode === null) server.kill('SIGTERM');
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
     await exited;
     rmSync(dataDir, { recursive: true, force: true });
   }
