@@ -1,6 +1,6 @@
 /**
  * Each run event, proven twice: the frames on the wire (through the shared
- * lifecycle checker, run by the agentFrames fixture after every test) and what
+ * lifecycle checker, run by the agentEvents fixture after every test) and what
  * the page visibly renders.
  */
 import type { EventOf } from '../protocol';
@@ -13,16 +13,16 @@ test.describe('agent_thinking', () => {
   test(
     'should show each thought in the status line, then give way to the completion status',
     critical,
-    async ({ chat, agentFrames, renderHistory }) => {
+    async ({ chat, agentEvents, renderHistory }) => {
       const turn = await chat.send('/scenario long-thinking 400');
 
-      const completed = await agentFrames.completion(turn.runId);
+      const completed = await agentEvents.completion(turn.runId);
       const finalStatus = `Completed in ${formatDuration(completed.payload.durationMs)}`;
       await expect(turn.status).toHaveText(finalStatus);
       await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
 
       // Each thought lasts 400 ms: prove it was drawn from the page's render history, not by racing to see it.
-      const thoughts = agentFrames.events(turn.runId).filter((event) => event.type === 'agent_thinking');
+      const thoughts = agentEvents.events(turn.runId).filter((event) => event.type === 'agent_thinking');
       const expected = thoughts.map(
         ({ payload }) => `Thinking (${payload.step}/${payload.totalSteps}): ${payload.thought}`,
       );
@@ -38,13 +38,13 @@ test.describe('tool_executing / tool_completed', () => {
   test(
     'should move a tool call from running to success, showing its progress and duration',
     critical,
-    async ({ chat, agentFrames, renderHistory }) => {
+    async ({ chat, agentEvents, renderHistory }) => {
       const turn = await chat.send('/scenario slow-tool 500');
       const call = turn.toolCall('t-1');
       await expect(call).toContainText('sleep');
       await expect(call).toHaveAttribute('data-state', 'success');
 
-      const events = agentFrames.events(turn.runId);
+      const events = agentEvents.events(turn.runId);
       const done = events.find((event): event is EventOf<'tool_completed'> => event.type === 'tool_completed');
       expect(done?.payload).toMatchObject({ toolCallId: 't-1', toolName: 'sleep', status: 'success' });
       await expect(call).toContainText(formatDuration(done?.payload.durationMs ?? -1));
@@ -64,27 +64,27 @@ test.describe('tool_executing / tool_completed', () => {
   test(
     'should render a failing tool as an error and still complete the run',
     critical,
-    async ({ chat, agentFrames }) => {
+    async ({ chat, agentEvents }) => {
       const turn = await chat.send('/scenario tool-error');
       const call = turn.toolCall('t-1');
       await expect(call).toHaveAttribute('data-state', 'error');
       await expect(call).toContainText('upstream service unavailable');
       await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
 
-      const completed = await agentFrames.completion(turn.runId);
+      const completed = await agentEvents.completion(turn.runId);
       expect(completed.payload.status).toBe('success');
-      const toolDone = agentFrames.events(turn.runId).find((event) => event.type === 'tool_completed');
+      const toolDone = agentEvents.events(turn.runId).find((event) => event.type === 'tool_completed');
       expect(toolDone?.payload).toMatchObject({ status: 'error', error: 'upstream service unavailable' });
     },
   );
 
-  test('should run parallel tools and show each one finishing, in any order', async ({ chat, agentFrames }) => {
+  test('should run parallel tools and show each one finishing, in any order', async ({ chat, agentEvents }) => {
     const turn = await chat.send('/scenario parallel-tools');
     await expect(turn.toolCalls).toHaveCount(3);
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
     for (const id of ['t-1', 't-2', 't-3']) await expect(turn.toolCall(id)).toHaveAttribute('data-state', 'success');
 
-    const finishOrder = agentFrames
+    const finishOrder = agentEvents
       .events(turn.runId)
       .filter((event) => event.type === 'tool_completed')
       .map((event) => event.payload.toolCallId);
@@ -97,28 +97,28 @@ test.describe('partial_result', () => {
   test(
     'should stream text into the turn before the run completes, and keep it when stopped',
     critical,
-    async ({ chat, agentFrames }) => {
+    async ({ chat, agentEvents }) => {
       const sentence = 'Streaming one word at a time so you can watch it grow.';
       const turn = await chat.send('/scenario slow-stream');
       await expect(turn.answer).toHaveText(sentence);
       // The scenario holds the run open after streaming, so this state is stable, not a race.
       await expect(turn.root).toHaveAttribute('data-run-state', 'running');
-      expect(agentFrames.events(turn.runId).some((event) => event.type === 'agent_completed')).toBe(false);
-      expect(agentFrames.events(turn.runId).filter((event) => event.type === 'partial_result').length).toBe(12);
+      expect(agentEvents.events(turn.runId).some((event) => event.type === 'agent_completed')).toBe(false);
+      expect(agentEvents.events(turn.runId).filter((event) => event.type === 'partial_result').length).toBe(12);
 
       await chat.stop();
       await expect(turn.root).toHaveAttribute('data-run-state', 'cancelled');
       await expect(turn.status).toHaveText(/^Cancelled after /);
       await expect(turn.answer).toHaveText(sentence);
-      expect((await agentFrames.completion(turn.runId)).payload.status).toBe('cancelled');
+      expect((await agentEvents.completion(turn.runId)).payload.status).toBe('cancelled');
     },
   );
 
-  test('should render a 5,000-event burst completely, batching DOM work', async ({ chat, agentFrames, page }) => {
+  test('should render a 5,000-event burst completely, batching DOM work', async ({ chat, agentEvents, page }) => {
     const turn = await chat.send('/scenario burst 5000');
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed', { timeout: 30_000 });
 
-    const deltas = agentFrames.events(turn.runId).filter((event) => event.type === 'partial_result');
+    const deltas = agentEvents.events(turn.runId).filter((event) => event.type === 'partial_result');
     expect(deltas).toHaveLength(5000);
     const expected = deltas.map((event) => event.payload.delta).join('');
     expect(await turn.answer.textContent()).toBe(expected);
@@ -156,19 +156,19 @@ test.describe('agent_completed', () => {
 
   test('should show a failed run with its error and the text streamed before the failure', async ({
     chat,
-    agentFrames,
+    agentEvents,
   }) => {
     const turn = await chat.send('/scenario agent-error');
     await expect(turn.root).toHaveAttribute('data-run-state', 'failed');
     await expect(turn.status).toHaveText('Failed: the model provider returned an error');
     await expect(turn.answer).toHaveText('Partial answer before the failure.');
-    expect((await agentFrames.completion(turn.runId)).payload.status).toBe('failed');
+    expect((await agentEvents.completion(turn.runId)).payload.status).toBe('failed');
   });
 });
 
 test.describe('default agent', () => {
   // Needs no scenarios, so it also runs against a deployment (staging mode, BASE_URL).
-  test('should render every event of a default-agent run', critical, async ({ chat, agentFrames }) => {
+  test('should render every event of a default-agent run', critical, async ({ chat, agentEvents }) => {
     const turn = await chat.send('what is 12 * (3 + 4)?');
     await expect(turn).toCompleteRun();
     for (const type of [
@@ -181,10 +181,10 @@ test.describe('default agent', () => {
       await expect(turn).toHaveRendered(type);
     }
     await expect(turn.answer).toHaveText('12 * (3 + 4) = 84');
-    expect(agentFrames.events(turn.runId).some((event) => event.type === 'agent_thinking')).toBe(true);
+    expect(agentEvents.events(turn.runId).some((event) => event.type === 'agent_thinking')).toBe(true);
   });
 
-  test('should answer arithmetic with the calculator tool and continue the thread', async ({ chat, agentFrames }) => {
+  test('should answer arithmetic with the calculator tool and continue the thread', async ({ chat, agentEvents }) => {
     const first = await chat.send('what is 12 * (3 + 4)?');
     await expect(first.toolCall('t-1')).toContainText('calculator');
     await expect(first.toolCall('t-1')).toHaveAttribute('data-state', 'success');
@@ -195,7 +195,7 @@ test.describe('default agent', () => {
     await expect(second.toolCall('t-1')).toContainText('docs_search');
     await expect(second.root).toHaveAttribute('data-run-state', 'completed');
     await expect(second.answer).toContainText('From the project docs');
-    const threads = new Set(agentFrames.events().map((event) => event.threadId));
+    const threads = new Set(agentEvents.events().map((event) => event.threadId));
     expect(threads.size).toBe(1);
   });
 });

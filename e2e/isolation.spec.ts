@@ -3,12 +3,12 @@
  * neither ever receives or shows the other's events.
  */
 import type { Browser } from '@playwright/test';
-import { AgentFrames, ChatPage, expect, test } from './fixtures';
+import { AgentEvents, ChatPage, expect, test } from './fixtures';
 
 async function openUser(browser: Browser) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const frames = new AgentFrames(page);
+  const frames = new AgentEvents(page);
   const chat = new ChatPage(page);
   await chat.open();
   return { context, page, frames, chat };

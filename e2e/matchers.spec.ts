@@ -15,8 +15,8 @@ test.describe('matchers', () => {
     await expect(turn).toRenderWithin(5_000);
   });
 
-  test('should name the event the page never drew', async ({ chat, agentFrames }) => {
-    agentFrames.checkManually('the run is broken on purpose');
+  test('should name the event the page never drew', async ({ chat, agentEvents }) => {
+    agentEvents.checkManually('the run is broken on purpose');
     const turn = await chat.send('/fault crash-tool; /scenario basic');
     await expect(turn).toCompleteRun();
     await expect(turn).not.toHaveRendered('tool_completed');

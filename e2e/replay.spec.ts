@@ -10,7 +10,7 @@ const recording = (name: string): RunEvent[] =>
   parseTrace(readFileSync(new URL(`../recordings/${name}.jsonl`, import.meta.url), 'utf8'), `${name}.jsonl`);
 
 test.describe('replay', () => {
-  test('should render a recorded default-agent run as it was recorded', async ({ chat, agentFrames }) => {
+  test('should render a recorded default-agent run as it was recorded', async ({ chat, agentEvents }) => {
     const recorded = recording('calculator');
     const turn = await chat.send('/replay calculator');
     await expect(turn).toCompleteRun();
@@ -18,7 +18,7 @@ test.describe('replay', () => {
     const answer = recorded.at(-1)?.payload;
     expect(answer).toMatchObject({ status: 'success' });
     await expect(turn.answer).toHaveText((answer as { text: string }).text);
-    const sent = agentFrames.events(turn.runId).map((event) => event.type);
+    const sent = agentEvents.events(turn.runId).map((event) => event.type);
     expect(sent).toEqual(recorded.map((event) => event.type));
   });
 

@@ -8,7 +8,7 @@ import { ServerProcess } from './support/server-process';
 test.describe('restart', () => {
   test('should show a run cut short by a crash as interrupted once the server is back', async ({
     page,
-    agentFrames,
+    agentEvents,
   }) => {
     const server = await ServerProcess.create();
     await server.start();
@@ -28,7 +28,7 @@ test.describe('restart', () => {
       await expect(turn.toolCall('t-1')).toHaveAttribute('data-state', 'error');
       await expect(page.locator('#connection-banner')).toBeHidden();
       await expect(chat.sendButton).toBeEnabled();
-      const completed = await agentFrames.completion(turn.runId);
+      const completed = await agentEvents.completion(turn.runId);
       expect(completed.payload.status).toBe('interrupted');
     } finally {
       await server.stop();

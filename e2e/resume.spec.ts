@@ -7,7 +7,7 @@ import { checkRunLifecycle, formatViolations, type RunEvent } from '../protocol'
 import { ChatPage, expect, test } from './fixtures';
 
 test.describe('resume', () => {
-  test('should show the thread history again after a reload', async ({ chat, page, agentFrames }) => {
+  test('should show the thread history again after a reload', async ({ chat, page, agentEvents }) => {
     const turn = await chat.send('what is 6 * 7?');
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
     const answer = await turn.answer.textContent();
@@ -20,14 +20,14 @@ test.describe('resume', () => {
     await expect(restored.toolCalls).toHaveCount(1);
     await expect(chat.log.locator('article')).toHaveCount(1);
     // Both page loads received the run in full: the replay is a complete, valid stream too.
-    expect(agentFrames.events(turn.runId).filter((event) => event.type === 'agent_completed')).toHaveLength(2);
+    expect(agentEvents.events(turn.runId).filter((event) => event.type === 'agent_completed')).toHaveLength(2);
   });
 
   test('should show every event exactly once when the socket is cut mid-run, again and again', async ({
     page,
-    agentFrames,
+    agentEvents,
   }) => {
-    agentFrames.checkManually(
+    agentEvents.checkManually(
       'frames in flight at a cut reach the route but not the page; delivered frames are checked',
     );
     const delivered: RunEvent[] = [];
@@ -77,10 +77,10 @@ test.describe('resume', () => {
   test('should show every event exactly once when the server terminates the socket mid-run, again and again', async ({
     chat,
     page,
-    agentFrames,
+    agentEvents,
   }) => {
     const turn = await chat.send('/scenario long-thinking 800');
-    const thoughtsReceived = () => agentFrames.events(turn.runId).filter((e) => e.type === 'agent_thinking').length;
+    const thoughtsReceived = () => agentEvents.events(turn.runId).filter((e) => e.type === 'agent_thinking').length;
     for (const count of [1, 2, 3]) {
       await expect.poll(thoughtsReceived).toBeGreaterThanOrEqual(count);
       // Test-only endpoint (scenarios on): the server drops this user's sockets with terminate().
@@ -90,17 +90,17 @@ test.describe('resume', () => {
     }
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
     await expect(turn.toolCalls).toHaveCount(1);
-    const completed = await agentFrames.completion(turn.runId);
+    const completed = await agentEvents.completion(turn.runId);
     await expect(turn.answer).toHaveText(completed.payload.text ?? '');
     // The lifecycle check after the test proves the stitched stream has no gap and no repeat.
   });
 
   test('should show a stalled connection, reconnect by itself and finish the run', async ({
     page,
-    agentFrames,
+    agentEvents,
     renderHistory,
   }) => {
-    agentFrames.checkManually('the route withholds frames; the frames it delivered are checked in the test');
+    agentEvents.checkManually('the route withholds frames; the frames it delivered are checked in the test');
     const delivered: RunEvent[] = [];
     let connections = 0;
     let stalled = false;

@@ -8,8 +8,8 @@ import { ChatPage, expect, test } from './fixtures';
 import { injectSocketFault } from './support/socket-faults';
 
 test.describe('harness self-test', () => {
-  test.beforeEach(({ agentFrames }) => {
-    agentFrames.checkManually('the run is broken on purpose; the test asserts the check catches it');
+  test.beforeEach(({ agentEvents }) => {
+    agentEvents.checkManually('the run is broken on purpose; the test asserts the check catches it');
   });
 
   const faults = [
@@ -31,24 +31,24 @@ test.describe('harness self-test', () => {
   ];
 
   for (const fault of faults) {
-    test(`should detect ${fault.name}`, async ({ chat, agentFrames }) => {
+    test(`should detect ${fault.name}`, async ({ chat, agentEvents }) => {
       const turn = await chat.send(fault.message);
-      await agentFrames.completion(turn.runId);
-      const report = formatViolations(agentFrames.violations());
+      await agentEvents.completion(turn.runId);
+      const report = formatViolations(agentEvents.violations());
       expect(report).toMatch(fault.expected);
       // The page runs the same checker and shows the defect to whoever is looking.
       await expect(turn.root.getByRole('alert')).toContainText('Protocol violation');
     });
   }
 
-  test('should detect a run that stops emitting, and show the stall', async ({ page, agentFrames }) => {
+  test('should detect a run that stops emitting, and show the stall', async ({ page, agentEvents }) => {
     await page.goto('/?stallTimeoutMs=1000');
     const chat = new ChatPage(page);
     await expect(chat.sendButton).toBeEnabled();
     const turn = await chat.send('/fault stop-after=3; /scenario basic');
     await expect(page.locator('#connection-banner')).toHaveText('Connection lost, reconnecting…');
     await expect(turn.root).toHaveAttribute('data-run-state', 'running');
-    expect(formatViolations(agentFrames.violations())).toContain(`run ${turn.runId} never terminated`);
+    expect(formatViolations(agentEvents.violations())).toContain(`run ${turn.runId} never terminated`);
   });
 
   test('should detect a frame the network dropped', async ({ page, chat }) => {
@@ -72,7 +72,7 @@ test.describe('harness self-test', () => {
     const turn = await chat.send('/scenario slow-stream 0');
     await expect(turn).toCompleteRun();
     await expect(turn.answer).toHaveText('Streaming one word at a time so you can watch it grow. Done.');
-    // The page's hook counts them; the agentFrames fixture reports the count as a "duplicate events" annotation.
+    // The page's hook counts them; the agentEvents fixture reports the count as a "duplicate events" annotation.
     const stats = await page.evaluate(() => window.__chatHarness?.stats());
     expect(stats?.duplicateEvents).toBe(13);
   });
