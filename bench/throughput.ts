@@ -172,17 +172,11 @@ async function startBareWs(): Promise<Baseline> {
   return {
     run: (events) =>
       new Promise((resolve) => {
-        let frames = 0;
-        let delivered = 0;
-        const startedAt = epochNow();
-        const onMessage = (data: WebSocket.RawData) => {
-          const event = JSON.parse(data.toString()) as RunEvent;
-          frames += 1;
-          delivered += eventsCovered(event);
-          if (event.type !== 'agent_completed') return;
+        const count = countUntilCompleted((timing) => {
           socket.off('message', onMessage);
-          resolve({ events: delivered, frames, ms: epochNow() - startedAt });
-        };
+          resolve(timing);
+        });
+        const onMessage = (data: WebSocket.RawData) => count(JSON.parse(data.toString()) as RunEvent);
         socket.on('message', onMessage);
         socket.send(String(events));
       }),
@@ -192,6 +186,18 @@ async function startBareWs(): Promise<Baseline> {
       wss.close();
       await new Promise((resolve) => http.close(resolve));
     },
+  };
+}
+
+/** Counts a baseline's events from now until agent_completed, then reports the timing once. */
+function countUntilCompleted(done: (timing: { events: number; frames: number; ms: number }) => void) {
+  let frames = 0;
+  let delivered = 0;
+  const startedAt = epochNow();
+  return (event: RunEvent): void => {
+    frames += 1;
+    delivered += eventsCovered(event);
+    if (event.type === 'agent_completed') done({ events: delivered, frames, ms: epochNow() - startedAt });
   };
 }
 
@@ -207,16 +213,10 @@ async function startSocketIo(): Promise<Baseline> {
   return {
     run: (events) =>
       new Promise((resolve) => {
-        let frames = 0;
-        let delivered = 0;
-        const startedAt = epochNow();
-        const onEvent = (event: RunEvent) => {
-          frames += 1;
-          delivered += eventsCovered(event);
-          if (event.type !== 'agent_completed') return;
+        const onEvent = countUntilCompleted((timing) => {
           client.off('event', onEvent);
-          resolve({ events: delivered, frames, ms: epochNow() - startedAt });
-        };
+          resolve(timing);
+        });
         client.on('event', onEvent);
         client.emit('go', events);
       }),

@@ -53,8 +53,7 @@ test.describe('harness self-test', () => {
 
   test('should detect a frame the network dropped', async ({ page, chat }) => {
     await injectSocketFault(page, { drop: (frame) => frame.type === 'tool_executing' });
-    await page.reload();
-    await expect(chat.sendButton).toBeEnabled();
+    await chat.open(); // again, now through the faulty network
     const turn = await chat.send('/scenario basic');
     await expect(turn).toCompleteRun();
     await expect(turn).not.toHaveRendered('tool_executing');
@@ -67,8 +66,7 @@ test.describe('harness self-test', () => {
 
   test('should detect frames the network duplicated, and still show them once', async ({ page, chat }) => {
     await injectSocketFault(page, { duplicate: (frame) => frame.type === 'partial_result' });
-    await page.reload();
-    await expect(chat.sendButton).toBeEnabled();
+    await chat.open(); // again, now through the faulty network
     const turn = await chat.send('/scenario slow-stream 0');
     await expect(turn).toCompleteRun();
     await expect(turn.answer).toHaveText('Streaming one word at a time so you can watch it grow. Done.');
@@ -89,8 +87,7 @@ test.describe('harness self-test', () => {
 
   test('should detect frames the network delayed, with toRenderWithin', async ({ page, chat }) => {
     await injectSocketFault(page, { delayMs: (frame) => (frame.type === 'tool_completed' ? 1_200 : 0) });
-    await page.reload();
-    await expect(chat.sendButton).toBeEnabled();
+    await chat.open(); // again, now through the faulty network
     const turn = await chat.send('/scenario basic');
     await expect(turn).toCompleteRun();
     await expect(expect(turn).toRenderWithin(1_000)).rejects.toThrow(
