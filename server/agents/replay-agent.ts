@@ -65,9 +65,11 @@ export function createReplayAgent(options: ReplayAgentOptions): Agent {
       const { name, scale } = parseReplayInput(context.input);
       const file = path.join(options.dir, `${name}.jsonl`);
       const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        // The folder is the server's business: the caller gets the name, the log gets the path.
+        // The folder is the server's business: the caller only learns the name.
         throw new ReplayError(
-          error.code === 'ENOENT' ? `no recording "${name}"` : `cannot read recording "${name}" (${error.code})`,
+          error.code === 'ENOENT'
+            ? `no recording "${name}"`
+            : `cannot read recording "${name}" (${error.code ?? 'read error'})`,
         );
       });
       await play(context, planReplay(parseTrace(text, `${name}.jsonl`)), scale);
