@@ -8,8 +8,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkRunLifecycle, formatViolations, type RunEvent, serializeTrace } from '../protocol';
-import { type RunningServer, startServer } from '../server/app';
+import { DEFAULT_PACE_MS } from '../server/agents/default-agent';
+import type { RunningServer } from '../server/app';
 import { DEFAULT_REPLAY_DIR } from '../server/config';
+import { startTestServer } from '../server/testing/test-server';
 import { WsTestClient } from '../server/testing/ws-test-client';
 
 const USAGE = `usage: npm run record -- "<message>" [--name <name>] [--out <file>] [--url <base url>] [--timeout <s>] [--force]
@@ -86,14 +88,8 @@ async function main(): Promise<void> {
   if (existsSync(out) && !force) throw new UsageError(`${out} exists; pass --force to overwrite it`);
   let server: RunningServer | undefined;
   if (!url) {
-    server = await startServer({
-      port: 0,
-      logLevel: 'silent',
-      scenarios: true,
-      faults: true,
-      journalPath: ':memory:',
-      staticDir: '/nonexistent',
-    });
+    // The default agent's real pacing, so a recording carries realistic timing.
+    server = await startTestServer({ faults: true, agentPaceMs: DEFAULT_PACE_MS });
   }
   try {
     const baseUrl = url ?? (server as RunningServer).url;
