@@ -11,7 +11,6 @@ test.describe('hostile text', () => {
     chat,
     page,
     agentEvents,
-    renderHistory,
   }) => {
     const turn = await chat.send('/scenario hostile-text');
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
@@ -20,8 +19,7 @@ test.describe('hostile text', () => {
     const completed = await agentEvents.completion(turn.runId);
     await expect(turn.answer).toHaveText(completed.payload.text ?? '');
     await expect(turn.answer).toContainText('<script>');
-    const { statuses } = await renderHistory.of(turn.runId);
-    expect(statuses).toContain(`Thinking (1/1): <img src=x onerror="window.__xss = 'thought'">`);
+    await expect(turn.thoughts).toHaveText([`1/1 <img src=x onerror="window.__xss = 'thought'">`]);
 
     await expect(turn.root.locator('img, script')).toHaveCount(0);
     expect(await page.evaluate(xssMarker)).toBeUndefined();

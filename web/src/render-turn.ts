@@ -4,8 +4,8 @@
  */
 import type { Violation } from '../../protocol/lifecycle';
 import { element, setData } from './dom';
-import type { ToolCall, Turn } from './turn';
-import { toolDetailText, toolStateIcon, turnStatusText, violationText } from './view-text';
+import type { Thought, ToolCall, Turn } from './turn';
+import { thoughtStepText, toolDetailText, toolStateIcon, turnStatusText, violationText } from './view-text';
 
 const toolStateLabel = { running: 'running', success: 'succeeded', error: 'failed' } as const;
 const MAX_ARGS_PREVIEW = 300;
@@ -72,11 +72,19 @@ class ToolCallView {
   }
 }
 
+function thoughtItem(thought: Thought): HTMLLIElement {
+  const step = element('span', { className: 'thought-step', text: thoughtStepText(thought) });
+  return element('li', { className: 'thought' }, step, document.createTextNode(` ${thought.text}`));
+}
+
 export class TurnView {
   readonly element: HTMLElement;
   private readonly agentBody: HTMLDivElement;
+  private readonly meta: HTMLDivElement;
   private readonly agentName = element('span', { className: 'agent-name', text: 'Agent' });
   private readonly status = element('p', { className: 'run-status', attributes: { role: 'status' } });
+  // The status line shows only the latest thought and may skip one between two frames; this list keeps each.
+  private thoughtList: HTMLOListElement | undefined;
   private toolList: HTMLUListElement | undefined;
   private readonly toolViews = new Map<string, ToolCallView>();
   private answer: HTMLDivElement | undefined;
@@ -88,8 +96,8 @@ export class TurnView {
   constructor(turn: Turn) {
     const userMessage = element('div', { className: 'user-message' }, element('p', { text: turn.userText }));
     const avatar = element('div', { className: 'agent-avatar', text: 'A', attributes: { 'aria-hidden': 'true' } });
-    const meta = element('div', { className: 'agent-meta' }, this.agentName, this.status);
-    this.agentBody = element('div', { className: 'agent-body' }, meta);
+    this.meta = element('div', { className: 'agent-meta' }, this.agentName, this.status);
+    this.agentBody = element('div', { className: 'agent-body' }, this.meta);
     this.element = element(
       'article',
       { className: 'turn' },
@@ -113,10 +121,22 @@ export class TurnView {
     if (turn.agentName !== undefined && turn.agentName !== previous?.agentName) {
       this.agentName.textContent = turn.agentName;
     }
+    if (turn.thoughts !== previous?.thoughts) this.updateThoughts(turn.thoughts);
     if (turn.toolCalls !== previous?.toolCalls) this.updateToolCalls(turn.toolCalls);
     if (turn.text !== (previous?.text ?? '')) this.updateAnswer(turn.text);
     if (turn.violations !== previous?.violations) this.updateViolations(turn.violations ?? []);
     this.rendered = turn;
+  }
+
+  // Thoughts are only ever appended.
+  private updateThoughts(thoughts: readonly Thought[]): void {
+    if (thoughts.length === 0) return;
+    if (!this.thoughtList) {
+      this.thoughtList = element('ol', { className: 'thoughts', attributes: { 'aria-label': 'Thoughts' } });
+      this.meta.after(this.thoughtList);
+    }
+    const shown = this.thoughtList.childElementCount;
+    this.thoughtList.append(...thoughts.slice(shown).map(thoughtItem));
   }
 
   private updateToolCalls(calls: readonly ToolCall[]): void {

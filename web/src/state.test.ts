@@ -137,6 +137,17 @@ describe('run events', () => {
     expect(onlyTurn(done).thought).toBeUndefined();
   });
 
+  it('keeps every thought of the run, in order, after it completes', () => {
+    const event = runEvents();
+    const done = reduceAll(acceptedState(), [
+      event('agent_started', { agentName: 'a', input: '' }),
+      event('agent_thinking', { thought: 'First', step: 1, totalSteps: 2 }),
+      event('agent_thinking', { thought: 'Second', step: 2, totalSteps: 2 }),
+      event('agent_completed', { status: 'success', durationMs: 10 }),
+    ]);
+    expect(onlyTurn(done).thoughts.map((thought) => thought.text)).toEqual(['First', 'Second']);
+  });
+
   it('uses agent_completed.text when nothing was streamed', () => {
     const event = runEvents();
     const state = reduceAll(acceptedState(), [

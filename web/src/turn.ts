@@ -33,8 +33,10 @@ export interface Turn {
   readonly runId?: string;
   readonly state: TurnState;
   readonly agentName?: string;
-  /** The latest agent_thinking; cleared when the run ends. */
+  /** The latest agent_thinking, shown in the status line; cleared when the run ends. */
   readonly thought?: Thought;
+  /** Every agent_thinking of the run, in order; stays after the run ends. */
+  readonly thoughts: readonly Thought[];
   readonly toolCalls: readonly ToolCall[];
   /** The streamed answer: every partial_result delta, concatenated. */
   readonly text: string;
@@ -52,6 +54,7 @@ export function createTurn(clientMessageId: string, userText: string): Turn {
     clientMessageId,
     userText,
     state: 'pending',
+    thoughts: [],
     toolCalls: [],
     text: '',
     cancelRequested: false,
@@ -101,8 +104,9 @@ export function applyRunEvent(turn: Turn, event: RunEvent): Turn {
     case 'agent_started':
       return { ...turn, events, state: 'running', agentName: event.payload.agentName };
     case 'agent_thinking': {
-      const { thought, step, totalSteps } = event.payload;
-      return { ...turn, events, thought: { text: thought, step, totalSteps } };
+      const { thought: text, step, totalSteps } = event.payload;
+      const thought = { text, step, totalSteps };
+      return { ...turn, events, thought, thoughts: [...turn.thoughts, thought] };
     }
     case 'tool_executing': {
       const { toolCallId, toolName, args } = event.payload;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialState, reduce } from './state';
 import { createTurn, type ToolCall, type Turn } from './turn';
-import { connectionBannerText, toolDetailText, turnStatusText, violationText } from './view-text';
+import { connectionBannerText, thoughtStepText, toolDetailText, turnStatusText, violationText } from './view-text';
 
 const turn = (fields: Partial<Turn>): Turn => ({ ...createTurn('c-1', 'Hi'), ...fields });
 const call = (fields: Partial<ToolCall>): ToolCall => ({
@@ -10,6 +10,13 @@ const call = (fields: Partial<ToolCall>): ToolCall => ({
   args: {},
   state: 'running',
   ...fields,
+});
+
+describe('thoughtStepText', () => {
+  it('shows the step out of the total, or the step alone', () => {
+    expect(thoughtStepText({ text: 'x', step: 2, totalSteps: 4 })).toBe('2/4');
+    expect(thoughtStepText({ text: 'x', step: 3 })).toBe('3');
+  });
 });
 
 describe('turnStatusText', () => {

@@ -5,7 +5,7 @@
 import type { Violation } from '../../protocol/lifecycle';
 import { formatDuration } from './format';
 import type { ChatState } from './state';
-import type { ToolCall, Turn } from './turn';
+import type { Thought, ToolCall, Turn } from './turn';
 
 /** The status line: the current thought while running, the outcome once ended. */
 export function turnStatusText(turn: Turn): string {
@@ -15,10 +15,7 @@ export function turnStatusText(turn: Turn): string {
     case 'running': {
       if (turn.cancelRequested) return 'Stopping…';
       const { thought } = turn;
-      if (thought) {
-        const step = thought.totalSteps === undefined ? `${thought.step}` : `${thought.step}/${thought.totalSteps}`;
-        return `Thinking (${step}): ${thought.text}`;
-      }
+      if (thought) return `Thinking (${thoughtStepText(thought)}): ${thought.text}`;
       return turn.agentName ? `${turn.agentName} is starting…` : 'Starting…';
     }
     case 'completed':
@@ -30,6 +27,11 @@ export function turnStatusText(turn: Turn): string {
     case 'interrupted':
       return `Interrupted: ${turn.error ?? 'the server stopped before the run finished'}`;
   }
+}
+
+/** A thought's place in the run: "2/4", or "2" when the agent gave no total. */
+export function thoughtStepText(thought: Thought): string {
+  return thought.totalSteps === undefined ? `${thought.step}` : `${thought.step}/${thought.totalSteps}`;
 }
 
 /** Symbol shown beside a tool call, so its state does not rely on colour alone. */
