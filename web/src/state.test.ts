@@ -63,7 +63,7 @@ describe('run events', () => {
     expect(running).toMatchObject({
       state: 'running',
       agentName: 'researcher',
-      thought: { text: 'Planning which tools to use', step: 2, totalSteps: 4 },
+      thoughts: [{ text: 'Planning which tools to use', step: 2, totalSteps: 4 }],
       text: 'Hello, world',
     });
     expect(running.toolCalls).toEqual([
@@ -83,7 +83,7 @@ describe('run events', () => {
     const done = onlyTurn(
       reduce(state, event('agent_completed', { status: 'success', text: 'ignored', durationMs: 1234 })),
     );
-    expect(done).toMatchObject({ state: 'completed', durationMs: 1234, text: 'Hello, world', thought: undefined });
+    expect(done).toMatchObject({ state: 'completed', durationMs: 1234, text: 'Hello, world' });
     expect(done.events?.length).toBe(8);
     expect(done.violations).toEqual([]);
   });
@@ -125,26 +125,18 @@ describe('run events', () => {
     expect(onlyTurn(state).toolCalls.every((call) => call.progress === undefined)).toBe(true);
   });
 
-  it('replaces the current thought on each agent_thinking and clears it on completion', () => {
+  it('appends each agent_thinking to the thoughts and keeps them after the run completes', () => {
     const event = runEvents();
     const thinking = reduceAll(acceptedState(), [
       event('agent_started', { agentName: 'a', input: '' }),
       event('agent_thinking', { thought: 'First', step: 1, totalSteps: 2 }),
       event('agent_thinking', { thought: 'Second', step: 2 }),
     ]);
-    expect(onlyTurn(thinking).thought).toEqual({ text: 'Second', step: 2, totalSteps: undefined });
-    const done = reduce(thinking, event('agent_completed', { status: 'success', durationMs: 10 }));
-    expect(onlyTurn(done).thought).toBeUndefined();
-  });
-
-  it('keeps every thought of the run, in order, after it completes', () => {
-    const event = runEvents();
-    const done = reduceAll(acceptedState(), [
-      event('agent_started', { agentName: 'a', input: '' }),
-      event('agent_thinking', { thought: 'First', step: 1, totalSteps: 2 }),
-      event('agent_thinking', { thought: 'Second', step: 2, totalSteps: 2 }),
-      event('agent_completed', { status: 'success', durationMs: 10 }),
+    expect(onlyTurn(thinking).thoughts).toEqual([
+      { text: 'First', step: 1, totalSteps: 2 },
+      { text: 'Second', step: 2, totalSteps: undefined },
     ]);
+    const done = reduce(thinking, event('agent_completed', { status: 'success', durationMs: 10 }));
     expect(onlyTurn(done).thoughts.map((thought) => thought.text)).toEqual(['First', 'Second']);
   });
 

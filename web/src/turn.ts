@@ -33,9 +33,7 @@ export interface Turn {
   readonly runId?: string;
   readonly state: TurnState;
   readonly agentName?: string;
-  /** The latest agent_thinking, shown in the status line; cleared when the run ends. */
-  readonly thought?: Thought;
-  /** Every agent_thinking of the run, in order; stays after the run ends. */
+  /** Every agent_thinking of the run, in order; the last is the status line's while it runs. */
   readonly thoughts: readonly Thought[];
   readonly toolCalls: readonly ToolCall[];
   /** The streamed answer: every partial_result delta, concatenated. */
@@ -105,8 +103,7 @@ export function applyRunEvent(turn: Turn, event: RunEvent): Turn {
       return { ...turn, events, state: 'running', agentName: event.payload.agentName };
     case 'agent_thinking': {
       const { thought: text, step, totalSteps } = event.payload;
-      const thought = { text, step, totalSteps };
-      return { ...turn, events, thought, thoughts: [...turn.thoughts, thought] };
+      return { ...turn, events, thoughts: [...turn.thoughts, { text, step, totalSteps }] };
     }
     case 'tool_executing': {
       const { toolCallId, toolName, args } = event.payload;
@@ -139,7 +136,6 @@ export function applyRunEvent(turn: Turn, event: RunEvent): Turn {
         ...turn,
         events,
         state: finalStateOf[status],
-        thought: undefined,
         text: turn.text === '' && text !== undefined ? text : turn.text,
         durationMs,
         error,

@@ -25,9 +25,12 @@ describe('turnStatusText', () => {
     expect(turnStatusText(turn({ state: 'running' }))).toBe('Starting…');
     expect(turnStatusText(turn({ state: 'running', agentName: 'researcher' }))).toBe('researcher is starting…');
     const thought = { text: 'Planning which tools to use', step: 2, totalSteps: 4 };
-    expect(turnStatusText(turn({ state: 'running', thought }))).toBe('Thinking (2/4): Planning which tools to use');
-    expect(turnStatusText(turn({ state: 'running', thought: { text: 'Hmm', step: 3 } }))).toBe('Thinking (3): Hmm');
-    expect(turnStatusText(turn({ state: 'running', thought, cancelRequested: true }))).toBe('Stopping…');
+    const thoughts = [{ text: 'Reading', step: 1, totalSteps: 4 }, thought];
+    expect(turnStatusText(turn({ state: 'running', thoughts }))).toBe('Thinking (2/4): Planning which tools to use');
+    expect(turnStatusText(turn({ state: 'running', thoughts: [{ text: 'Hmm', step: 3 }] }))).toBe('Thinking (3): Hmm');
+    expect(turnStatusText(turn({ state: 'running', thoughts, cancelRequested: true }))).toBe('Stopping…');
+    // Once ended, the outcome replaces the last thought.
+    expect(turnStatusText(turn({ state: 'completed', durationMs: 10, thoughts }))).toBe('Completed in 10 ms');
   });
 
   it('describes how the run ended', () => {

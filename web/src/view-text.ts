@@ -14,7 +14,7 @@ export function turnStatusText(turn: Turn): string {
       return 'Sending…';
     case 'running': {
       if (turn.cancelRequested) return 'Stopping…';
-      const { thought } = turn;
+      const thought = turn.thoughts.at(-1);
       if (thought) return `Thinking (${thoughtStepText(thought)}): ${thought.text}`;
       return turn.agentName ? `${turn.agentName} is starting…` : 'Starting…';
     }
