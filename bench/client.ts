@@ -119,6 +119,7 @@ export class BenchClient {
       active.reject(new Error(`server error ${message.code}: ${message.message}`));
       return;
     }
+    if (message.type === 'pong') return;
     if (message.runId !== record.runId || message.threadId !== record.threadId) {
       record.foreign += 1;
       return;

@@ -36,10 +36,18 @@ export const agentStartedPayload = z.object({
   input: z.string(),
 });
 
+/**
+ * Set (to true) on a keep-alive: an event the server sends only to show that a
+ * silent run or tool is still alive. It repeats the current state and is not progress.
+ */
+const keepAlive = z.boolean().optional();
+
 export const agentThinkingPayload = z.object({
   thought: z.string(),
   step: z.number().int().positive(),
   totalSteps: z.number().int().positive().optional(),
+  /** A keep-alive repeats the current thought (same step); it is not a new one. */
+  keepAlive,
 });
 
 export const toolExecutingPayload = z.object({
@@ -52,6 +60,8 @@ export const toolProgressPayload = z.object({
   toolCallId: id,
   progress: z.number().min(0).max(1),
   message: z.string().optional(),
+  /** A keep-alive repeats the call's last progress ("still running (N s)"). */
+  keepAlive,
 });
 
 export const toolCompletedPayload = z.object({
@@ -123,6 +133,11 @@ export type EventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;
 
 export type AgentCompletedStatus = PayloadOf<'agent_completed'>['status'];
 export type ToolCompletedStatus = PayloadOf<'tool_completed'>['status'];
+
+/** True for a keep-alive event: liveness only, no progress. */
+export function isKeepAlive(event: RunEvent): boolean {
+  return (event.type === 'agent_thinking' || event.type === 'tool_progress') && event.payload.keepAlive === true;
+}
 
 export function isRunEventType(type: unknown): type is RunEventType {
   return typeof type === 'string' && (RUN_EVENT_TYPES as readonly string[]).includes(type);

@@ -116,6 +116,43 @@ describe('checkRunLifecycle', () => {
     ]);
   });
 
+  describe('keep-alives', () => {
+    it('should accept keep-alives that repeat the current thought and the last progress', () => {
+      const events = stream(
+        ['agent_started'],
+        ['agent_thinking', { thought: 'Working…', step: 1, keepAlive: true }],
+        ['agent_thinking', { step: 1 }],
+        ['agent_thinking', { thought: 'next', step: 2 }],
+        ['agent_thinking', { thought: 'next', step: 2, keepAlive: true }],
+        ['tool_executing'],
+        ['tool_progress', { progress: 0, keepAlive: true }],
+        ['tool_progress', { progress: 0.5 }],
+        ['tool_progress', { progress: 0.5, keepAlive: true }],
+        ['tool_completed'],
+        ['agent_completed'],
+      );
+      expect(checkRunLifecycle(events)).toEqual([]);
+    });
+
+    it('should report a keep-alive that claims progress', () => {
+      const events = stream(
+        ['agent_started'],
+        ['agent_thinking', { step: 1 }],
+        ['agent_thinking', { thought: 'sneaky', step: 2, keepAlive: true }],
+        ['tool_executing'],
+        ['tool_progress', { progress: 0.5, keepAlive: true }],
+        ['tool_completed'],
+        ['agent_completed'],
+      );
+      expect(formatViolations(checkRunLifecycle(events))).toBe(
+        [
+          '- [keepalive_not_a_repeat] run r-1: keep-alive agent_thinking at seq 3 claims step 2, the current step is 1',
+          '- [keepalive_not_a_repeat] run r-1: keep-alive tool_progress at seq 5 moves t-1 from 0 to 0.5',
+        ].join('\n'),
+      );
+    });
+  });
+
   describe('seq', () => {
     it('should report a gap, naming how many events are missing', () => {
       const events = stream(...validRun);

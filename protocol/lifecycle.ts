@@ -20,6 +20,7 @@ export const VIOLATION_CODES = [
   'tool_name_mismatch',
   'tool_progress_outside_call',
   'tool_not_completed',
+  'keepalive_not_a_repeat',
 ] as const;
 export type ViolationCode = (typeof VIOLATION_CODES)[number];
 
@@ -51,6 +52,8 @@ export interface LifecycleCheckOptions {
 interface ToolCallState {
   toolName: string;
   completed: boolean;
+  /** The latest progress reported, which a keep-alive may only repeat. */
+  progress?: number;
 }
 
 interface RunState {
@@ -58,6 +61,8 @@ interface RunState {
   started: boolean;
   completedAtSeq?: number;
   tools: Map<string, ToolCallState>;
+  /** Step of the latest real (not keep-alive) thought; 0 before the first. */
+  thoughtStep: number;
 }
 
 /** Returns every violation of the run invariants, in stream order; `[]` means valid. */
@@ -94,7 +99,7 @@ export function checkRunLifecycle(events: readonly RunEvent[], options: Lifecycl
 
     let run = runs.get(runId);
     if (!run) {
-      run = { threadId, started: false, tools: new Map() };
+      run = { threadId, started: false, tools: new Map(), thoughtStep: 0 };
       runs.set(runId, run);
       if (event.type !== 'agent_started') {
         report('missing_agent_started', `run ${runId} began with ${event.type}, not agent_started`);
@@ -127,10 +132,16 @@ export function checkRunLifecycle(events: readonly RunEvent[], options: Lifecycl
         break;
       }
       case 'tool_progress': {
-        const call = run.tools.get(event.payload.toolCallId);
+        const { toolCallId, progress, keepAlive } = event.payload;
+        const call = run.tools.get(toolCallId);
         if (!call || call.completed) {
           const where = call ? 'after its tool_completed' : 'without tool_executing';
-          report('tool_progress_outside_call', `run ${runId}: tool_progress for ${event.payload.toolCallId} ${where}`);
+          report('tool_progress_outside_call', `run ${runId}: tool_progress for ${toolCallId} ${where}`);
+        } else if (keepAlive && progress !== (call.progress ?? 0)) {
+          const message = `run ${runId}: keep-alive tool_progress at seq ${seq} moves ${toolCallId} from ${call.progress ?? 0} to ${progress}`;
+          report('keepalive_not_a_repeat', message, toolCallId);
+        } else {
+          call.progress = progress;
         }
         break;
       }
@@ -169,7 +180,16 @@ export function checkRunLifecycle(events: readonly RunEvent[], options: Lifecycl
           }
         }
         break;
-      case 'agent_thinking':
+      case 'agent_thinking': {
+        const { step, keepAlive } = event.payload;
+        // A keep-alive repeats the current step (step 1 before any thought): it is liveness, not a new thought.
+        if (!keepAlive) run.thoughtStep = step;
+        else if (step !== Math.max(1, run.thoughtStep)) {
+          const message = `run ${runId}: keep-alive agent_thinking at seq ${seq} claims step ${step}, the current step is ${Math.max(1, run.thoughtStep)}`;
+          report('keepalive_not_a_repeat', message);
+        }
+        break;
+      }
       case 'partial_result':
         break;
     }

@@ -22,6 +22,8 @@ export const userMessageSchema = z.strictObject({
 export const cancelSchema = z.strictObject({
   type: z.literal('cancel'),
   runId: id,
+  /** Echoed in an error reply (e.g. `not_found` for a run that is no longer running). */
+  clientMessageId: id.optional(),
 });
 
 export const resumeSchema = z.strictObject({
@@ -33,11 +35,26 @@ export const resumeSchema = z.strictObject({
   clientMessageId: id.optional(),
 });
 
-export const clientMessageSchema = z.discriminatedUnion('type', [userMessageSchema, cancelSchema, resumeSchema]);
+/**
+ * A liveness probe: the server answers `pong` at once. A client that hears
+ * nothing during a run can tell a dead connection (no pong) from a silent run.
+ */
+export const pingSchema = z.strictObject({
+  type: z.literal('ping'),
+  clientMessageId: id.optional(),
+});
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  userMessageSchema,
+  cancelSchema,
+  resumeSchema,
+  pingSchema,
+]);
 
 export type UserMessage = z.infer<typeof userMessageSchema>;
 export type CancelMessage = z.infer<typeof cancelSchema>;
 export type ResumeMessage = z.infer<typeof resumeSchema>;
+export type PingMessage = z.infer<typeof pingSchema>;
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
 
@@ -45,6 +62,7 @@ export const CLIENT_MESSAGE_TYPES = [
   'user_message',
   'cancel',
   'resume',
+  'ping',
 ] as const satisfies readonly ClientMessageType[];
 
 /**
@@ -54,7 +72,8 @@ export const CLIENT_MESSAGE_TYPES = [
  * - `unknown_type`: `type` names no client message.
  * - `not_found`: the thread or run named does not exist (or has ended, for cancel).
  * - `thread_busy`: the thread already has a run in progress.
- * - `unavailable`: the server is shutting down and takes no new runs.
+ * - `unavailable`: the server takes no new runs now (shutting down, or it cannot
+ *   record events, e.g. a full disk); with `runId`, that run has failed for this reason.
  * - `rate_limited`: too many messages, or too many runs at once; retry later.
  * - `forbidden`: the thread or run belongs to another user.
  * - `internal_error`: the server failed to handle the message; it keeps serving.
@@ -85,12 +104,21 @@ export const errorMessageSchema = z.object({
   message: z.string(),
   /** Echoed when the failing message carried one, so a client can match it. */
   clientMessageId: z.string().optional(),
+  /** The run this error ends or concerns, when there is one. */
+  runId: id.optional(),
 });
 
-export const serverMessageSchema = z.union([runEventSchema, messageAcceptedSchema, errorMessageSchema]);
+export const pongSchema = z.object({
+  type: z.literal('pong'),
+  /** The ping's, when it carried one. */
+  clientMessageId: z.string().optional(),
+});
+
+export const serverMessageSchema = z.union([runEventSchema, messageAcceptedSchema, errorMessageSchema, pongSchema]);
 
 export type MessageAccepted = z.infer<typeof messageAcceptedSchema>;
 export type ErrorMessage = z.infer<typeof errorMessageSchema>;
+export type PongMessage = z.infer<typeof pongSchema>;
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
 /** WebSocket close codes the server uses. */

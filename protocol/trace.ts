@@ -4,8 +4,7 @@
  * them back, and golden traces compare their normalized form.
  */
 
-import type { RunEvent } from './events';
-import { runEventSchema } from './events';
+import { isKeepAlive, type RunEvent, runEventSchema } from './events';
 import { describeIssues } from './parse';
 
 /** A trace that cannot be read; the message names the line and what is wrong. */
@@ -57,9 +56,9 @@ export interface NormalizeOptions {
 /**
  * The normalized form of a run's events, for golden comparisons: ids become
  * `id-N` in first-seen order, timestamps and durations are dropped, epoch
- * milliseconds elsewhere become `<epoch-ms>`, and (by default) timer-driven
- * progress is left out. `seq` is renumbered from 1 so
- * that dropping progress leaves no gaps.
+ * milliseconds elsewhere become `<epoch-ms>`, keep-alives (sent on timers) and,
+ * by default, timer-driven progress are left out. `seq` is renumbered from 1
+ * so that dropping events leaves no gaps.
  */
 export function normalizeTrace(events: readonly RunEvent[], options: NormalizeOptions = {}): unknown[] {
   const ids = new Map<string, string>();
@@ -83,6 +82,8 @@ export function normalizeTrace(events: readonly RunEvent[], options: NormalizeOp
         .map(([field, item]) => [field, normalize(item, field)]),
     );
   };
-  const kept = options.dropProgress === false ? events : events.filter((event) => event.type !== 'tool_progress');
+  const kept = events.filter(
+    (event) => !isKeepAlive(event) && (options.dropProgress === false || event.type !== 'tool_progress'),
+  );
   return kept.map((event, index) => ({ ...(normalize(event) as object), seq: index + 1 }));
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRunLifecycle, normalizeTrace, type RunEvent, serializeTrace } from '../../protocol';
+import { checkRunLifecycle, isKeepAlive, normalizeTrace, type RunEvent, serializeTrace } from '../../protocol';
 import type { RunningServer } from '../app';
 import { startTestServer } from '../testing/test-server';
 import { WsTestClient } from '../testing/ws-test-client';
@@ -113,17 +113,23 @@ describe('replay agent', () => {
       ]);
     });
 
-    it('should replay the recorded keep-alives only, adding none of its own', async () => {
+    it('should leave out the recorded keep-alives and keep the replayed run alive with its own', async () => {
       // The test server sends a keep-alive after 50 ms of silence; this call is silent for 300 ms.
       await writeTrace('quiet-tool', [
         started(),
         ['tool_executing', { toolCallId: 't-1', toolName: 'batch_job', args: {} }, 0],
-        ['tool_progress', { toolCallId: 't-1', progress: 0.1, message: 'still running (2 s)' }, 150],
+        ['tool_progress', { toolCallId: 't-1', progress: 0.1 }, 10],
+        ['tool_progress', { toolCallId: 't-1', progress: 0.1, message: 'still running (2 s)', keepAlive: true }, 150],
         ['tool_completed', { toolCallId: 't-1', toolName: 'batch_job', status: 'success', durationMs: 300 }, 300],
         completed(300),
       ]);
       const { events } = await client.runToCompletion('/replay quiet-tool');
-      expect(events.filter((event) => event.type === 'tool_progress')).toHaveLength(1);
+      const progress = events.filter((event) => event.type === 'tool_progress');
+      expect(progress.filter((event) => !isKeepAlive(event)).map((event) => event.payload)).toEqual([
+        { toolCallId: 't-1', progress: 0.1 },
+      ]);
+      expect(progress.filter(isKeepAlive).length).toBeGreaterThan(0);
+      expect(checkRunLifecycle(events)).toEqual([]);
     });
 
     it('should keep the recorded timing at scale=1', async () => {

@@ -119,8 +119,6 @@ function recordedTool(step: ReplayTool, plan: ReplayPlan, scale: number, order: 
     name: step.toolName,
     description: 'replays a recorded tool call',
     args: z.unknown(),
-    // The recording holds its own keep-alives ("still running"); the dispatcher must not add more.
-    keepAlive: false,
     // A recorded call may legitimately run as long as the whole recording; the usual margin on top.
     timeoutMs: Math.ceil(plan.durationMs * scale) + DEFAULT_TOOL_TIMEOUT_MS,
     async execute(_args, { signal, progress }) {

@@ -4,7 +4,7 @@
  * outcome, the ending), each at its offset from the run's start and with its
  * place in the recorded order. Pure, so the rules are tested without a server.
  */
-import type { EventOf, RunEvent } from '../../protocol';
+import { type EventOf, isKeepAlive, type RunEvent } from '../../protocol';
 
 /** Place of a replayed event in the recorded order: 0, 1, 2… over the events the replay emits. */
 export interface Ordered {
@@ -62,6 +62,8 @@ export function planReplay(events: readonly RunEvent[]): ReplayPlan {
   let order = 0;
 
   for (const event of run) {
+    // Keep-alives are liveness, not content: the replaying runtime sends its own.
+    if (isKeepAlive(event)) continue;
     switch (event.type) {
       case 'agent_thinking':
         steps.push({

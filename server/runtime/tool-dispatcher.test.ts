@@ -183,7 +183,12 @@ describe('ToolDispatcher', () => {
       const progress = sink.events.filter((event) => event.type === 'tool_progress').map((event) => event.payload);
       expect(progress.length).toBeGreaterThanOrEqual(3);
       expect(progress[0]).toEqual({ toolCallId: 't-1', progress: 0.25 });
-      expect(progress.at(-1)).toMatchObject({ progress: 0.25, message: expect.stringMatching(/^still running/) });
+      expect(progress.at(-1)).toEqual({
+        toolCallId: 't-1',
+        progress: 0.25,
+        message: expect.stringMatching(/^still running/),
+        keepAlive: true,
+      });
       expect(sink.events.at(-1)?.type).toBe('tool_completed');
     });
   });

@@ -91,10 +91,15 @@ export class ToolDispatcher {
     let keepAlive: NodeJS.Timeout | undefined;
     let lastProgress = 0;
     let lastReportAt = performance.now();
-    const report = (progress: number, message?: string) => {
+    const report = (progress: number, message?: string, keepAlive?: true) => {
       lastProgress = progress;
       lastReportAt = performance.now();
-      sink.emit('tool_progress', { toolCallId, progress, ...(message ? { message } : {}) });
+      sink.emit('tool_progress', {
+        toolCallId,
+        progress,
+        ...(message ? { message } : {}),
+        ...(keepAlive && { keepAlive }),
+      });
     };
     const onRunAbort = () => controller.abort(new ToolFailure(abortMessage(runSignal.reason)));
 
@@ -131,7 +136,7 @@ export class ToolDispatcher {
           const silentMs = performance.now() - lastReportAt;
           if (settled || silentMs < this.#keepAliveMs) return;
           const runningS = Math.round((performance.now() - startedAt) / 1000);
-          report(lastProgress, `still running (${runningS} s)`);
+          report(lastProgress, `still running (${runningS} s)`, true);
         }, this.#keepAliveMs / 2);
       }
       // Race the tool against abort so a tool that ignores its signal still settles.
