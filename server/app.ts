@@ -14,6 +14,7 @@ import { createReplayAgent, REPLAY_COMMAND } from './agents/replay-agent';
 import { createScenarioAgent, SCENARIO_COMMAND } from './agents/scenario-agent';
 import { loadScenarios } from './agents/scenario-file';
 import { sessionRouter, sessionUser } from './auth/session-http';
+import { resolveSessionSecret, type SessionSecretSource } from './auth/session-secret';
 import { SessionTokens } from './auth/session-tokens';
 import {
   DEFAULT_HOST,
@@ -22,6 +23,7 @@ import {
   DEFAULT_PORT,
   DEFAULT_REPLAY_DIR,
   DEFAULT_SCENARIOS_DIR,
+  DEFAULT_SHUTDOWN_DRAIN_MS,
   DEFAULT_STATIC_DIR,
   PROJECT_ROOT,
   type ServerOptions,
@@ -42,7 +44,11 @@ export interface RunningServer {
   port: number;
   logger: Logger;
   runs: RunManager;
-  /** Cancels active runs, closes every socket with 1001 and stops listening. */
+  /**
+   * Shuts down: refuses new runs, cancels the active ones and waits for them,
+   * commits the journal and lets every socket take its last events (at most
+   * `shutdownDrainMs`), then closes every socket with 1001 and stops listening.
+   */
   close(): Promise<void>;
 }
 
@@ -64,10 +70,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     registry.register(createScenarioAgent(scenarios), { command: SCENARIO_COMMAND });
     registry.register(createReplayAgent({ dir: options.replayDir ?? DEFAULT_REPLAY_DIR }), { command: REPLAY_COMMAND });
   }
-  const tokens = new SessionTokens(options.sessions);
-  if (tokens.hasEphemeralSecret) logger.warn('SESSION_SECRET is not set: sessions end when the server restarts');
+  const journalPath = options.journalPath ?? DEFAULT_JOURNAL_PATH;
+  const secret = resolveSessionSecret({ secret: options.sessions?.secret, journalPath });
+  logSessionSecret(logger, secret);
+  const tokens = new SessionTokens({
+    ...options.sessions,
+    ...(secret.kind === 'ephemeral' ? {} : { secret: secret.secret }),
+  });
   const notifier = new ThreadNotifier();
-  const journal = new EventJournal({ path: options.journalPath ?? DEFAULT_JOURNAL_PATH });
+  const journal = new EventJournal({
+    path: journalPath,
+    retryMinMs: options.journalRetryMinMs,
+    retryMaxMs: options.journalRetryMaxMs,
+  });
   const runs = new RunManager({
     registry,
     dispatcher,
@@ -84,8 +99,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const app = express();
   app.disable('x-powered-by');
+  let closing: Promise<void> | undefined;
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', uptimeMs: Math.round(process.uptime() * 1000), activeRuns: runs.activeRunCount });
+    const failure = journal.writeFailure;
+    const reason = closing ? 'the server is shutting down' : failure && `journal cannot write: ${failure.reason}`;
+    const stats = { uptimeMs: Math.round(process.uptime() * 1000), activeRuns: runs.activeRunCount };
+    if (reason) res.status(503).json({ status: 'unavailable', reason, ...stats });
+    else res.json({ status: 'ok', ...stats });
   });
   const api = express.Router();
   api.get('/agents', (_req, res) => res.json({ agents: registry.list() }));
@@ -180,12 +200,44 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port,
     logger,
     runs,
-    async close() {
-      await runs.shutdown('server shutting down');
-      sockets.close(CLOSE_CODES.goingAway, 'server shutting down');
-      journal.close();
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    close() {
+      closing ??= shutDown();
+      return closing;
     },
   };
+
+  async function shutDown(): Promise<void> {
+    await runs.shutdown('server shutting down');
+    // The runs' last events wait in the journal's buffer: committing them hands them to the sockets.
+    if (!journal.flush()) {
+      logger.error(
+        { reason: journal.writeFailure?.reason },
+        'shutdown: the journal cannot write; unsaved events stay unsent',
+      );
+    }
+    const drainMs = options.shutdownDrainMs ?? DEFAULT_SHUTDOWN_DRAIN_MS;
+    if (!(await sockets.drain(drainMs))) {
+      logger.warn({ drainMs }, 'shutdown: some sockets had not taken their last events in time; closing them anyway');
+    }
+    sockets.close(CLOSE_CODES.goingAway, 'server shutting down');
+    try {
+      journal.close();
+    } catch (error) {
+      // Nobody saw those events; the next start closes their runs as interrupted.
+      logger.error({ err: error }, 'shutdown: the journal closed with unsaved events');
+    }
+    httpServer.closeAllConnections();
+    await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+  }
+}
+
+function logSessionSecret(logger: Logger, source: SessionSecretSource): void {
+  if (source.kind === 'ephemeral') {
+    logger.warn('SESSION_SECRET is not set and the journal is in memory: sessions end when the server restarts');
+  } else if (source.kind === 'file') {
+    const message = source.created ? 'created the session secret' : 'using the session secret';
+    logger.info({ file: source.file }, `${message} (SESSION_SECRET is not set)`);
+    if (source.looseMode)
+      logger.warn({ file: source.file }, 'the session secret file is readable by others: chmod 600 it');
+  }
 }

@@ -15,6 +15,8 @@ export const DEFAULT_STATIC_DIR = path.join(PROJECT_ROOT, 'web', 'dist');
 export const DEFAULT_SCENARIOS_DIR = path.join(PROJECT_ROOT, 'server', 'scenarios');
 export const DEFAULT_REPLAY_DIR = path.join(PROJECT_ROOT, 'recordings');
 export const DEFAULT_JOURNAL_PATH = path.join(PROJECT_ROOT, 'data', 'journal.db');
+/** Longest a shutdown waits for sockets to take their last events. */
+export const DEFAULT_SHUTDOWN_DRAIN_MS = 5_000;
 
 export interface ServerOptions {
   /** TCP port; 0 lets the OS pick one. @default DEFAULT_PORT (3000) */
@@ -61,8 +63,22 @@ export interface ServerOptions {
   maxQueuedBytes?: number;
   /** Silence after which a run or a tool sends a keep-alive event. @default 2000 ms */
   keepAliveMs?: number;
-  /** Session tokens: HS256 secret, and an optional JWKS for an external identity provider. @default random secret */
+  /**
+   * Session tokens: HS256 secret, and an optional JWKS for an external identity provider.
+   * @default without a secret: the one kept in `<journal folder>/session-secret` (made with mode 0600 on
+   * first start), or a random one per process for a `:memory:` journal
+   */
   sessions?: SessionTokenOptions;
+  /** First retry after a failed journal commit (e.g. a full disk), doubling per failure. @default 250 ms */
+  journalRetryMinMs?: number;
+  /** Longest wait between two retries of a failed journal commit. @default 5000 ms */
+  journalRetryMaxMs?: number;
+  /**
+   * On shutdown, how long to wait for every socket to take its last events
+   * (its outbound queue and send buffer empty) before closing it with 1001.
+   * @default DEFAULT_SHUTDOWN_DRAIN_MS (5 s)
+   */
+  shutdownDrainMs?: number;
 }
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true');
@@ -90,7 +106,11 @@ const envSchema = z.object({
   MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).optional(),
   JOURNAL_PATH: z.string().min(1).optional(),
   REPLAY_DIR: z.string().min(1).optional(),
+  STATIC_DIR: z.string().min(1).optional(),
   KEEPALIVE_MS: z.coerce.number().int().min(10).optional(),
+  JOURNAL_RETRY_MIN_MS: z.coerce.number().int().min(1).optional(),
+  JOURNAL_RETRY_MAX_MS: z.coerce.number().int().min(1).optional(),
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).optional(),
   SESSION_SECRET: z.string().min(16, 'SESSION_SECRET must be at least 16 characters').optional(),
   JWT_JWKS_URL: z.url().optional(),
   JWT_ISSUER: z.string().min(1).optional(),
@@ -117,7 +137,11 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     maxConcurrentRuns: e.MAX_CONCURRENT_RUNS,
     journalPath: e.JOURNAL_PATH,
     replayDir: e.REPLAY_DIR,
+    staticDir: e.STATIC_DIR,
     keepAliveMs: e.KEEPALIVE_MS,
+    journalRetryMinMs: e.JOURNAL_RETRY_MIN_MS,
+    journalRetryMaxMs: e.JOURNAL_RETRY_MAX_MS,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     sessions: { secret: e.SESSION_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
   };
 }

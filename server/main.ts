@@ -1,6 +1,7 @@
 /**
  * Entry point: `npm start`. Reads options from the environment (see README),
- * starts the server and shuts it down cleanly on SIGINT / SIGTERM.
+ * starts the server and shuts it down cleanly on SIGINT / SIGTERM (a second
+ * signal exits at once).
  */
 import { startServer } from './app';
 import { optionsFromEnv } from './config';
@@ -19,6 +20,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) process.exit(1);
     stopping = true;
     server.logger.info({ signal }, 'shutting down');
-    void server.close().then(() => process.exit(0));
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   });
 }

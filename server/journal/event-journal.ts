@@ -2,60 +2,102 @@
  * EventJournal: every run event, committed to SQLite before it is sent, so a
  * client can replay what it missed (resume) and a restart can close the runs it
  * interrupted. Appends are buffered and committed in small transactions, and
- * only committed events are handed to `deliver`: no client ever sees an event
- * the journal could lose. Every read flushes first.
+ * only committed events are handed to the listener: no client ever sees an
+ * event the journal could lose. A failed commit (e.g. a full disk) keeps the
+ * rows pending and retries them with backoff, telling the listener when the
+ * journal stops and starts writing again; reads never fail because of it.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { RunEvent } from '../../protocol';
+import { findUnfinishedRunOf, findUnfinishedRuns, type JournalRow, type UnfinishedRun } from './unfinished-runs';
+
+export type { UnfinishedRun } from './unfinished-runs';
 
 /** Appends committed per transaction at most; a burst flushes early. */
 export const DEFAULT_JOURNAL_BATCH_SIZE = 256;
+/** First retry after a failed commit; each further failure doubles the wait. */
+export const DEFAULT_JOURNAL_RETRY_MIN_MS = 250;
+/** Longest wait between two retries of a failed commit. */
+export const DEFAULT_JOURNAL_RETRY_MAX_MS = 5_000;
 /** Rows per INSERT statement: one call into SQLite for many rows is the cheap part of a commit. */
 const ROWS_PER_INSERT = 64;
 
 export interface EventJournalOptions {
   /** SQLite file, or `:memory:`. Parent folders are created. */
   path: string;
+  /** An open database to use instead of opening `path` (tests inject SQLite errors through it). */
+  database?: Database.Database;
   /** Appends per transaction at most. @default DEFAULT_JOURNAL_BATCH_SIZE (256) */
   batchSize?: number;
+  /** First retry after a failed commit, doubling per failure. @default DEFAULT_JOURNAL_RETRY_MIN_MS (250 ms) */
+  retryMinMs?: number;
+  /** Cap of the retry backoff. @default DEFAULT_JOURNAL_RETRY_MAX_MS (5 s) */
+  retryMaxMs?: number;
 }
 
-/** A run that has `agent_started` but no `agent_completed` in the journal. */
-export interface UnfinishedRun {
-  threadId: string;
-  runId: string;
-  startedAt: number;
-  /** Tool calls opened without their `tool_completed`. */
-  openToolCalls: { toolCallId: string; toolName: string }[];
+/** Why the journal cannot write. */
+export interface JournalWriteFailure {
+  /** For operators: the SQLite code and message, e.g. `SQLITE_FULL: database or disk is full`. */
+  reason: string;
+  /** For users: what went wrong in plain words, e.g. `the disk is full`. */
+  cause: string;
+  /** Failed commits in a row (1 for the first of an outage). */
+  attempt: number;
+  /** When the next retry runs. */
+  retryInMs: number;
 }
 
-interface PendingRow {
+export interface JournalListener {
+  /** A committed event, in commit order: it may be sent now. */
+  committed(threadId: string, frame: string): void;
+  /** A commit failed; its rows stay pending and are retried. Called on every failed attempt. */
+  writeFailed?(failure: JournalWriteFailure): void;
+  /** A commit succeeded after failures: everything pending has been committed and delivered. */
+  writeRecovered?(): void;
+  /** A scheduled commit threw for another reason than the write itself (a listener bug). */
+  error?(error: unknown): void;
+}
+
+interface PendingThread {
   threadId: string;
-  seq: number;
-  runId: string;
-  type: string;
-  frame: string;
+  ownerId: string | null;
 }
 
 export class EventJournal {
   readonly #db: Database.Database;
   readonly #batchSize: number;
-  #pending: PendingRow[] = [];
+  readonly #retryMinMs: number;
+  readonly #retryMaxMs: number;
+  /**
+   * Appended, not yet committed. During an outage this only holds what the runs
+   * active when it began still emit: the RunManager fails them at once (they end
+   * within a tick or two, their tools aborted) and refuses new runs until a
+   * retry commits, so the buffer stops growing instead of filling memory.
+   */
+  #pending: JournalRow[] = [];
+  /** Thread owners, committed in the same transaction as the events, so a full disk cannot half-record a thread. */
+  #pendingThreads: PendingThread[] = [];
   #flushScheduled = false;
-  #deliver: ((threadId: string, frame: string) => void) | undefined;
-  #onError: ((error: unknown) => void) | undefined;
+  #listener: JournalListener | undefined;
+  #failure: JournalWriteFailure | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #closed = false;
   /** INSERT statements by row count, prepared on first use. */
   readonly #inserts = new Map<number, Database.Statement<unknown[]>>();
-  readonly #commit: (rows: PendingRow[]) => void;
+  readonly #commit: (threads: PendingThread[], rows: JournalRow[]) => void;
   readonly #readAfter: Database.Statement<[string, number], { frame: string }>;
   readonly #lastSeq: Database.Statement<[string], { seq: number | null }>;
 
   constructor(options: EventJournalOptions) {
-    if (options.path !== ':memory:') mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
-    this.#db = new Database(options.path);
+    if (!options.database && options.path !== ':memory:') {
+      mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
+    }
+    this.#db = options.database ?? new Database(options.path);
     this.#batchSize = options.batchSize ?? DEFAULT_JOURNAL_BATCH_SIZE;
+    this.#retryMinMs = options.retryMinMs ?? DEFAULT_JOURNAL_RETRY_MIN_MS;
+    this.#retryMaxMs = Math.max(this.#retryMinMs, options.retryMaxMs ?? DEFAULT_JOURNAL_RETRY_MAX_MS);
     this.#db.pragma('journal_mode = WAL');
     // WAL + NORMAL: durable across process crashes; a power cut may lose the last transaction.
     this.#db.pragma('synchronous = NORMAL');
@@ -71,7 +113,9 @@ export class EventJournal {
       DROP INDEX IF EXISTS events_by_run; -- a second B-tree on every insert; lookups go by thread instead
       CREATE TABLE IF NOT EXISTS threads (thread_id TEXT PRIMARY KEY, owner_id TEXT) WITHOUT ROWID;
     `);
-    this.#commit = this.#db.transaction((rows: PendingRow[]) => {
+    const insertThread = this.#db.prepare('INSERT OR IGNORE INTO threads (thread_id, owner_id) VALUES (?, ?)');
+    this.#commit = this.#db.transaction((threads: PendingThread[], rows: JournalRow[]) => {
+      for (const thread of threads) insertThread.run(thread.threadId, thread.ownerId);
       for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
         const chunk = rows.slice(start, start + ROWS_PER_INSERT);
         this.#insertStatement(chunk.length).run(
@@ -93,101 +137,165 @@ export class EventJournal {
     return statement;
   }
 
-  /** Where committed events go, in order (the notifier); set by the RunManager. */
-  onCommitted(deliver: (threadId: string, frame: string) => void, onError?: (error: unknown) => void): void {
-    this.#deliver = deliver;
-    this.#onError = onError;
+  /** Where committed events and write failures go (the RunManager). */
+  listen(listener: JournalListener): void {
+    this.#listener = listener;
   }
 
-  /** Records one event; `frame` is its serialized form, as it will be sent. */
+  /** Why the journal cannot write now; undefined while it can. */
+  get writeFailure(): JournalWriteFailure | undefined {
+    return this.#failure;
+  }
+
+  /** Records one event; `frame` is its serialized form, as it will be sent. Never throws for a failed write. */
   append(event: RunEvent, frame: string): void {
     this.#pending.push({ threadId: event.threadId, seq: event.seq, runId: event.runId, type: event.type, frame });
+    this.#scheduleFlush();
+  }
+
+  /** Records who owns a new thread; committed with the next batch of events. */
+  recordThread(threadId: string, ownerId: string | undefined): void {
+    this.#pendingThreads.push({ threadId, ownerId: ownerId ?? null });
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#failure) return; // the retry timer commits it, with backoff
     if (this.#pending.length >= this.#batchSize) this.flush();
     else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      setImmediate(() => {
-        try {
-          this.flush();
-        } catch (error) {
-          this.#onError?.(error);
-        }
-      });
+      setImmediate(() => this.#flushReporting());
     }
   }
 
-  /** Commits buffered appends now, then delivers them. A failed commit keeps them pending. */
-  flush(): void {
+  /**
+   * Commits buffered appends now, then delivers them. A failed commit keeps
+   * them pending and schedules a retry. Returns whether nothing is left pending.
+   */
+  flush(): boolean {
     this.#flushScheduled = false;
-    if (this.#pending.length === 0) return;
+    if (this.#pending.length === 0 && this.#pendingThreads.length === 0) return true;
     const rows = this.#pending;
-    this.#commit(rows);
+    try {
+      this.#commit(this.#pendingThreads, rows);
+    } catch (error) {
+      this.#failed(error);
+      return false;
+    }
     this.#pending = [];
-    for (const row of rows) this.#deliver?.(row.threadId, row.frame);
+    this.#pendingThreads = [];
+    const recovered = this.#failure !== undefined;
+    this.#failure = undefined;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    for (const row of rows) this.#listener?.committed(row.threadId, row.frame);
+    if (recovered) this.#listener?.writeRecovered?.();
+    return true;
   }
 
-  /** Serialized events of a thread with seq greater than `afterSeq`, in order. */
+  #flushReporting(): void {
+    try {
+      this.flush();
+    } catch (error) {
+      this.#listener?.error?.(error);
+    }
+  }
+
+  #failed(error: unknown): void {
+    const attempt = (this.#failure?.attempt ?? 0) + 1;
+    const retryInMs = Math.min(this.#retryMaxMs, this.#retryMinMs * 2 ** Math.min(attempt - 1, 30));
+    this.#failure = { ...describeWriteError(error), attempt, retryInMs };
+    clearTimeout(this.#retryTimer);
+    if (!this.#closed) {
+      this.#retryTimer = setTimeout(() => {
+        this.#retryTimer = undefined;
+        this.#flushReporting();
+      }, retryInMs);
+    }
+    this.#listener?.writeFailed?.(this.#failure);
+  }
+
+  /** Runs with events not yet committed: what a failed write holds back. */
+  pendingRuns(): { threadId: string; runId: string }[] {
+    const runs = new Map<string, { threadId: string; runId: string }>();
+    for (const { threadId, runId } of this.#pending) runs.set(runId, { threadId, runId });
+    return [...runs.values()];
+  }
+
+  /**
+   * Committed events of a thread with seq greater than `afterSeq`, in order.
+   * Pending appends are committed first while the journal can write; during an
+   * outage they are left out, and reach the thread's subscribers once a retry
+   * commits them, so a caller that subscribes in the same synchronous step
+   * (resume) gets each exactly once either way.
+   */
   framesAfter(threadId: string, afterSeq: number): string[] {
-    this.flush();
+    this.#flushUnlessFailing();
     return this.#readAfter.all(threadId, afterSeq).map((row) => row.frame);
-  }
-
-  /** Records who owns a new thread. */
-  recordThread(threadId: string, ownerId: string | undefined): void {
-    this.#db
-      .prepare('INSERT OR IGNORE INTO threads (thread_id, owner_id) VALUES (?, ?)')
-      .run(threadId, ownerId ?? null);
   }
 
   /** The thread's owner: a user id, null for an unowned thread, undefined for an unknown one. */
   threadOwner(threadId: string): string | null | undefined {
+    const pending = this.#pendingThreads.find((thread) => thread.threadId === threadId);
+    if (pending) return pending.ownerId;
     const row = this.#db
       .prepare<[string], { owner_id: string | null }>('SELECT owner_id FROM threads WHERE thread_id = ?')
       .get(threadId);
     return row ? row.owner_id : undefined;
   }
 
-  /** Highest seq journaled for the thread; 0 when the thread is unknown. */
+  /** Highest seq journaled for the thread, pending included (a revived thread must not reuse one); 0 when unknown. */
   lastSeq(threadId: string): number {
-    this.flush();
-    return this.#lastSeq.get(threadId)?.seq ?? 0;
+    let last = this.#lastSeq.get(threadId)?.seq ?? 0;
+    for (const row of this.#pending) if (row.threadId === threadId && row.seq > last) last = row.seq;
+    return last;
   }
 
-  /** Runs left open, e.g. by a crash or restart. */
+  /** Runs left open, e.g. by a crash or restart; pending events count as journaled. */
   unfinishedRuns(): UnfinishedRun[] {
-    this.flush();
-    const runs = this.#db
-      .prepare<[], { run_id: string; thread_id: string; frame: string }>(
-        `SELECT run_id, thread_id, frame FROM events e WHERE type = 'agent_started'
-           AND NOT EXISTS (SELECT 1 FROM events c
-                           WHERE c.thread_id = e.thread_id AND c.run_id = e.run_id AND c.type = 'agent_completed')`,
-      )
-      .all();
-    const toolEvents = this.#db.prepare<[string, string], { type: string; frame: string }>(
-      `SELECT type, frame FROM events
-        WHERE thread_id = ? AND run_id = ? AND type IN ('tool_executing', 'tool_completed') ORDER BY seq`,
-    );
-    return runs.map((run) => {
-      const open = new Map<string, string>();
-      for (const row of toolEvents.all(run.thread_id, run.run_id)) {
-        const { payload } = JSON.parse(row.frame) as { payload: { toolCallId: string; toolName: string } };
-        if (row.type === 'tool_executing') open.set(payload.toolCallId, payload.toolName);
-        else open.delete(payload.toolCallId);
-      }
-      const started = JSON.parse(run.frame) as { ts: number };
-      return {
-        threadId: run.thread_id,
-        runId: run.run_id,
-        startedAt: started.ts,
-        openToolCalls: [...open].map(([toolCallId, toolName]) => ({ toolCallId, toolName })),
-      };
-    });
+    this.#flushUnlessFailing();
+    return findUnfinishedRuns(this.#db, this.#pending);
   }
 
+  /**
+   * The thread's last run, when the journal holds it open; undefined when it
+   * ended, or while the journal cannot write (nothing is judged lost then).
+   */
+  unfinishedRunOf(threadId: string): UnfinishedRun | undefined {
+    return this.flush() ? findUnfinishedRunOf(this.#db, threadId) : undefined;
+  }
+
+  /** Reads commit first while the journal can write; during an outage they read what is committed. */
+  #flushUnlessFailing(): void {
+    if (!this.#failure) this.flush();
+  }
+
+  /** Commits what is pending and closes the database; throws if some events could not be saved. */
   close(): void {
+    this.#closed = true;
+    clearTimeout(this.#retryTimer);
+    let unsaved = 0;
     try {
-      this.flush();
+      if (!this.flush()) unsaved = this.#pending.length;
     } finally {
       this.#db.close();
     }
+    if (unsaved > 0) {
+      throw new Error(`journal closed with ${unsaved} unsaved event(s): ${this.#failure?.reason ?? 'unknown error'}`);
+    }
   }
+}
+
+/** Names a failed write for operators (SQLite code and message) and for users (plain words). */
+export function describeWriteError(error: unknown): { reason: string; cause: string } {
+  const code = error instanceof Database.SqliteError ? error.code : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  const reason = code ? `${code}: ${message}` : message;
+  if (code === 'SQLITE_FULL') return { reason, cause: 'the disk is full' };
+  if (code?.startsWith('SQLITE_READONLY')) return { reason, cause: 'its storage is read-only' };
+  if (code?.startsWith('SQLITE_BUSY') || code?.startsWith('SQLITE_LOCKED')) {
+    return { reason, cause: 'its storage is locked by another process' };
+  }
+  if (code?.startsWith('SQLITE_IOERR')) return { reason, cause: 'a disk error' };
+  return { reason, cause: 'a storage error' };
 }

@@ -151,6 +151,30 @@ describe('RunContext', () => {
     });
   });
 
+  describe('#fail', () => {
+    it('should end the run as failed with the error, its open tool call completed as an error first', async () => {
+      const { context, events, types } = harness();
+      const done = context.execute(agent((ctx) => ctx.callTool('slow', {}).then(() => ctx.pause(10_000))));
+      const error = 'the server could not save this run (the disk is full); it was stopped';
+      context.fail(error);
+      await expect(done).resolves.toMatchObject({ status: 'failed', error });
+      expect(types()).toEqual(['agent_started', 'tool_executing', 'tool_completed', 'agent_completed']);
+      expect(events[2]?.payload).toMatchObject({ status: 'error', error });
+      expect(events[3]?.payload).toMatchObject({ status: 'failed', error });
+      expect(checkRunLifecycle(events)).toEqual([]);
+    });
+
+    it('should win over a cancel that is still settling, and do nothing once the run has completed', async () => {
+      const { context, events } = harness();
+      const done = context.execute(agent(() => new Promise<void>(() => {})));
+      context.cancel();
+      context.fail('cannot save');
+      await expect(done).resolves.toMatchObject({ status: 'failed', error: 'cannot save' });
+      context.fail('too late');
+      expect(events.filter((event) => event.type === 'agent_completed')).toHaveLength(1);
+    });
+  });
+
   describe('keep-alive', () => {
     it('should repeat the current thought while the agent is silent, and stop when the run ends', async () => {
       const events: RunEvent[] = [];
@@ -172,8 +196,11 @@ describe('RunContext', () => {
       );
       const thoughts = events.filter((event) => event.type === 'agent_thinking').map((event) => event.payload);
       expect(thoughts.length).toBeGreaterThanOrEqual(3);
-      for (const thought of thoughts)
-        expect(thought).toEqual({ thought: 'waiting on the model', step: 1, totalSteps: 3 });
+      const [first, ...keepAlives] = thoughts;
+      expect(first).toEqual({ thought: 'waiting on the model', step: 1, totalSteps: 3 });
+      // Flagged, so no client mistakes a repeat for a new thought.
+      for (const thought of keepAlives)
+        expect(thought).toEqual({ thought: 'waiting on the model', step: 1, totalSteps: 3, keepAlive: true });
       expect(events.at(-1)?.type).toBe('agent_completed');
       expect(checkRunLifecycle(events)).toEqual([]);
     });

@@ -9,7 +9,7 @@ import { type Agent, type AgentContext, RunCancelledError, type ThinkOptions, ty
 import { delay } from './delay';
 import type { ToolDispatcher, ToolEventSink, ToolOutcome } from './tool-dispatcher';
 
-/** A run silent this long (and not in a tool) repeats its current thought, so it never looks dead. */
+/** A run silent this long (and not in a tool) repeats its current thought as a keep-alive, so it never looks dead. */
 export const DEFAULT_RUN_KEEPALIVE_MS = 2_000;
 
 /** Publishes one event of this run; the caller stamps seq and ts. */
@@ -48,6 +48,8 @@ export class RunContext implements AgentContext {
   /** Set once the agent has returned: from then on it may not start anything. */
   #finishing = false;
   #closed = false;
+  /** Set by `fail()`: the run ends as `failed` with this error, whatever the agent did. */
+  #failure: string | undefined;
   #step = 0;
   #lastThought: { thought: string; totalSteps?: number } | undefined;
   #lastEmitAt = performance.now();
@@ -84,6 +86,17 @@ export class RunContext implements AgentContext {
     if (!this.#closed && !this.#cancel.signal.aborted) this.#cancel.abort(new RunCancelledError(reason));
   }
 
+  /**
+   * Stops the run because the server cannot carry on with it (e.g. it cannot
+   * record its events): it ends with `agent_completed { status: "failed", error: message }`,
+   * its open tool calls completed as errors first. Wins over a cancel still settling.
+   */
+  fail(message: string): void {
+    if (this.#closed || this.#failure !== undefined) return;
+    this.#failure = message;
+    if (!this.#cancel.signal.aborted) this.#cancel.abort(new RunCancelledError(message));
+  }
+
   /** Runs `agent` from `agent_started` to `agent_completed`. Never rejects. */
   async execute(agent: Agent): Promise<RunSummary> {
     const startedAt = performance.now();
@@ -113,6 +126,10 @@ export class RunContext implements AgentContext {
     this.#finishing = true;
     clearInterval(keepAlive);
     await this.#settleTools();
+    if (this.#failure !== undefined) {
+      status = 'failed';
+      error = this.#failure;
+    }
     const durationMs = Math.round(performance.now() - startedAt);
     const summary: RunSummary = { status, text: this.#text, durationMs, ...(error ? { error } : {}) };
     this.#emit('agent_completed', summary);
@@ -173,7 +190,8 @@ export class RunContext implements AgentContext {
     if (this.#finishing || this.#inFlight.size > 0) return;
     if (performance.now() - this.#lastEmitAt < this.#keepAliveMs) return;
     const { thought = 'Working…', totalSteps } = this.#lastThought ?? {};
-    this.#emit('agent_thinking', { thought, step: Math.max(1, this.#step), ...(totalSteps ? { totalSteps } : {}) });
+    const step = Math.max(1, this.#step);
+    this.#emit('agent_thinking', { thought, step, ...(totalSteps ? { totalSteps } : {}), keepAlive: true });
   }
 
   #assertActive(): void {

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkRunLifecycle, type RunEvent } from '../../protocol';
+import { EventJournal } from '../journal/event-journal';
 import type { Agent } from './agent';
 import { AgentRegistry } from './agent-registry';
 import { ThreadNotifier } from './notifier';
@@ -21,7 +22,8 @@ const waitingAgent: Agent = {
   run: (ctx) => ctx.pause(60_000),
 };
 
-function setup(options: { maxThreads?: number; maxConcurrentRuns?: number } = {}) {
+function setup(options: { maxThreads?: number; maxConcurrentRuns?: number; faults?: boolean; journal?: boolean } = {}) {
+  const { journal, ...rest } = options;
   const notifier = new ThreadNotifier();
   const registry = new AgentRegistry().register(echoAgent, { isDefault: true }).register(waitingAgent, {
     command: '/wait',
@@ -31,7 +33,8 @@ function setup(options: { maxThreads?: number; maxConcurrentRuns?: number } = {}
     dispatcher: new ToolDispatcher(),
     notifier,
     logger: pino({ level: 'silent' }),
-    ...options,
+    ...(journal ? { journal: new EventJournal({ path: ':memory:' }) } : {}),
+    ...rest,
   });
   const received: RunEvent[] = [];
   const watch = (threadId: string) =>
@@ -172,6 +175,55 @@ describe('RunManager', () => {
       const { runs } = setup();
       await runs.shutdown('shutdown');
       expect(() => runs.startRun({ text: 'late' })).toThrow(expect.objectContaining({ code: 'unavailable' }));
+    });
+  });
+
+  describe('lost runs', () => {
+    const lose = async (runs: RunManager, text: string) => {
+      // stop-after=2: the run ends on the server, but its end is never journaled or sent.
+      const run = runs.startRun({ text: `/fault stop-after=2; ${text}` });
+      await run.done;
+      return run;
+    };
+
+    it('should close a run whose end was lost when its thread is read, as interrupted, once', async () => {
+      const { runs } = setup({ faults: true, journal: true });
+      const run = await lose(runs, 'hi');
+      const frames = runs.framesAfter(run.threadId, 0).map((frame) => JSON.parse(frame) as RunEvent);
+      expect(frames.map((event) => [event.seq, event.type])).toEqual([
+        [1, 'agent_started'],
+        [2, 'agent_thinking'],
+        [5, 'agent_completed'],
+      ]);
+      expect(frames.at(-1)?.payload).toEqual({
+        status: 'interrupted',
+        error: 'the server lost track of this run before it finished',
+        durationMs: expect.any(Number),
+      });
+      expect(runs.framesAfter(run.threadId, 0)).toHaveLength(3);
+    });
+
+    it('should close it before the thread continues, so the next run follows an ended one', async () => {
+      const { runs } = setup({ faults: true, journal: true });
+      const lost = await lose(runs, 'hi');
+      const next = runs.startRun({ threadId: lost.threadId, text: 'again' });
+      await next.done;
+      const types = runs.framesAfter(lost.threadId, 0).map((frame) => (JSON.parse(frame) as RunEvent).type);
+      expect(types.slice(2, 4)).toEqual(['agent_completed', 'agent_started']);
+    });
+
+    it('should leave a running run, and one whose delayed events are still on the way, alone', async () => {
+      const { runs } = setup({ faults: true, journal: true });
+      const waiting = runs.startRun({ text: '/wait' });
+      expect(runs.framesAfter(waiting.threadId, 0).map((frame) => JSON.parse(frame).type)).toEqual(['agent_started']);
+      runs.cancel(waiting.runId);
+      await waiting.done;
+      const delayed = runs.startRun({ text: '/fault delay=200; hi' });
+      await delayed.done;
+      expect(runs.framesAfter(delayed.threadId, 0)).toEqual([]);
+      await vi.waitFor(() => expect(runs.framesAfter(delayed.threadId, 0)).toHaveLength(4));
+      const last = JSON.parse(runs.framesAfter(delayed.threadId, 0).at(-1) ?? '{}') as RunEvent;
+      expect(last.payload).toMatchObject({ status: 'success' });
     });
   });
 });

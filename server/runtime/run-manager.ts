@@ -1,22 +1,24 @@
 /**
  * RunManager: owns threads and their runs. It numbers each thread's events
  * (seq), stamps them, hands them to the notifier, and cancels runs on request.
+ * When the journal cannot write, it fails the runs it holds back, tells their
+ * users out of band, and refuses new runs until a retry commits.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ErrorCode, PayloadOf, RunEvent, RunEventType } from '../../protocol';
-import { createFaultFilter, FaultPlanError, parseFaultPrefix } from '../faults/fault-plan';
-import type { EventJournal } from '../journal/event-journal';
+import { type FaultPlan, FaultPlanError } from '../faults/fault-plan';
+import { RunFaults } from '../faults/run-faults';
+import type { EventJournal, JournalWriteFailure, UnfinishedRun } from '../journal/event-journal';
 import type { AgentRegistry } from './agent-registry';
+import { failHeldBackRuns } from './journal-outage';
 import type { ThreadNotifier } from './notifier';
 import { RunContext, type RunSummary } from './run-context';
+import { DEFAULT_MAX_IDLE_THREADS, type Thread, ThreadDirectory } from './thread-directory';
 import type { ToolDispatcher } from './tool-dispatcher';
 
 /** Runs one owner (a connection, later a user) may have in progress at once. */
 export const DEFAULT_MAX_CONCURRENT_RUNS = 4;
-
-/** Idle threads kept for continuation; the least recently used beyond this are forgotten. */
-export const DEFAULT_MAX_IDLE_THREADS = 10_000;
 
 export interface RunManagerOptions {
   registry: AgentRegistry;
@@ -76,31 +78,30 @@ export class RunRejectedError extends Error {
   }
 }
 
-interface Thread {
-  id: string;
-  lastSeq: number;
-  /** The user the thread belongs to; undefined for threads started without one. */
-  ownerId?: string;
-  activeRun?: RunContext;
-}
-
 export class RunManager {
   readonly #options: RunManagerOptions;
   readonly #now: () => number;
-  readonly #threads = new Map<string, Thread>();
+  readonly #threads: ThreadDirectory;
   readonly #runs = new Map<string, { context: RunContext; done: Promise<RunSummary> }>();
   readonly #activeByOwner = new Map<string, number>();
-  /** Per-run stream filters of runs started with `/fault`. */
-  readonly #faults = new Map<string, { filter: (event: RunEvent) => RunEvent[]; delayMs: number }>();
+  /** Fault injection, only when faults are on (AGENT_FAULTS=1). */
+  readonly #faults: RunFaults | undefined;
   #shuttingDown = false;
 
   constructor(options: RunManagerOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
-    options.journal?.onCommitted(
-      (threadId, frame) => options.notifier.publish(threadId, frame),
-      (error) => options.logger.error({ err: error }, 'journal commit failed; events held back'),
-    );
+    this.#faults = options.faults ? new RunFaults() : undefined;
+    this.#threads = new ThreadDirectory(options.journal, options.maxThreads ?? DEFAULT_MAX_IDLE_THREADS);
+    options.journal?.listen({
+      committed: (threadId, frame) => options.notifier.publish(threadId, frame),
+      writeFailed: (failure) => this.#onWriteFailed(failure),
+      writeRecovered: () => {
+        options.notifier.clearNotices();
+        options.logger.warn('journal writes again: held-back events delivered, new runs accepted');
+      },
+      error: (error) => options.logger.error({ err: error }, 'delivering committed events failed'),
+    });
   }
 
   get activeRunCount(): number {
@@ -108,11 +109,17 @@ export class RunManager {
   }
 
   hasThread(threadId: string): boolean {
-    return this.#threads.has(threadId) || (this.#options.journal?.lastSeq(threadId) ?? 0) > 0;
+    return this.#threads.has(threadId);
   }
 
-  /** Serialized events of a thread after `afterSeq`, from the journal. */
+  /**
+   * Serialized events of a thread after `afterSeq`, from the journal. A run the
+   * journal holds open but nobody runs any more is closed first, so a reader
+   * never follows it forever.
+   */
   framesAfter(threadId: string, afterSeq: number): string[] {
+    const thread = this.#threads.get(threadId);
+    if (thread) this.#closeLostRun(thread);
     return this.#options.journal?.framesAfter(threadId, afterSeq) ?? [];
   }
 
@@ -123,26 +130,33 @@ export class RunManager {
   interruptUnfinishedRuns(): number {
     const unfinished = this.#options.journal?.unfinishedRuns() ?? [];
     for (const run of unfinished) {
-      const thread = this.#revive(run.threadId);
-      const durationMs = Math.max(0, this.#now() - run.startedAt);
-      for (const { toolCallId, toolName } of run.openToolCalls) {
-        const error = 'interrupted: the server restarted';
-        this.#publish(thread, run.runId, 'tool_completed', {
-          toolCallId,
-          toolName,
-          status: 'error',
-          error,
-          durationMs,
-        });
-      }
-      this.#publish(thread, run.runId, 'agent_completed', {
-        status: 'interrupted',
-        error: 'the server restarted before the run finished',
-        durationMs,
-      });
+      this.#closeOpenRun(this.#threads.revive(run.threadId), run, 'the server restarted before the run finished');
       this.#options.logger.warn({ threadId: run.threadId, runId: run.runId }, 'closed a run interrupted by a restart');
     }
     return unfinished.length;
+  }
+
+  /**
+   * The thread's last run when the journal holds it open though this process
+   * does not run it: its end was lost on the way (a fault, a bug). It is closed
+   * as interrupted, so no page shows it running forever.
+   */
+  #closeLostRun(thread: Thread): void {
+    if (thread.activeRun) return;
+    const run = this.#options.journal?.unfinishedRunOf(thread.id);
+    if (!run || this.#faults?.isDelivering(run.runId)) return;
+    this.#closeOpenRun(thread, run, 'the server lost track of this run before it finished');
+    this.#options.logger.warn({ threadId: thread.id, runId: run.runId }, 'closed a run whose end was lost');
+  }
+
+  /** Completes a journaled run that nobody runs: its open tool calls as errors, then the run as interrupted. */
+  #closeOpenRun(thread: Thread, run: UnfinishedRun, reason: string): void {
+    const durationMs = Math.max(0, this.#now() - run.startedAt);
+    for (const { toolCallId, toolName } of run.openToolCalls) {
+      const error = `interrupted: ${reason}`;
+      this.#publish(thread, run.runId, 'tool_completed', { toolCallId, toolName, status: 'error', error, durationMs });
+    }
+    this.#publish(thread, run.runId, 'agent_completed', { status: 'interrupted', error: reason, durationMs });
   }
 
   /**
@@ -151,22 +165,23 @@ export class RunManager {
    */
   startRun(request: RunRequest, onAccepted?: (accepted: AcceptedRun) => void): StartedRun {
     if (this.#shuttingDown) throw new RunRejectedError('unavailable', 'the server is shutting down');
+    const failure = this.#options.journal?.writeFailure;
+    if (failure) {
+      throw new RunRejectedError(
+        'unavailable',
+        `the server cannot save new runs right now (${failure.cause}); try again in a moment`,
+      );
+    }
     const { owner } = request;
     const maxRuns = this.#options.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS;
     if (owner !== undefined && (this.#activeByOwner.get(owner) ?? 0) >= maxRuns) {
       throw new RunRejectedError('rate_limited', `at most ${maxRuns} runs may be in progress at once`);
     }
     const thread = this.#resolveThread(request.threadId, owner);
-    let text = request.text;
-    let fault: ReturnType<typeof parseFaultPrefix>;
-    try {
-      fault = this.#options.faults ? parseFaultPrefix(text) : undefined;
-    } catch (error) {
-      if (error instanceof FaultPlanError) throw new RunRejectedError('invalid_message', error.message);
-      throw error;
-    }
-    if (fault) text = fault.rest;
-    const { agent, input } = this.#options.registry.route(text);
+    const { plan, text } = this.#faultsOf(request.text);
+    const routed = this.#options.registry.route(text);
+    const agent = this.#faults?.agentFor(routed.agent, plan) ?? routed.agent;
+    const { input } = routed;
     const runId = randomUUID();
     const context = new RunContext({
       threadId: thread.id,
@@ -178,7 +193,7 @@ export class RunManager {
       emit: (type, payload) => this.#publish(thread, runId, type, payload),
     });
     thread.activeRun = context;
-    if (fault) this.#faults.set(runId, { filter: createFaultFilter(fault.plan), delayMs: fault.plan.delayMs ?? 0 });
+    if (plan) this.#faults?.attach(runId, plan);
     if (owner !== undefined) this.#activeByOwner.set(owner, (this.#activeByOwner.get(owner) ?? 0) + 1);
     const log = this.#options.logger.child({ threadId: thread.id, runId });
     log.info({ agent: agent.name }, 'run started');
@@ -188,7 +203,7 @@ export class RunManager {
       this.#runs.delete(runId);
       if (thread.activeRun === context) thread.activeRun = undefined;
       if (owner !== undefined) this.#releaseOwnerSlot(owner);
-      this.#faults.delete(runId);
+      this.#faults?.detach(runId);
     });
     this.#runs.set(runId, { context, done });
     void done.then((summary) => {
@@ -196,6 +211,16 @@ export class RunManager {
       log[level]({ status: summary.status, durationMs: summary.durationMs, error: summary.error }, 'run completed');
     });
     return { threadId: thread.id, runId, done };
+  }
+
+  /** The `/fault …;` plan of a message (faults on only) and the message without it. */
+  #faultsOf(message: string): { plan?: FaultPlan; text: string } {
+    try {
+      return this.#faults?.parse(message) ?? { text: message };
+    } catch (error) {
+      if (error instanceof FaultPlanError) throw new RunRejectedError('invalid_message', error.message);
+      throw error;
+    }
   }
 
   /** Cancels a running run of `owner`'s; throws RunRejectedError (not_found, forbidden) otherwise. */
@@ -208,7 +233,7 @@ export class RunManager {
 
   /** Checks that `owner` may read a thread; throws RunRejectedError (not_found, forbidden) otherwise. */
   authorizeThread(threadId: string, owner?: string): void {
-    const thread = this.#threads.get(threadId) ?? (this.hasThread(threadId) ? this.#revive(threadId) : undefined);
+    const thread = this.#threads.get(threadId);
     if (!thread) throw new RunRejectedError('not_found', `thread ${threadId} does not exist`);
     this.#authorize(thread, owner);
   }
@@ -229,41 +254,33 @@ export class RunManager {
     await Promise.all(runs.map((run) => run.done));
   }
 
-  #resolveThread(threadId: string | undefined, owner: string | undefined): Thread {
-    if (threadId === undefined) {
-      const thread: Thread = { id: randomUUID(), lastSeq: 0, ...(owner !== undefined ? { ownerId: owner } : {}) };
-      this.#options.journal?.recordThread(thread.id, owner);
-      this.#threads.set(thread.id, thread);
-      this.#forgetIdleThreads();
-      return thread;
+  #onWriteFailed(failure: JournalWriteFailure): void {
+    const { logger, journal, notifier } = this.#options;
+    const retry = { reason: failure.reason, attempt: failure.attempt, retryInMs: failure.retryInMs };
+    if (failure.attempt > 1) {
+      logger.warn(retry, 'journal still cannot write; retrying');
+      return;
     }
-    const thread = this.#threads.get(threadId) ?? (this.hasThread(threadId) ? this.#revive(threadId) : undefined);
+    logger.error(retry, 'journal cannot write: failing the affected runs and refusing new ones until it recovers');
+    // Deferred: the failed commit may run inside a run's own emit (a full batch), before startRun has registered it.
+    const active = () => [...this.#runs.values()].map((run) => run.context);
+    if (journal) queueMicrotask(() => failHeldBackRuns(journal, notifier, active()));
+  }
+
+  #resolveThread(threadId: string | undefined, owner: string | undefined): Thread {
+    if (threadId === undefined) return this.#threads.create(owner);
+    const thread = this.#threads.get(threadId);
     if (!thread) throw new RunRejectedError('not_found', `thread ${threadId} does not exist`);
     this.#authorize(thread, owner);
-    // Map order is recency order: move the thread to the end.
-    this.#threads.delete(threadId);
-    this.#threads.set(threadId, thread);
+    this.#threads.touch(thread);
     if (thread.activeRun) {
       throw new RunRejectedError(
         'thread_busy',
         `thread ${threadId} already has run ${thread.activeRun.runId} in progress`,
       );
     }
-    return thread;
-  }
-
-  /** Brings a journaled thread back into memory, continuing its seq. */
-  #revive(threadId: string): Thread {
-    const existing = this.#threads.get(threadId);
-    if (existing) return existing;
-    const ownerId = this.#options.journal?.threadOwner(threadId) ?? undefined;
-    const thread: Thread = {
-      id: threadId,
-      lastSeq: this.#options.journal?.lastSeq(threadId) ?? 0,
-      ...(ownerId ? { ownerId } : {}),
-    };
-    this.#threads.set(threadId, thread);
-    this.#forgetIdleThreads();
+    // The next run starts after the last one has ended, even if its end was lost.
+    this.#closeLostRun(thread);
     return thread;
   }
 
@@ -273,27 +290,12 @@ export class RunManager {
     else this.#activeByOwner.delete(owner);
   }
 
-  #forgetIdleThreads(): void {
-    const max = this.#options.maxThreads ?? DEFAULT_MAX_IDLE_THREADS;
-    for (const [id, thread] of this.#threads) {
-      if (this.#threads.size <= max) return;
-      if (!thread.activeRun) this.#threads.delete(id);
-    }
-  }
-
   #publish<T extends RunEventType>(thread: Thread, runId: string, type: T, payload: PayloadOf<T>): void {
     const seq = thread.lastSeq + 1;
     const event = { type, threadId: thread.id, runId, seq, ts: this.#now(), payload } as RunEvent;
     thread.lastSeq = seq;
-    const fault = this.#faults.get(runId);
-    if (!fault) {
-      this.#deliver(event);
-      return;
-    }
-    for (const faulty of fault.filter(event)) {
-      if (fault.delayMs > 0) setTimeout(() => this.#deliver(faulty), fault.delayMs);
-      else this.#deliver(faulty);
-    }
+    if (this.#faults) this.#faults.publish(event, (faulty) => this.#deliver(faulty));
+    else this.#deliver(event);
   }
 
   #deliver(event: RunEvent): void {

@@ -71,6 +71,11 @@ export class ClientConnection implements EventSubscriber {
     this.#outbound.send(frame);
   }
 
+  /** Resolves once everything sent so far has left the process (or the socket closed); a shutdown waits on it. */
+  drained(): Promise<void> {
+    return this.#outbound.whenDrained();
+  }
+
   /** A journal batch delivers many frames in one synchronous loop: send them as one write. */
   #corkUntilNextTick(): void {
     const tcp = this.#options.tcpSocket;
@@ -118,6 +123,7 @@ export class ClientConnection implements EventSubscriber {
     try {
       if (message.type === 'user_message') this.#startRun(message);
       else if (message.type === 'resume') this.#resume(message);
+      else if (message.type === 'ping') this.#reply({ type: 'pong', ...echo });
       else this.#options.runs.cancel(message.runId, this.#options.owner);
     } catch (error) {
       if (error instanceof RunRejectedError) {

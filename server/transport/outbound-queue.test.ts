@@ -73,4 +73,37 @@ describe('OutboundQueue', () => {
       expect(socket.sent).toEqual([]);
     });
   });
+
+  describe('#whenDrained', () => {
+    it("should resolve once the queue and then the socket's send buffer are empty", async () => {
+      const socket = fakeSocket();
+      const queue = new OutboundQueue(socket, { highWaterBytes: 100 });
+      await queue.whenDrained(); // nothing sent: drained at once
+
+      socket.bufferedAmount = 1000;
+      queue.send('a');
+      queue.send('b');
+      let drained = false;
+      void queue.whenDrained().then(() => {
+        drained = true;
+      });
+      socket.bufferedAmount = 50; // below the high-water mark: the queue empties into the socket...
+      await expect.poll(() => socket.sent).toEqual(['a', 'b']);
+      expect(queue.stats().queuedFrames).toBe(0);
+      expect(drained).toBe(false); // ...but the socket still holds bytes
+      socket.bufferedAmount = 0;
+      await expect.poll(() => drained).toBe(true);
+    });
+
+    it('should resolve when the queue is disposed (the socket closed)', async () => {
+      const socket = fakeSocket();
+      const queue = new OutboundQueue(socket, { highWaterBytes: 100 });
+      socket.bufferedAmount = 1000;
+      queue.send('a');
+      const drained = queue.whenDrained();
+      queue.dispose();
+      await expect(drained).resolves.toBeUndefined();
+      expect(socket.sent).toEqual([]);
+    });
+  });
 });

@@ -64,6 +64,8 @@ export class OutboundQueue {
   #backlogAllowance = 0;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Callers of `whenDrained`, woken by the drain timer. */
+  #drainWaiters: (() => void)[] = [];
 
   constructor(socket: OutboundSocket, options: OutboundQueueOptions = {}) {
     this.#socket = socket;
@@ -108,6 +110,20 @@ export class OutboundQueue {
     this.#clear();
   }
 
+  /**
+   * Resolves once every frame handed to this queue has left the process: the
+   * queue is empty and so is the socket's send buffer (or the queue was
+   * disposed). A shutdown waits on it before closing the socket.
+   */
+  whenDrained(): Promise<void> {
+    if (this.#isDrained()) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#drainWaiters.push(resolve);
+      // The send buffer empties without an event we can hear, so the drain timer also watches it while someone waits.
+      this.#timer ??= setInterval(() => this.#drain(), DRAIN_CHECK_MS);
+    });
+  }
+
   stats(): { queuedFrames: number; queuedBytes: number; peakQueuedBytes: number; coalesced: number } {
     return {
       queuedFrames: this.#queue.length,
@@ -147,7 +163,18 @@ export class OutboundQueue {
       if (next.backlog) this.#backlogAllowance = Math.max(0, this.#backlogAllowance - next.bytes);
       this.#socket.send(serialize(next));
     }
-    if (this.#queue.length === 0) this.#clear();
+    if (this.#isDrained()) this.#wakeDrainWaiters();
+    if (this.#queue.length === 0 && this.#drainWaiters.length === 0) this.#clear();
+  }
+
+  #isDrained(): boolean {
+    return this.#closed || (this.#queue.length === 0 && this.#socket.bufferedAmount === 0);
+  }
+
+  #wakeDrainWaiters(): void {
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   #overflow(): void {
@@ -159,6 +186,7 @@ export class OutboundQueue {
   }
 
   #clear(): void {
+    if (this.#closed) this.#wakeDrainWaiters();
     clearInterval(this.#timer);
     this.#timer = undefined;
     this.#queue = [];

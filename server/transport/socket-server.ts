@@ -37,6 +37,11 @@ export interface SocketServerOptions {
 
 export interface SocketServer {
   wss: WebSocketServer;
+  /**
+   * Waits until every socket has taken what was sent to it (outbound queue and
+   * send buffer empty), at most `timeoutMs`; resolves false when some had not.
+   */
+  drain(timeoutMs: number): Promise<boolean>;
   /** Stops the heartbeat and closes every socket with `code`. */
   close(code: number, reason: string): void;
   /** Drops every socket of a user without a close handshake, as a dying network would. */
@@ -52,6 +57,7 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
   });
   let nextConnectionId = 1;
   const userOf = new WeakMap<WebSocket, string>();
+  const connections = new Set<ClientConnection>();
 
   httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Node drops its own error handler for upgrades: without ours, a reset peer would crash the process.
@@ -76,7 +82,7 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
           userOf.set(ws, user.userId);
           wss.emit('connection', ws, request);
           const { runs, notifier, rateLimit, backpressure } = options;
-          new ClientConnection(ws, {
+          const connection = new ClientConnection(ws, {
             runs,
             notifier,
             logger,
@@ -85,6 +91,8 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
             backpressure,
             tcpSocket: socket instanceof Socket ? socket : undefined,
           });
+          connections.add(connection);
+          ws.once('close', () => connections.delete(connection));
         });
       },
       (error: unknown) => {
@@ -101,6 +109,18 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
       const sockets = [...wss.clients].filter((client) => userOf.get(client) === userId);
       for (const socket of sockets) socket.terminate();
       return sockets.length;
+    },
+    async drain(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const drained = Promise.all([...connections].map((connection) => connection.drained())).then(() => true);
+      try {
+        return await Promise.race([drained, timedOut]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     close(code, reason) {
       stopHeartbeat();
