@@ -16,6 +16,7 @@ describe('parseFaultPrefix', () => {
       swap: 2,
       delayMs: 50,
     });
+    expect(parseFaultPrefix('/fault hang-after=3; hi')?.plan).toEqual({ hangAfter: 3 });
     expect(parseFaultPrefix('hello')).toBeUndefined();
   });
 

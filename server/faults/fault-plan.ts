@@ -10,6 +10,9 @@
  * - `swap=<n>`: send the run's event n+1 before event n.
  * - `delay=<ms>`: hold every event of the run back by ms.
  * - `crash-tool`: a tool call never reports its tool_completed.
+ * - `hang-after=<n>`: the agent stops after n actions and never returns, as
+ *   one awaiting a call that never answers; the runtime keeps the run alive
+ *   with keep-alives, and a cancel still ends it (see hanging-agent.ts).
  */
 import { RUN_EVENT_TYPES, type RunEvent, type RunEventType } from '../../protocol';
 
@@ -20,6 +23,7 @@ export interface FaultPlan {
   stopAfter?: number;
   swap?: number;
   delayMs?: number;
+  hangAfter?: number;
 }
 
 export class FaultPlanError extends Error {
@@ -41,6 +45,7 @@ export function parseFaultPrefix(text: string): { plan: FaultPlan; rest: string 
     else if (key === 'stop-after' && Number.isInteger(count) && count >= 0) plan.stopAfter = count;
     else if (key === 'swap' && Number.isInteger(count) && count >= 1) plan.swap = count;
     else if (key === 'delay' && Number.isInteger(count) && count >= 0 && count <= 60_000) plan.delayMs = count;
+    else if (key === 'hang-after' && Number.isInteger(count) && count >= 0) plan.hangAfter = count;
     else throw new FaultPlanError(`unknown fault switch "${word}"`);
   }
   return { plan, rest: text.slice(end + 1).trim() };
