@@ -1,6 +1,7 @@
 /**
  * Composer behaviour: Enter sends, Shift+Enter adds a line, the textbox grows
- * with its content, and Stop asks to cancel the active run.
+ * with its content, Stop (or Escape, anywhere on the page) asks to cancel the
+ * active run, and New chat starts a fresh thread.
  */
 import type { ChatShell } from './render';
 
@@ -8,6 +9,12 @@ export interface ComposerHandlers {
   /** Returns whether the text was sent; the textbox is cleared only then. */
   onSubmit(text: string): boolean;
   onStop(): void;
+  onNewChat(): void;
+}
+
+export interface ComposerOptions {
+  /** Escape stops the active run. @default true */
+  escapeStops?: boolean;
 }
 
 const MAX_TEXTBOX_HEIGHT_PX = 192;
@@ -22,8 +29,8 @@ function fitToContent(textbox: HTMLTextAreaElement): void {
   textbox.style.height = `${Math.min(textbox.scrollHeight, MAX_TEXTBOX_HEIGHT_PX)}px`;
 }
 
-export function bindComposer(shell: ChatShell, handlers: ComposerHandlers): void {
-  const { form, textbox, stop } = shell;
+export function bindComposer(shell: ChatShell, handlers: ComposerHandlers, options: ComposerOptions = {}): void {
+  const { form, textbox, stop, newChat } = shell;
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -42,4 +49,14 @@ export function bindComposer(shell: ChatShell, handlers: ComposerHandlers): void
 
   textbox.addEventListener('input', () => fitToContent(textbox));
   stop.addEventListener('click', () => handlers.onStop());
+  newChat.addEventListener('click', () => {
+    handlers.onNewChat();
+    textbox.focus();
+  });
+  if (options.escapeStops === false) return;
+  textbox.ownerDocument.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || event.isComposing || stop.hidden || stop.disabled) return;
+    event.preventDefault();
+    handlers.onStop();
+  });
 }

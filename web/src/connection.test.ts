@@ -9,9 +9,12 @@ import {
 } from './connection';
 import type { ConnectionStatus } from './state';
 
+const CONNECT_TIMEOUT = 9_999;
+
 function setup(overrides: Partial<ChatConnectionOptions> = {}) {
-  const sockets: Array<{ url: string; handlers: SocketHandlers; sent: string[]; isOpen: boolean }> = [];
-  const timers: Array<{ callback: () => void; delayMs: number }> = [];
+  const sockets: Array<{ url: string; handlers: SocketHandlers; sent: string[]; isOpen: boolean; closed: boolean }> =
+    [];
+  const allTimers: Array<{ callback: () => void; delayMs: number }> = [];
   const messages: ServerMessage[] = [];
   const invalid: ErrorMessage[] = [];
   const statuses: ConnectionStatus[] = [];
@@ -26,16 +29,30 @@ function setup(overrides: Partial<ChatConnectionOptions> = {}) {
         handlers,
         sent: [] as string[],
         isOpen: false,
+        closed: false,
         send: (data: string) => socket.sent.push(data),
-        close: () => handlers.onClose(),
+        // A polite close: the close event comes later, when (if) the peer answers.
+        close: () => {
+          socket.closed = true;
+        },
       };
       sockets.push(socket);
       return socket;
     },
-    setTimer: (callback, delayMs) => timers.push({ callback, delayMs }),
+    setTimer: (callback, delayMs) => allTimers.push({ callback, delayMs }),
     random: () => 1,
+    connectTimeoutMs: CONNECT_TIMEOUT,
     ...overrides,
   });
+  // Reconnect delays; the connect timeouts are looked at on their own.
+  const timers = {
+    get list() {
+      return allTimers.filter((timer) => timer.delayMs !== CONNECT_TIMEOUT);
+    },
+    map: <T>(f: (timer: { callback: () => void; delayMs: number }) => T) => timers.list.map(f),
+    at: (index: number) => timers.list[index],
+  };
+  const connectTimeouts = () => allTimers.filter((timer) => timer.delayMs === CONNECT_TIMEOUT);
   const latest = () => {
     const socket = sockets.at(-1);
     if (!socket) throw new Error('no socket');
@@ -45,7 +62,7 @@ function setup(overrides: Partial<ChatConnectionOptions> = {}) {
     latest().isOpen = true;
     latest().handlers.onOpen();
   };
-  return { connection, sockets, timers, messages, invalid, statuses, latest, openLatest };
+  return { connection, sockets, timers, connectTimeouts, messages, invalid, statuses, latest, openLatest };
 }
 
 const accepted = { type: 'message_accepted', clientMessageId: 'c', threadId: 't', runId: 'r' } as const;
@@ -95,9 +112,9 @@ describe('connectChat', () => {
     latest().handlers.onClose();
     latest().handlers.onClose();
     expect(timers.map((timer) => timer.delayMs)).toEqual([250]);
-    timers[0]?.callback();
+    timers.at(0)?.callback();
     latest().handlers.onClose();
-    timers[1]?.callback();
+    timers.at(1)?.callback();
     openLatest();
     latest().handlers.onClose();
 
@@ -107,9 +124,49 @@ describe('connectChat', () => {
   });
 
   it('stops reconnecting once closed for good', () => {
-    const { connection, timers, sockets } = setup();
+    const { connection, timers, latest, sockets } = setup();
     connection.close();
-    expect(timers).toEqual([]);
+    latest().handlers.onClose();
+    expect(timers.list).toEqual([]);
     expect(sockets).toHaveLength(1);
+  });
+
+  it('drops a silent socket at once, without waiting for a close handshake a frozen peer never answers', () => {
+    const { connection, sockets, timers, latest, openLatest, statuses, messages } = setup();
+    openLatest();
+    const frozen = latest();
+    connection.drop();
+    expect(frozen.closed).toBe(true);
+    expect(statuses).toEqual(['connecting', 'open', 'closed']);
+    expect(timers.map((timer) => timer.delayMs)).toEqual([250]);
+    // Whatever the dropped socket says later is ignored.
+    frozen.handlers.onFrame(JSON.stringify(accepted));
+    frozen.handlers.onClose();
+    expect(messages).toEqual([]);
+    expect(statuses).toHaveLength(3);
+    timers.at(0)?.callback();
+    expect(sockets).toHaveLength(2);
+  });
+
+  it('gives up on a socket that does not open in time, and closes it if it opens late', () => {
+    const { sockets, timers, connectTimeouts, latest, statuses } = setup();
+    const hanging = latest();
+    connectTimeouts()[0]?.callback();
+    expect(hanging.closed).toBe(true);
+    expect(statuses).toEqual(['connecting', 'closed']);
+    timers.at(0)?.callback();
+    expect(sockets).toHaveLength(2);
+    hanging.closed = false;
+    hanging.handlers.onOpen();
+    expect(hanging.closed).toBe(true);
+    expect(statuses).toEqual(['connecting', 'closed', 'connecting']);
+  });
+
+  it('keeps a socket that opened in time', () => {
+    const { connectTimeouts, openLatest, latest, statuses } = setup();
+    openLatest();
+    connectTimeouts()[0]?.callback();
+    expect(latest().closed).toBe(false);
+    expect(statuses).toEqual(['connecting', 'open']);
   });
 });

@@ -29,19 +29,32 @@ export interface ChatConnectionOptions {
   createSocket?: SocketFactory;
   setTimer?: (callback: () => void, delayMs: number) => void;
   random?: () => number;
+  /**
+   * A socket not open after this long is dropped and retried: a frozen server
+   * accepts the TCP connection but never answers the upgrade.
+   * @default CONNECT_TIMEOUT_MS (8 s)
+   */
+  connectTimeoutMs?: number;
 }
 
 export interface ChatConnection {
   /** Sends when the socket is open; returns whether it did. */
   send(message: ClientMessage): boolean;
   stats(): { framesReceived: number; invalidFrames: number };
-  /** Drops the current socket (e.g. one that went silent) and reconnects as after any close. */
+  /**
+   * Drops the current socket on this side at once (one that went silent) and
+   * reconnects with backoff. It does not wait for the close handshake: a frozen
+   * peer never answers it.
+   */
+  drop(): void;
+  /** Closes the current socket politely and reconnects once the close handshake completes. */
   reconnect(): void;
   /** Closes for good: no reconnect. */
   close(): void;
 }
 
 export const RECONNECT_BASE_MS = 250;
+export const CONNECT_TIMEOUT_MS = 8_000;
 export const RECONNECT_MAX_MS = 5000;
 
 /** Delay before reconnect attempt `attempt` (0-based): 250 ms doubling up to 5 s, jittered into [half, full]. */
@@ -75,11 +88,13 @@ export function connectChat(options: ChatConnectionOptions): ChatConnection {
   const createSocket = options.createSocket ?? browserSocket;
   const setTimer = options.setTimer ?? ((callback, delayMs) => void setTimeout(callback, delayMs));
   const random = options.random ?? Math.random;
+  const connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
   let framesReceived = 0;
   let invalidFrames = 0;
   let failedAttempts = 0;
   let stopped = false;
   let socket: SocketLike | undefined;
+  let dropCurrent: (() => void) | undefined;
 
   function receive(data: unknown): void {
     framesReceived++;
@@ -97,27 +112,42 @@ export function connectChat(options: ChatConnectionOptions): ChatConnection {
 
   function open(): void {
     onStatus('connecting');
-    let closed = false;
+    // Each socket keeps its own flags: one dropped here may still report later, and is then ignored.
+    let opened = false;
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      onStatus('closed');
+      if (stopped) return;
+      setTimer(
+        () => {
+          if (!stopped) open();
+        },
+        reconnectDelay(failedAttempts++, random),
+      );
+    };
     const current = createSocket(url, {
       onOpen() {
+        // A socket given up on that opens late (a server that thawed) is not wanted any more.
+        if (ended) return current.close();
+        opened = true;
         failedAttempts = 0;
         onStatus('open');
       },
-      onFrame: receive,
-      onClose() {
-        if (closed) return;
-        closed = true;
-        onStatus('closed');
-        if (stopped) return;
-        setTimer(
-          () => {
-            if (!stopped) open();
-          },
-          reconnectDelay(failedAttempts++, random),
-        );
+      onFrame(data) {
+        if (!ended) receive(data);
       },
+      onClose: end,
     });
     socket = current;
+    dropCurrent = () => {
+      current.close();
+      end();
+    };
+    setTimer(() => {
+      if (!opened && !ended && current === socket) dropCurrent?.();
+    }, connectTimeoutMs);
   }
 
   open();
@@ -128,6 +158,9 @@ export function connectChat(options: ChatConnectionOptions): ChatConnection {
       return true;
     },
     stats: () => ({ framesReceived, invalidFrames }),
+    drop() {
+      dropCurrent?.();
+    },
     reconnect() {
       socket?.close();
     },

@@ -1,10 +1,12 @@
 /**
  * Entry point of the chat page: wires the socket, the reducer, the render
- * scheduler, the composer and the test hook together.
+ * scheduler, the liveness clock, the composer and the test hook together.
  */
 import './styles.css';
 import { bindComposer } from './composer';
 import { chatSocketUrl, connectChat } from './connection';
+import { type LivenessSettings, livenessSettingsFrom } from './liveness';
+import { NO_PAGE_FAULTS, type PageFaults, readPageFaults } from './page-faults';
 import { createChatRenderer, findChatShell } from './render';
 import { RenderLagRecorder } from './render-lag';
 import { createRenderScheduler, isUrgentChatAction } from './scheduler';
@@ -13,12 +15,27 @@ import { stallTimeoutFrom, startStallWatchdog } from './stall-watchdog';
 import { activeTurn, type ChatAction, type ChatState, canSend, initialState, reduce } from './state';
 import { installChatHarness } from './test-hook';
 
+/** How often elapsed times and liveness are brought up to date while a turn is active. */
+const LIVENESS_TICK_MS = 500;
+
+// Only a harness build can break its own page on purpose; in production this is compiled out.
+const faults: PageFaults = import.meta.env.VITE_PAGE_FAULTS === '1' ? readPageFaults(window) : NO_PAGE_FAULTS;
+
+function livenessSettings(): LivenessSettings {
+  const settings = livenessSettingsFrom(location.search);
+  return {
+    quietAfterMs: faults.has('no-quiet-notice') ? Number.POSITIVE_INFINITY : settings.quietAfterMs,
+    stuckAfterMs: faults.has('no-stuck-state') ? Number.POSITIVE_INFINITY : settings.stuckAfterMs,
+    stopTimeoutMs: faults.has('stop-never-settles') ? Number.POSITIVE_INFINITY : settings.stopTimeoutMs,
+  };
+}
+
 const shell = findChatShell(document);
 const renderLag = new RenderLagRecorder();
-const renderChat = createChatRenderer(shell, document.body);
+const renderChat = createChatRenderer(shell, document.body, faults);
 const scheduler = createRenderScheduler<ChatState, ChatAction>({
-  initialState,
-  reduce,
+  initialState: { ...initialState, now: Date.now(), liveness: livenessSettings() },
+  reduce: (state, action) => reduce(state, action, Date.now()),
   render: (state) => {
     renderChat(state);
     renderLag.committed();
@@ -59,54 +76,82 @@ function resumeThread(): void {
   }
 }
 
+/** With the `stop-never-settles` fault the page ignores the server's answer to a Stop. */
+function isIgnoredStopReply(action: ChatAction): boolean {
+  if (!faults.has('stop-never-settles') || action.type !== 'error' || !action.clientMessageId) return false;
+  return activeTurn(scheduler.getState())?.cancelId === action.clientMessageId;
+}
+
 // The socket upgrade needs the session cookie; a failure here shows as a connection that keeps retrying.
 await ensureSession().catch(() => false);
 
+const stallTimeoutMs = stallTimeoutFrom(location.search);
 const watchdog = startStallWatchdog({
-  timeoutMs: stallTimeoutFrom(location.search),
-  isWatching: () => {
-    const state = scheduler.getState();
-    return state.connection === 'open' && activeTurn(state)?.state === 'running';
-  },
-  // Closing shows "Connection lost, reconnecting…"; the reconnect resumes from the last seq.
-  onStall: () => connection.reconnect(),
+  timeoutMs: stallTimeoutMs,
+  // A message waiting for acceptance is watched too: a dead socket must not leave it "Sending…".
+  isWatching: () => scheduler.getState().connection === 'open' && activeTurn(scheduler.getState()) !== undefined,
+  onQuiet: () => connection.send({ type: 'ping' }),
+  // Dropping shows "Connection lost, reconnecting…" at once; the reconnect resumes from the last seq.
+  onStall: () => (faults.has('stall-waits-for-close') ? connection.reconnect() : connection.drop()),
 });
 
 const connection = connectChat({
   url: chatSocketUrl(location),
+  connectTimeoutMs: stallTimeoutMs,
   onMessage: (message) => {
     watchdog.frameReceived();
     if ('seq' in message) renderLag.arrived(message);
-    dispatch(message);
+    if (!isIgnoredStopReply(message)) dispatch(message);
   },
   onInvalidFrame: (error) =>
     dispatch({ ...error, message: `Ignored an invalid frame from the server: ${error.message}` }),
   onStatus: (status) => {
     dispatch({ type: 'local/connection', status });
-    if (status === 'open') resumeThread();
+    if (status === 'open') {
+      watchdog.frameReceived();
+      resumeThread();
+    }
     // A session that expired (or a server that restarted with a new secret) is renewed before the retry.
     if (status === 'closed') void ensureSession().catch(() => false);
   },
 });
 
-bindComposer(shell, {
-  onSubmit(text) {
-    const state = scheduler.getState();
-    if (!canSend(state)) return false;
-    const clientMessageId = crypto.randomUUID();
-    const { threadId } = state;
-    if (!connection.send({ type: 'user_message', clientMessageId, text, ...(threadId ? { threadId } : {}) })) {
-      return false;
-    }
-    dispatch({ type: 'local/send', clientMessageId, text });
-    return true;
+function stopActiveRun(): string | undefined {
+  const runId = activeTurn(scheduler.getState())?.runId;
+  const clientMessageId = crypto.randomUUID();
+  if (runId === undefined || !connection.send({ type: 'cancel', runId, clientMessageId })) return undefined;
+  dispatch({ type: 'local/cancel', runId, clientMessageId });
+  return clientMessageId;
+}
+
+bindComposer(
+  shell,
+  {
+    onSubmit(text) {
+      const state = scheduler.getState();
+      if (!canSend(state)) return false;
+      const clientMessageId = crypto.randomUUID();
+      const { threadId } = state;
+      if (!connection.send({ type: 'user_message', clientMessageId, text, ...(threadId ? { threadId } : {}) })) {
+        return false;
+      }
+      dispatch({ type: 'local/send', clientMessageId, text });
+      return true;
+    },
+    onStop: stopActiveRun,
+    onNewChat() {
+      const left = scheduler.getState().threadId;
+      // The run left behind is stopped, so it does not hold the user's run slots; its answer is not awaited.
+      dispatch({ type: 'local/new-chat', cancelId: stopActiveRun() });
+      if (faults.has('new-chat-keeps-thread') && left) dispatch({ type: 'local/restore', threadId: left });
+    },
   },
-  onStop() {
-    const runId = activeTurn(scheduler.getState())?.runId;
-    if (runId === undefined || !connection.send({ type: 'cancel', runId })) return;
-    dispatch({ type: 'local/cancel', runId });
-  },
-});
+  { escapeStops: !faults.has('escape-ignored') },
+);
+
+setInterval(() => {
+  if (activeTurn(scheduler.getState())) dispatch({ type: 'local/tick' });
+}, LIVENESS_TICK_MS);
 
 installChatHarness(window, {
   getState: scheduler.getState,

@@ -4,78 +4,34 @@
  */
 import type { Violation } from '../../protocol/lifecycle';
 import { element, setData } from './dom';
+import { eventLogToArray } from './event-log';
+import type { LivenessSettings } from './liveness';
+import { turnLiveness } from './liveness';
+import { NO_PAGE_FAULTS, type PageFaults } from './page-faults';
+import { ToolCallView } from './render-tool-call';
 import type { Thought, ToolCall, Turn } from './turn';
-import { thoughtStepText, toolDetailText, toolStateIcon, turnStatusText, violationText } from './view-text';
-
-const toolStateLabel = { running: 'running', success: 'succeeded', error: 'failed' } as const;
-const MAX_ARGS_PREVIEW = 300;
-
-function argsPreview(args: unknown): string {
-  if (args === undefined) return '';
-  const json = JSON.stringify(args) ?? '';
-  return json.length > MAX_ARGS_PREVIEW ? `${json.slice(0, MAX_ARGS_PREVIEW)}…` : json;
-}
-
-class ToolCallView {
-  readonly item: HTMLLIElement;
-  private readonly icon = element('span', { className: 'tool-icon', attributes: { 'aria-hidden': 'true' } });
-  private readonly stateLabel = element('span', { className: 'visually-hidden' });
-  private readonly detail = element('span', { className: 'tool-detail' });
-  private progressBar: HTMLDivElement | undefined;
-  private progressFill: HTMLDivElement | undefined;
-  private rendered: ToolCall | undefined;
-
-  constructor(call: ToolCall) {
-    const name = element('span', { className: 'tool-name', text: call.toolName });
-    const args = argsPreview(call.args);
-    if (args) name.title = args;
-    this.item = element('li', { className: 'tool-call' }, this.icon, name, this.stateLabel, this.detail);
-    this.item.dataset.toolCallId = call.toolCallId;
-    this.update(call);
-  }
-
-  update(call: ToolCall): void {
-    if (call === this.rendered) return;
-    if (call.state !== this.rendered?.state) {
-      this.item.dataset.state = call.state;
-      this.icon.textContent = toolStateIcon[call.state];
-      this.stateLabel.textContent = ` ${toolStateLabel[call.state]}: `;
-    }
-    this.detail.textContent = toolDetailText(call);
-    this.updateProgress(call);
-    this.rendered = call;
-  }
-
-  private updateProgress(call: ToolCall): void {
-    if (call.state !== 'running' || call.progress === undefined) {
-      this.progressBar?.remove();
-      this.progressBar = undefined;
-      return;
-    }
-    if (!this.progressBar) {
-      this.progressFill = element('div', { className: 'tool-progress-fill' });
-      this.progressBar = element(
-        'div',
-        {
-          className: 'tool-progress',
-          attributes: { role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100' },
-        },
-        this.progressFill,
-      );
-      this.progressBar.setAttribute('aria-label', `${call.toolName} progress`);
-      this.item.append(this.progressBar);
-    }
-    const percent = Math.round(call.progress * 100);
-    this.progressBar.setAttribute('aria-valuenow', String(percent));
-    if (call.progressMessage) this.progressBar.setAttribute('aria-valuetext', `${percent}% · ${call.progressMessage}`);
-    if (this.progressFill) this.progressFill.style.width = `${percent}%`;
-  }
-}
+import { elapsedText, livenessNoticeText, thoughtStepText, turnStatusText, violationText } from './view-text';
 
 function thoughtItem(thought: Thought): HTMLLIElement {
   const step = element('span', { className: 'thought-step', text: thoughtStepText(thought) });
   return element('li', { className: 'thought' }, step, document.createTextNode(` ${thought.text}`));
 }
+
+/** What a view needs besides the turn: the clock and thresholds of liveness, and the page's fault switches. */
+export interface TurnViewContext {
+  now: number;
+  liveness: LivenessSettings;
+  faults: PageFaults;
+}
+
+const NO_CONTEXT: TurnViewContext = {
+  now: 0,
+  liveness: { quietAfterMs: Infinity, stuckAfterMs: Infinity, stopTimeoutMs: Infinity },
+  faults: NO_PAGE_FAULTS,
+};
+
+const faultyFinalState = (turn: Turn, faults: PageFaults): string =>
+  faults.has('wrong-final-state') && turn.state !== 'pending' && turn.state !== 'running' ? 'completed' : turn.state;
 
 export class TurnView {
   readonly element: HTMLElement;
@@ -83,6 +39,8 @@ export class TurnView {
   private readonly meta: HTMLDivElement;
   private readonly agentName = element('span', { className: 'agent-name', text: 'Agent' });
   private readonly status = element('p', { className: 'run-status', attributes: { role: 'status' } });
+  private readonly elapsed = element('span', { className: 'run-elapsed' });
+  private notice: HTMLParagraphElement | undefined;
   // The status line shows only the latest thought and may skip one between two frames; this list keeps each.
   private thoughtList: HTMLOListElement | undefined;
   private toolList: HTMLUListElement | undefined;
@@ -93,10 +51,14 @@ export class TurnView {
   private statusText = '';
   private rendered: Turn | undefined;
 
-  constructor(turn: Turn) {
+  constructor(
+    turn: Turn,
+    private context: TurnViewContext = NO_CONTEXT,
+  ) {
     const userMessage = element('div', { className: 'user-message' }, element('p', { text: turn.userText }));
     const avatar = element('div', { className: 'agent-avatar', text: 'A', attributes: { 'aria-hidden': 'true' } });
-    this.meta = element('div', { className: 'agent-meta' }, this.agentName, this.status);
+    this.elapsed.hidden = true;
+    this.meta = element('div', { className: 'agent-meta' }, this.agentName, this.status, this.elapsed);
     this.agentBody = element('div', { className: 'agent-body' }, this.meta);
     this.element = element(
       'article',
@@ -105,35 +67,75 @@ export class TurnView {
       element('div', { className: 'agent' }, avatar, this.agentBody),
     );
     this.element.dataset.clientMessageId = turn.clientMessageId;
-    this.update(turn);
+    this.update(turn, context);
   }
 
-  update(turn: Turn): void {
+  update(turn: Turn, context: TurnViewContext = this.context): void {
+    this.context = context;
+    this.updateLiveness(turn);
     const previous = this.rendered;
     if (turn === previous) return;
+    const { faults } = context;
     setData(this.element, 'runId', turn.runId);
-    setData(this.element, 'runState', turn.state);
+    setData(this.element, 'runState', faultyFinalState(turn, faults));
+    // What the harness reads to know which events a commit drew: progress and completion can share a frame.
+    setData(this.element, 'lastSeq', turn.lastSeq === undefined ? undefined : String(turn.lastSeq));
     const statusText = turnStatusText(turn);
     if (statusText !== this.statusText) {
       this.status.textContent = statusText;
       this.statusText = statusText;
     }
-    if (turn.agentName !== undefined && turn.agentName !== previous?.agentName) {
+    if (turn.agentName !== undefined && turn.agentName !== previous?.agentName && !faults.has('no-agent-name')) {
       this.agentName.textContent = turn.agentName;
     }
-    if (turn.thoughts !== previous?.thoughts) this.updateThoughts(turn.thoughts);
+    if (turn.thoughts !== previous?.thoughts || turn.keepAlives !== previous?.keepAlives) this.updateThoughts(turn);
     if (turn.toolCalls !== previous?.toolCalls) this.updateToolCalls(turn.toolCalls);
-    if (turn.text !== (previous?.text ?? '')) this.updateAnswer(turn.text);
+    if (turn.text !== (previous?.text ?? '')) this.updateAnswer(turn);
     if (turn.violations !== previous?.violations) this.updateViolations(turn.violations ?? []);
     this.rendered = turn;
   }
 
+  /** Elapsed time and the no-progress notice of a running turn; both go away when it ends. */
+  private updateLiveness(turn: Turn): void {
+    const { now, liveness: settings, faults } = this.context;
+    const liveness = turnLiveness(turn, now, settings);
+    setData(this.element, 'liveness', liveness?.level);
+    const elapsed = liveness && !faults.has('no-elapsed') ? elapsedText(liveness) : '';
+    if (this.elapsed.textContent !== elapsed) this.elapsed.textContent = elapsed;
+    this.elapsed.hidden = elapsed === '';
+    const notice = liveness && livenessNoticeText(liveness, settings.stuckAfterMs);
+    if (notice === undefined) {
+      this.notice?.remove();
+      this.notice = undefined;
+      return;
+    }
+    const role = liveness?.level === 'stuck' ? 'alert' : null;
+    if (!this.notice) {
+      this.notice = element('p', { className: 'run-liveness' });
+      this.meta.after(this.notice);
+    }
+    // The stuck notice is an alert, read out once; the quiet one ticks every second, so it is not a live region.
+    if (this.notice.getAttribute('role') !== role) {
+      if (role) this.notice.setAttribute('role', role);
+      else this.notice.removeAttribute('role');
+    }
+    if (this.notice.textContent !== notice) this.notice.textContent = notice;
+  }
+
   // Thoughts are only ever appended.
-  private updateThoughts(thoughts: readonly Thought[]): void {
+  private updateThoughts(turn: Turn): void {
+    const { faults } = this.context;
+    if (faults.has('no-thought-trail')) return;
+    const last = turn.thoughts.at(-1);
+    // The fault draws each keep-alive as a repeat of the current thought, as a page unaware of the flag would.
+    const thoughts =
+      faults.has('keepalive-in-trail') && last
+        ? [...turn.thoughts, ...Array.from({ length: turn.keepAlives }, () => last)]
+        : turn.thoughts;
     if (thoughts.length === 0) return;
     if (!this.thoughtList) {
       this.thoughtList = element('ol', { className: 'thoughts', attributes: { 'aria-label': 'Thoughts' } });
-      this.meta.after(this.thoughtList);
+      (this.notice ?? this.meta).after(this.thoughtList);
     }
     const shown = this.thoughtList.childElementCount;
     this.thoughtList.append(...thoughts.slice(shown).map(thoughtItem));
@@ -150,7 +152,7 @@ export class TurnView {
       if (view) {
         view.update(call);
       } else {
-        const created = new ToolCallView(call);
+        const created = new ToolCallView(call, this.context.faults);
         this.toolViews.set(call.toolCallId, created);
         this.toolList.append(created.item);
       }
@@ -158,12 +160,13 @@ export class TurnView {
   }
 
   // The answer only ever grows, so append the new tail to one text node instead of rebuilding it.
-  private updateAnswer(text: string): void {
+  private updateAnswer(turn: Turn): void {
     if (!this.answer || !this.answerText) {
       this.answerText = document.createTextNode('');
       this.answer = element('div', { className: 'answer' }, this.answerText);
       this.agentBody.insertBefore(this.answer, this.violationsAlert ?? null);
     }
+    const text = this.context.faults.has('drop-repeated-delta') ? withoutRepeatedDeltas(turn) : turn.text;
     const shown = this.answerText.length;
     if (text.length > shown) this.answerText.appendData(text.slice(shown));
     else this.answerText.data = text;
@@ -181,4 +184,12 @@ export class TurnView {
     }
     this.violationsAlert.replaceChildren(...violations.map((v) => element('p', { text: violationText(v) })));
   }
+}
+
+/** The answer as a page that drops a delta equal to the one before it would draw it (fault `drop-repeated-delta`). */
+function withoutRepeatedDeltas(turn: Turn): string {
+  const deltas = eventLogToArray(turn.events).flatMap((event) =>
+    event.type === 'partial_result' ? [event.payload.delta] : [],
+  );
+  return deltas.filter((delta, index) => delta !== deltas[index - 1]).join('');
 }

@@ -3,7 +3,8 @@
  * tool calls and errors are keyed and created once, then only patched.
  */
 import { element } from './dom';
-import { TurnView } from './render-turn';
+import { NO_PAGE_FAULTS, type PageFaults } from './page-faults';
+import { TurnView, type TurnViewContext } from './render-turn';
 import { activeTurn, type ChatState, canSend, type GlobalError } from './state';
 import { connectionBannerText } from './view-text';
 
@@ -19,6 +20,7 @@ export interface ChatShell {
   readonly textbox: HTMLTextAreaElement;
   readonly send: HTMLButtonElement;
   readonly stop: HTMLButtonElement;
+  readonly newChat: HTMLButtonElement;
 }
 
 function required<T extends HTMLElement>(root: Document, id: string, type: new () => T): T {
@@ -37,22 +39,28 @@ export function findChatShell(root: Document): ChatShell {
     textbox: required(root, 'message', HTMLTextAreaElement),
     send: required(root, 'send', HTMLButtonElement),
     stop: required(root, 'stop', HTMLButtonElement),
+    newChat: required(root, 'new-chat', HTMLButtonElement),
   };
 }
 
-export function createChatRenderer(shell: ChatShell, body: HTMLElement): (state: ChatState) => void {
+export function createChatRenderer(
+  shell: ChatShell,
+  body: HTMLElement,
+  faults: PageFaults = NO_PAGE_FAULTS,
+): (state: ChatState) => void {
   const turnViews = new Map<string, TurnView>();
   const errorItems = new Map<number, HTMLElement>();
   let previous: ChatState | undefined;
 
-  function renderTurns(state: ChatState): boolean {
+  function renderTurns(state: ChatState, context: TurnViewContext): boolean {
     let added = false;
+    if (turnViews.size > state.turns.length) removeLeftTurns(state);
     for (const turn of state.turns) {
       const view = turnViews.get(turn.clientMessageId);
       if (view) {
-        view.update(turn);
+        view.update(turn, context);
       } else {
-        const created = new TurnView(turn);
+        const created = new TurnView(turn, context);
         turnViews.set(turn.clientMessageId, created);
         shell.log.append(created.element);
         added = true;
@@ -60,6 +68,16 @@ export function createChatRenderer(shell: ChatShell, body: HTMLElement): (state:
     }
     shell.emptyState.hidden = state.turns.length > 0;
     return added;
+  }
+
+  // New chat empties the conversation.
+  function removeLeftTurns(state: ChatState): void {
+    const kept = new Set(state.turns.map((turn) => turn.clientMessageId));
+    for (const [key, view] of turnViews) {
+      if (kept.has(key)) continue;
+      view.element.remove();
+      turnViews.delete(key);
+    }
   }
 
   function renderGlobalErrors(errors: readonly GlobalError[]): void {
@@ -98,7 +116,11 @@ export function createChatRenderer(shell: ChatShell, body: HTMLElement): (state:
     // Read layout once, before any write, so a commit costs a single reflow.
     const wasNearBottom = log.scrollHeight - log.scrollTop - log.clientHeight <= STICK_TO_BOTTOM_PX;
 
-    const turnAdded = state.turns !== previous?.turns && renderTurns(state);
+    const context: TurnViewContext = { now: state.now, liveness: state.liveness, faults };
+    const turnAdded = state.turns !== previous?.turns && renderTurns(state, context);
+    // Elapsed time and liveness move with the clock, without any event: refresh the newest turn.
+    const last = state.turns.at(-1);
+    if (last && state.now !== previous?.now) turnViews.get(last.clientMessageId)?.update(last, context);
     if (state.errors !== previous?.errors) renderGlobalErrors(state.errors);
     if (state.connection !== previous?.connection || state.hasConnected !== previous?.hasConnected) {
       renderConnection(state);

@@ -5,9 +5,13 @@ function harness(watching: () => boolean) {
   let now = 0;
   let tick: () => void = () => {};
   let stalls = 0;
+  let probes = 0;
   const watchdog = startStallWatchdog({
     timeoutMs: 1000,
     isWatching: watching,
+    onQuiet: () => {
+      probes += 1;
+    },
     onStall: () => {
       stalls += 1;
     },
@@ -22,7 +26,7 @@ function harness(watching: () => boolean) {
       tick();
     }
   };
-  return { watchdog, advance, stalls: () => stalls };
+  return { watchdog, advance, stalls: () => stalls, probes: () => probes };
 }
 
 describe('startStallWatchdog', () => {
@@ -37,6 +41,19 @@ describe('startStallWatchdog', () => {
     expect(stalls()).toBe(1);
     advance(500);
     expect(stalls()).toBe(1);
+  });
+
+  it('should probe once at half the timeout, and not stall while the probe is answered', () => {
+    const { watchdog, advance, stalls, probes } = harness(() => true);
+    advance(500);
+    expect(probes()).toBe(1);
+    advance(250);
+    expect(probes()).toBe(1);
+    watchdog.frameReceived(); // the pong
+    advance(750);
+    expect([probes(), stalls()]).toEqual([2, 0]);
+    advance(250);
+    expect([probes(), stalls()]).toEqual([2, 1]);
   });
 
   it('should not count silence while nothing is being watched', () => {

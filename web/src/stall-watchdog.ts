@@ -1,7 +1,10 @@
 /**
  * Stall watchdog: while a run is active the server sends something at least
- * every couple of seconds (events or keep-alives). A socket silent for much
- * longer is dead even if it never closed, so the page reconnects and resumes.
+ * every couple of seconds (events or keep-alives). After half the timeout in
+ * silence the page asks for a sign of life (a ping the server answers at once);
+ * a socket silent for the whole timeout is dead even if it never closed, so the
+ * page drops it, says so, reconnects and resumes. A run that is silent on a
+ * live socket is the run's problem, not the connection's: pongs keep it open.
  */
 
 /** Silence during an active run after which the connection counts as stalled. */
@@ -12,13 +15,15 @@ export interface StallWatchdogOptions {
   timeoutMs?: number;
   /** Whether silence matters now (a run is active and the socket is open). */
   isWatching(): boolean;
+  /** Half the timeout passed in silence: probe the connection (send a ping). Called once per silence. */
+  onQuiet?(): void;
   onStall(): void;
   now?: () => number;
   setInterval?: (callback: () => void, ms: number) => unknown;
 }
 
 export interface StallWatchdog {
-  /** Call on every frame received. */
+  /** Call on every frame received, and when a socket opens. */
   frameReceived(): void;
 }
 
@@ -27,23 +32,26 @@ export function startStallWatchdog(options: StallWatchdogOptions): StallWatchdog
   const now = options.now ?? (() => performance.now());
   const every = options.setInterval ?? ((callback, ms) => setInterval(callback, ms));
   let lastFrameAt = now();
+  let probed = false;
+  const reset = () => {
+    lastFrameAt = now();
+    probed = false;
+  };
   every(
     () => {
-      if (!options.isWatching()) {
-        lastFrameAt = now();
-        return;
+      if (!options.isWatching()) return reset();
+      const silentMs = now() - lastFrameAt;
+      if (silentMs >= timeoutMs) {
+        reset(); // one alarm per stall
+        options.onStall();
+      } else if (silentMs >= timeoutMs / 2 && !probed) {
+        probed = true;
+        options.onQuiet?.();
       }
-      if (now() - lastFrameAt < timeoutMs) return;
-      lastFrameAt = now(); // one alarm per stall
-      options.onStall();
     },
-    Math.max(50, timeoutMs / 4),
+    Math.max(50, timeoutMs / 8),
   );
-  return {
-    frameReceived() {
-      lastFrameAt = now();
-    },
-  };
+  return { frameReceived: reset };
 }
 
 /** The timeout from the page URL (`?stallTimeoutMs=1000`), a documented test hook; else the default. */

@@ -10,8 +10,12 @@ export function runEvents(runId = 'run-1', threadId = 'thread-1', firstSeq = 1) 
   };
 }
 
-export function reduceAll(state: ChatState, actions: readonly ChatAction[]): ChatState {
-  return actions.reduce(reduce, state);
+/** The fixed page clock of the unit tests (epoch ms). */
+export const T0 = 1_700_000_000_000;
+
+/** Applies the actions in order, all at `now`. */
+export function reduceAll(state: ChatState, actions: readonly ChatAction[], now = T0): ChatState {
+  return actions.reduce((current, action) => reduce(current, action, now), state);
 }
 
 /** An open connection with one sent and accepted message. */

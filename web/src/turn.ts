@@ -2,7 +2,7 @@
  * One turn of the conversation (a user message and the agent run it started),
  * and the pure function that folds a run event into it.
  */
-import type { RunEvent } from '../../protocol/events';
+import { isKeepAlive, type RunEvent } from '../../protocol/events';
 import { checkRunLifecycle, type Violation } from '../../protocol/lifecycle';
 import { appendEvent, type EventLog, emptyEventLog, eventLogToArray } from './event-log';
 
@@ -42,12 +42,24 @@ export interface Turn {
   readonly error?: string;
   /** Stop was clicked; the cancel is on its way. */
   readonly cancelRequested: boolean;
+  /** The cancel message's id, so its error reply finds this turn. */
+  readonly cancelId?: string;
+  /** When Stop was clicked (epoch ms, page clock); a Stop the server never confirms is settled after a bound. */
+  readonly stopRequestedAt?: number;
+  /** When the turn began on this page (epoch ms, page clock): the elapsed time counts from here. */
+  readonly startedAt: number;
+  /** When the last event that was not a keep-alive arrived (epoch ms, page clock). */
+  readonly lastProgressAt: number;
+  /** Keep-alives received: proof of life, never drawn as thoughts or progress. */
+  readonly keepAlives: number;
+  /** Highest seq applied to this turn. */
+  readonly lastSeq?: number;
   readonly events: EventLog;
   /** Lifecycle violations; computed once the run's agent_completed has arrived. */
   readonly violations?: readonly Violation[];
 }
 
-export function createTurn(clientMessageId: string, userText: string): Turn {
+export function createTurn(clientMessageId: string, userText: string, now: number): Turn {
   return {
     clientMessageId,
     userText,
@@ -56,6 +68,9 @@ export function createTurn(clientMessageId: string, userText: string): Turn {
     toolCalls: [],
     text: '',
     cancelRequested: false,
+    startedAt: now,
+    lastProgressAt: now,
+    keepAlives: 0,
     events: emptyEventLog,
   };
 }
@@ -76,8 +91,25 @@ function isEnded(turn: Turn): boolean {
 }
 
 /** A turn known only from its events (a resumed thread's history): its user text is agent_started's input. */
-export function createReplayedTurn(runId: string, input: string): Turn {
-  return { ...createTurn(`replay-${runId}`, input), runId, state: 'running' };
+export function createReplayedTurn(runId: string, input: string, now: number): Turn {
+  return { ...createTurn(`replay-${runId}`, input, now), runId, state: 'running' };
+}
+
+/** Running tool calls of a turn that ends without their tool_completed: none may keep spinning. */
+const settleToolCalls = (calls: readonly ToolCall[], error: string): readonly ToolCall[] =>
+  calls.some((call) => call.state === 'running')
+    ? calls.map((call) => (call.state === 'running' ? { ...call, state: 'error' as const, error } : call))
+    : calls;
+
+/**
+ * Ends a turn on the page's own authority, when its agent_completed will not
+ * come (the server lost the run, a Stop was never confirmed): it stops
+ * spinning, says why, and the composer is free again.
+ */
+export function endTurnLocally(turn: Turn, state: 'failed' | 'interrupted', error: string): Turn {
+  if (!isTurnActive(turn)) return turn;
+  const toolCalls = settleToolCalls(turn.toolCalls, 'no result: the run ended before this tool reported');
+  return { ...turn, state, error, toolCalls, cancelRequested: false };
 }
 
 function checkTurn(events: EventLog): readonly Violation[] {
@@ -92,12 +124,17 @@ function updateToolCall(calls: readonly ToolCall[], toolCallId: string, update: 
   return next;
 }
 
-/** Folds one event of this turn's run into it; the raw event is always recorded. */
-export function applyRunEvent(turn: Turn, event: RunEvent): Turn {
+/** Folds one event of this turn's run into it, arriving at `now`; the raw event is always recorded. */
+export function applyRunEvent(turn: Turn, event: RunEvent, now: number): Turn {
   const events = appendEvent(turn.events, event);
   // After agent_completed the display is final; late events only feed the lifecycle check.
   if (isEnded(turn) && turn.violations) return { ...turn, events, violations: checkTurn(events) };
+  // A keep-alive proves the run is alive and changes nothing else: no trail line, no progress.
+  if (isKeepAlive(event)) return { ...turn, events, lastSeq: event.seq, keepAlives: turn.keepAlives + 1 };
+  return foldEvent({ ...turn, lastSeq: event.seq, lastProgressAt: now }, event, events);
+}
 
+function foldEvent(turn: Turn, event: RunEvent, events: EventLog): Turn {
   switch (event.type) {
     case 'agent_started':
       return { ...turn, events, state: 'running', agentName: event.payload.agentName };
@@ -135,6 +172,8 @@ export function applyRunEvent(turn: Turn, event: RunEvent): Turn {
       return {
         ...turn,
         events,
+        // A turn the page ended itself (a lost run) takes the server's word once it comes.
+        cancelRequested: false,
         state: finalStateOf[status],
         text: turn.text === '' && text !== undefined ? text : turn.text,
         durationMs,

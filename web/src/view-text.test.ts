@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { initialState, reduce } from './state';
 import { createTurn, type ToolCall, type Turn } from './turn';
-import { connectionBannerText, thoughtStepText, toolDetailText, turnStatusText, violationText } from './view-text';
+import {
+  connectionBannerText,
+  elapsedText,
+  livenessNoticeText,
+  MAX_TOOL_ARGS_TEXT,
+  thoughtStepText,
+  toolArgsText,
+  toolDetailText,
+  turnStatusText,
+  violationText,
+} from './view-text';
 
-const turn = (fields: Partial<Turn>): Turn => ({ ...createTurn('c-1', 'Hi'), ...fields });
+const turn = (fields: Partial<Turn>): Turn => ({ ...createTurn('c-1', 'Hi', 0), ...fields });
 const call = (fields: Partial<ToolCall>): ToolCall => ({
   toolCallId: 'tc',
   toolName: 'search',
@@ -73,5 +83,32 @@ describe('connectionBannerText', () => {
     expect(connectionBannerText(reduce(closed, { type: 'local/connection', status: 'connecting' }))).toBe(
       'Connection lost, reconnecting…',
     );
+  });
+});
+
+describe('elapsedText and livenessNoticeText', () => {
+  it('shows the running time, and a notice only while no progress is made', () => {
+    const live = { level: 'live', elapsedMs: 12_300, quietMs: 300 } as const;
+    expect(elapsedText(live)).toBe('Running for 12 s');
+    expect(livenessNoticeText(live, 60_000)).toBeUndefined();
+    expect(livenessNoticeText({ ...live, level: 'quiet', quietMs: 40_900 }, 60_000)).toBe(
+      'Still working, 40 s without progress',
+    );
+    // Stable text, so an alert is read once rather than every second.
+    expect(livenessNoticeText({ ...live, level: 'stuck', quietMs: 75_000 }, 60_000)).toBe(
+      'This run seems stuck: no progress for over 1 min 00 s. Stop it, or keep waiting.',
+    );
+  });
+});
+
+describe('toolArgsText', () => {
+  it('shows arguments as compact JSON, nothing for none, and cuts long ones', () => {
+    expect(toolArgsText({ expression: '6 * 7' })).toBe('{"expression":"6 * 7"}');
+    expect(toolArgsText({})).toBe('');
+    expect(toolArgsText(null)).toBe('');
+    expect(toolArgsText(undefined)).toBe('');
+    const long = toolArgsText({ query: 'x'.repeat(500) });
+    expect(long).toHaveLength(MAX_TOOL_ARGS_TEXT);
+    expect(long.endsWith('…')).toBe(true);
   });
 });

@@ -3,7 +3,8 @@
  * purely from state so they can be unit-tested without a DOM.
  */
 import type { Violation } from '../../protocol/lifecycle';
-import { formatDuration } from './format';
+import { formatDuration, formatElapsed } from './format';
+import type { TurnLiveness } from './liveness';
 import type { ChatState } from './state';
 import type { Thought, ToolCall, Turn } from './turn';
 
@@ -62,4 +63,32 @@ export function connectionBannerText(state: ChatState): string | undefined {
   if (state.connection === 'open') return undefined;
   if (state.connection === 'connecting' && !state.hasConnected) return 'Connecting…';
   return 'Connection lost, reconnecting…';
+}
+
+/** How long a running turn has been going, e.g. "Running for 12 s". */
+export function elapsedText(liveness: TurnLiveness): string {
+  return `Running for ${formatElapsed(liveness.elapsedMs)}`;
+}
+
+/**
+ * The notice of a run without progress, or undefined while it progresses. The
+ * stuck text names the threshold, not a ticking count, so its alert is read once.
+ */
+export function livenessNoticeText(liveness: TurnLiveness, stuckAfterMs: number): string | undefined {
+  if (liveness.level === 'quiet') return `Still working, ${formatElapsed(liveness.quietMs)} without progress`;
+  if (liveness.level === 'stuck') {
+    return `This run seems stuck: no progress for over ${formatElapsed(stuckAfterMs)}. Stop it, or keep waiting.`;
+  }
+  return undefined;
+}
+
+/** Longest arguments summary drawn beside a tool name; the full JSON is in its title. */
+export const MAX_TOOL_ARGS_TEXT = 120;
+
+/** A tool call's arguments as drawn: compact JSON, cut at MAX_TOOL_ARGS_TEXT; '' for none. */
+export function toolArgsText(args: unknown): string {
+  if (args === undefined || args === null) return '';
+  const json = JSON.stringify(args) ?? '';
+  if (json === '{}' || json === '[]') return '';
+  return json.length > MAX_TOOL_ARGS_TEXT ? `${json.slice(0, MAX_TOOL_ARGS_TEXT - 1)}…` : json;
 }
