@@ -7,6 +7,7 @@
  */
 import { defineConfig, devices } from '@playwright/test';
 import { CHROMIUM_ARGS, isHeadedRun, resolveChromium } from './e2e/support/chromium';
+import { HARNESS_STATIC_DIR } from './e2e/support/harness-build';
 
 /** Port of the app under test; distinct from `npm start`'s 3000 so both can run. */
 const port = Number(process.env.E2E_PORT ?? 3100);
@@ -34,7 +35,8 @@ export default defineConfig({
   webServer: stagingURL
     ? undefined
     : {
-        command: 'npm run build && npm run serve',
+        // The harness build: the page with its fault switches, for the self-tests that break it on purpose.
+        command: 'npm run build:harness && npm run serve',
         url: `${baseURL}/healthz`,
         reuseExistingServer: !process.env.CI,
         timeout: 120_000,
@@ -46,6 +48,7 @@ export default defineConfig({
           LOG_LEVEL: 'warn',
           AGENT_PACE_MS: '30',
           JOURNAL_PATH: ':memory:',
+          STATIC_DIR: HARNESS_STATIC_DIR,
         },
       },
 });

@@ -2,56 +2,42 @@
  * Two users at once, in two browser contexts (two cookie jars, two sessions):
  * neither ever receives or shows the other's events.
  */
-import type { Browser } from '@playwright/test';
-import { AgentEvents, ChatPage, expect, test } from './fixtures';
-
-async function openUser(browser: Browser) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const frames = new AgentEvents(page);
-  const chat = new ChatPage(page);
-  await chat.open();
-  return { context, page, frames, chat };
-}
+import { expect, test } from './fixtures';
 
 test.describe('isolation', () => {
-  test('should never deliver or show one user’s events to another, even at the same time', async ({ browser }) => {
-    const [alice, bob] = await Promise.all([openUser(browser), openUser(browser)]);
-    try {
-      const [aliceTurn, bobTurn] = await Promise.all([
-        alice.chat.send('/scenario slow-tool 600'),
-        bob.chat.send('/scenario parallel-tools'),
-      ]);
-      await expect(aliceTurn.root).toHaveAttribute('data-run-state', 'completed');
-      await expect(bobTurn.root).toHaveAttribute('data-run-state', 'completed');
+  test('should never deliver or show one user’s events to another, even at the same time', async ({ newUser }) => {
+    const [alice, bob] = await Promise.all([newUser(), newUser()]);
+    const [aliceTurn, bobTurn] = await Promise.all([
+      alice.chat.send('/scenario slow-tool 600'),
+      bob.chat.send('/scenario parallel-tools'),
+    ]);
+    await expect(aliceTurn.root).toHaveAttribute('data-run-state', 'completed');
+    await expect(bobTurn.root).toHaveAttribute('data-run-state', 'completed');
 
-      for (const [user, turn, other] of [
-        [alice, aliceTurn, bobTurn],
-        [bob, bobTurn, aliceTurn],
-      ] as const) {
-        expect(new Set(user.frames.events().map((event) => event.runId))).toEqual(new Set([turn.runId]));
-        expect(user.frames.violations()).toEqual([]);
-        await expect(user.chat.log.locator('article')).toHaveCount(1);
-        await expect(user.chat.turn(other.runId).root).toHaveCount(0);
-      }
-
-      // Bob cannot read Alice's thread even knowing its id.
-      const aliceThread = alice.frames.events()[0]?.threadId ?? '';
-      const answer = await bob.page.evaluate(
-        (threadId) =>
-          new Promise<string>((resolve) => {
-            const socket = new WebSocket(`ws://${location.host}/ws`);
-            socket.onopen = () => socket.send(JSON.stringify({ type: 'resume', threadId, afterSeq: 0 }));
-            socket.onmessage = (event) => {
-              resolve(String(event.data));
-              socket.close();
-            };
-          }),
-        aliceThread,
-      );
-      expect(JSON.parse(answer)).toMatchObject({ type: 'error', code: 'forbidden' });
-    } finally {
-      await Promise.all([alice.context.close(), bob.context.close()]);
+    for (const [user, turn, other] of [
+      [alice, aliceTurn, bobTurn],
+      [bob, bobTurn, aliceTurn],
+    ] as const) {
+      expect(new Set(user.frames.events().map((event) => event.runId))).toEqual(new Set([turn.runId]));
+      expect(user.frames.violations()).toEqual([]);
+      await expect(user.chat.log.locator('article')).toHaveCount(1);
+      await expect(user.chat.turn(other.runId).root).toHaveCount(0);
     }
+
+    // Bob cannot read Alice's thread even knowing its id.
+    const aliceThread = alice.frames.events()[0]?.threadId ?? '';
+    const answer = await bob.page.evaluate(
+      (threadId) =>
+        new Promise<string>((resolve) => {
+          const socket = new WebSocket(`ws://${location.host}/ws`);
+          socket.onopen = () => socket.send(JSON.stringify({ type: 'resume', threadId, afterSeq: 0 }));
+          socket.onmessage = (event) => {
+            resolve(String(event.data));
+            socket.close();
+          };
+        }),
+      aliceThread,
+    );
+    expect(JSON.parse(answer)).toMatchObject({ type: 'error', code: 'forbidden' });
   });
 });

@@ -16,7 +16,11 @@ test.describe('matchers', () => {
   });
 
   test('should name the event the page never drew', async ({ chat, agentEvents }) => {
-    agentEvents.checkManually('the run is broken on purpose');
+    // crash-tool never sends tool_completed: its seq is skipped, and the call never completes.
+    agentEvents.expectViolations(
+      { code: 'tool_not_completed', message: 'tool call t-1 (calculator)' },
+      { code: 'seq_gap', message: 'seq jumps from 3 to 5' },
+    );
     const turn = await chat.send('/fault crash-tool; /scenario basic');
     await expect(turn).toCompleteRun();
     await expect(turn).not.toHaveRendered('tool_completed');

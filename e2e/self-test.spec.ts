@@ -4,34 +4,43 @@
  * that the standard lifecycle check detects the defect and names it.
  */
 import { formatViolations } from '../protocol';
-import { ChatPage, expect, test } from './fixtures';
+import { expect, test } from './fixtures';
+import type { ExpectedViolation } from './fixtures/violation-expectations';
 import { injectSocketFault } from './support/socket-faults';
 
 test.describe('harness self-test', () => {
-  test.beforeEach(({ agentEvents }) => {
-    agentEvents.checkManually('the run is broken on purpose; the test asserts the check catches it');
-  });
-
-  const faults = [
+  const faults: { name: string; message: string; expected: RegExp; provokes: ExpectedViolation[] }[] = [
     {
       name: 'a tool that never reports tool_completed',
       message: '/fault crash-tool; /scenario basic',
       expected: /run \S+: tool call t-1 \(calculator\) has no tool_completed before agent_completed/,
+      provokes: [
+        { code: 'tool_not_completed', message: 'tool call t-1 (calculator)' },
+        { code: 'seq_gap', message: 'seq jumps from 3 to 5' },
+      ],
     },
     {
       name: 'a suppressed event type',
       message: '/fault suppress=agent_thinking; /scenario basic',
       expected: /seq jumps from 1 to 3; 1 event\(s\) missing/,
+      provokes: [{ code: 'seq_gap' }],
     },
     {
       name: 'two events sent out of order',
       message: '/fault swap=3; /scenario basic',
       expected: /seq 3 \(tool_executing\) follows seq 4/,
+      provokes: [
+        { code: 'seq_gap', message: 'seq jumps from 2 to 4' },
+        { code: 'seq_not_increasing', message: 'seq 3 (tool_executing) follows seq 4' },
+        { code: 'tool_completed_without_executing', message: 't-1' },
+        { code: 'tool_not_completed', message: 't-1' },
+      ],
     },
   ];
 
   for (const fault of faults) {
     test(`should detect ${fault.name}`, async ({ chat, agentEvents }) => {
+      agentEvents.expectViolations(...fault.provokes);
       const turn = await chat.send(fault.message);
       await agentEvents.completion(turn.runId);
       const report = formatViolations(agentEvents.violations());
@@ -41,12 +50,11 @@ test.describe('harness self-test', () => {
     });
   }
 
-  test('should detect a run that stops emitting, and show the stall', async ({ page, agentEvents }) => {
-    await page.goto('/?stallTimeoutMs=1000');
-    const chat = new ChatPage(page);
-    await expect(chat.sendButton).toBeEnabled();
+  test('should detect a run that stops emitting, and show it seems stuck', async ({ chat, agentEvents }) => {
+    agentEvents.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
+    await chat.open({ query: { quietAfterMs: 500, stuckAfterMs: 1000 } });
     const turn = await chat.send('/fault stop-after=3; /scenario basic');
-    await expect(page.locator('#connection-banner')).toHaveText('Connection lost, reconnecting…');
+    await expect(turn.liveness).toHaveText(/^This run seems stuck/);
     await expect(turn.root).toHaveAttribute('data-run-state', 'running');
     expect(formatViolations(agentEvents.violations())).toContain(`run ${turn.runId} never terminated`);
   });

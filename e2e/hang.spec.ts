@@ -1,0 +1,71 @@
+/**
+ * A hung backend: the socket stays open and says nothing, and a frozen peer
+ * never answers a close handshake. The page must show the stall at once,
+ * reconnect on its own, and pick the run up again when the server is back.
+ */
+import { expect, test } from './fixtures';
+
+test.describe('hung backend', () => {
+  test('should show the stall at once when the server process freezes mid-run, and recover when it thaws', async ({
+    chat,
+    appServer,
+    page,
+  }) => {
+    const server = await appServer();
+    await chat.open({ base: server.url, query: { stallTimeoutMs: 1_000 } });
+    const turn = await chat.send('/scenario slow-tool 20000');
+    const tool = turn.toolCall('t-1');
+    await expect(tool.getByRole('progressbar')).toBeVisible();
+
+    server.freeze(); // SIGSTOP: a real hung process, not a simulated one
+    await expect(chat.banner).toHaveText('Connection lost, reconnecting…');
+    await expect(tool).toHaveAttribute('data-state', 'running');
+    await expect(page).toNeverLookFrozen({ maxSilenceMs: 3_000 });
+
+    server.thaw();
+    await expect(chat.banner).toBeHidden();
+    // The run went on while the page was away: it resumes from its last seq and follows it live again.
+    const progress = await tool.getByRole('progressbar').getAttribute('aria-valuenow');
+    await expect(tool.getByRole('progressbar')).not.toHaveAttribute('aria-valuenow', progress ?? '');
+    await chat.stop();
+    await expect(turn).toCompleteRun({ status: 'cancelled' });
+    await expect(page).toNeverLookFrozen({ maxSilenceMs: 3_000 });
+  });
+
+  test('should show the stall when a silent socket never answers the close handshake', async ({
+    chat,
+    page,
+    agentEvents,
+  }) => {
+    // The route withholds frames from the page that Playwright's socket still reports; the page gets them on resume.
+    agentEvents.expectViolations({ code: 'seq_not_increasing', optional: true });
+    let connections = 0;
+    let frozen = false;
+    await page.routeWebSocket('**/ws', (route) => {
+      const server = route.connectToServer();
+      const connection = ++connections;
+      route.onMessage((message) => server.send(message));
+      server.onMessage((message) => {
+        if (!(frozen && connection === 1)) route.send(message);
+      });
+      // Like a frozen peer, the first socket never answers the page's close: no close event ever fires there.
+      route.onClose(() => {
+        if (connection !== 1) server.close();
+      });
+    });
+    await chat.open({ query: { stallTimeoutMs: 1_000 } });
+    const turn = await chat.send('/scenario slow-tool 20000');
+    const tool = turn.toolCall('t-1');
+    await expect(tool).toHaveAttribute('data-state', 'running');
+    frozen = true;
+    await expect(chat.banner).toHaveText('Connection lost, reconnecting…');
+    await expect(chat.banner).toBeHidden();
+    expect(connections).toBeGreaterThanOrEqual(2);
+    // Following the run live again on the new socket.
+    const progress = await tool.getByRole('progressbar').getAttribute('aria-valuenow');
+    await expect(tool.getByRole('progressbar')).not.toHaveAttribute('aria-valuenow', progress ?? '');
+    await chat.stop();
+    await expect(turn).toCompleteRun({ status: 'cancelled' });
+    await expect(page).toNeverLookFrozen({ maxSilenceMs: 3_000 });
+  });
+});

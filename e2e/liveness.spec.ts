@@ -1,0 +1,139 @@
+/**
+ * A run that is alive but makes no progress, or that the server lost, never
+ * leaves the user staring at a spinner: the page says how long it has run,
+ * that it is quiet, then that it seems stuck; Stop (or Escape) always ends it;
+ * New chat always gets the user out.
+ */
+import { isKeepAlive } from '../protocol';
+import { LOST_RUN_MESSAGE } from '../web/src/state';
+import { expect, test } from './fixtures';
+
+/** Short thresholds, so each state is reached in a second or two. */
+const FAST_LIVENESS = { quietAfterMs: 1_000, stuckAfterMs: 2_500, stopTimeoutMs: 2_000 };
+
+test.describe('liveness', () => {
+  test('should show how long a run has been going while it runs, and not after', async ({ chat }) => {
+    const turn = await chat.send('/scenario slow-tool 3000');
+    await expect(turn.elapsed).toHaveText(/^Running for [01] s$/);
+    await expect(turn.elapsed).toHaveText('Running for 2 s');
+    await expect(turn).toCompleteRun();
+    await expect(turn.elapsed).toBeHidden();
+  });
+
+  test('should say a run that only sends keep-alives is quiet, then stuck, and let Stop end it', async ({
+    chat,
+    agentEvents,
+    page,
+  }) => {
+    await chat.open({ query: FAST_LIVENESS });
+    // A real agent that stops emitting after three events; the runtime keeps it alive with keep-alives.
+    const turn = await chat.send('/fault hang-after=3; /scenario basic');
+    await expect(turn.liveness).toHaveText(/^Still working, \d s without progress$/);
+    await expect(turn.liveness).toHaveText(/^This run seems stuck: no progress for over 2 s\. Stop it/);
+    await expect(turn.root.getByRole('alert')).toContainText('This run seems stuck');
+    await expect(turn.root).toHaveAttribute('data-liveness', 'stuck');
+    await expect.poll(() => agentEvents.events(turn.runId).filter(isKeepAlive).length).toBeGreaterThan(0);
+    await expect(page).toNeverLookFrozen({ maxSilenceMs: 2_000, stuckWithinMs: 3_500 });
+
+    await expect(chat.stopButton).toBeEnabled();
+    await chat.stop();
+    await expect(turn).toCompleteRun({ status: 'cancelled' });
+    await expect(turn.liveness).toBeHidden();
+    await expect(chat.sendButton).toBeEnabled();
+    await expect(turn).toHaveRendered('agent_thinking');
+  });
+
+  test('should say a silent run is stuck without dropping a healthy connection', async ({
+    chat,
+    agentEvents,
+    renderHistory,
+    page,
+  }) => {
+    // The run goes on but the server sends nothing of it: the socket is fine, the run is not.
+    agentEvents.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
+    await chat.open({ query: { ...FAST_LIVENESS, stallTimeoutMs: 1_000 } });
+    const sockets: unknown[] = [];
+    page.on('websocket', (socket) => sockets.push(socket));
+    const turn = await chat.send('/fault stop-after=3; /scenario slow-tool 20000');
+    await expect(turn.liveness).toHaveText(/^This run seems stuck/);
+    await expect(page).toNeverLookFrozen({ maxSilenceMs: 2_000, stuckWithinMs: 3_500 });
+    // Pings answered by pongs kept the socket: no reconnect, no banner flashing by.
+    expect(sockets).toHaveLength(0);
+    expect(await renderHistory.banner()).toEqual(['Connecting…', '']);
+
+    // The server cancels the run, but the fault swallows its end too: the Stop bound ends it on the page.
+    await chat.stop();
+    await expect(turn).toCompleteRun({ status: 'interrupted' });
+    await expect(turn.status).toHaveText(/^Interrupted: the server did not confirm the stop within 2 s/);
+    await expect(turn.toolCall('t-1')).toHaveAttribute('data-state', 'error');
+    await expect(chat.sendButton).toBeEnabled();
+  });
+
+  test('should end a run the server no longer runs when Stop is answered with not_found', async ({
+    chat,
+    agentEvents,
+    page,
+  }) => {
+    agentEvents.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
+    // The run finishes on the server, but its end never reaches the page.
+    const turn = await chat.send('/fault stop-after=3; /scenario basic');
+    await expect(turn.root).toHaveAttribute('data-run-state', 'running');
+    await chat.stop();
+    await expect(turn).toCompleteRun({ status: 'interrupted' });
+    await expect(turn.status).toHaveText(`Interrupted: ${LOST_RUN_MESSAGE}`);
+    await expect(chat.sendButton).toBeEnabled();
+    await expect(chat.stopButton).toBeHidden();
+    // A readable end in the turn, not a raw server error beside the composer.
+    await expect(page.locator('.global-error')).toHaveCount(0);
+  });
+
+  test('should show a run the server lost as ended after a reload, not running', async ({
+    chat,
+    agentEvents,
+    page,
+  }) => {
+    agentEvents.expectViolations(
+      { code: 'run_not_terminated' },
+      { code: 'tool_not_completed', optional: true },
+      // After the reload the server closes the lost run; the events the fault swallowed stay a gap.
+      { code: 'seq_gap' },
+    );
+    const turn = await chat.send('/fault stop-after=3; /scenario basic');
+    await expect.poll(() => agentEvents.events(turn.runId).length).toBe(3);
+    await page.reload();
+    const restored = chat.turn(turn.runId);
+    await expect(restored).toCompleteRun({ status: 'interrupted' });
+    await expect(restored.status).toHaveText(/^Interrupted: /);
+    await expect(chat.sendButton).toBeEnabled();
+  });
+
+  test('should stop a run with Escape', async ({ chat }) => {
+    const turn = await chat.send('/scenario slow-stream');
+    await expect(turn.root).toHaveAttribute('data-run-state', 'running');
+    await chat.stop({ using: 'Escape' });
+    await expect(turn).toCompleteRun({ status: 'cancelled' });
+  });
+
+  test('should start a new chat in a fresh thread, even while a run seems stuck', async ({ chat, agentEvents }) => {
+    agentEvents.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
+    const stuck = await chat.send('/fault stop-after=3; /scenario slow-tool 20000');
+    await expect(stuck.root).toHaveAttribute('data-run-state', 'running');
+    await chat.newChat();
+    const fresh = await chat.send('what is 2 + 3?');
+    await expect(fresh).toCompleteRun();
+    await expect(fresh.answer).toHaveText('2 + 3 = 5');
+    const threadOf = (runId: string) => agentEvents.events(runId)[0]?.threadId;
+    expect(threadOf(fresh.runId)).toBeDefined();
+    expect(threadOf(fresh.runId)).not.toBe(threadOf(stuck.runId));
+  });
+
+  test('should never draw keep-alives as thoughts', async ({ chat, agentEvents }) => {
+    // The scenario holds the run open after streaming: the runtime sends keep-alives every 2 s meanwhile.
+    const turn = await chat.send('/scenario slow-stream 5000');
+    await expect.poll(() => agentEvents.events(turn.runId).filter(isKeepAlive).length).toBeGreaterThan(0);
+    await expect(turn).toCompleteRun();
+    const thoughts = agentEvents.events(turn.runId).filter((e) => e.type === 'agent_thinking' && !isKeepAlive(e));
+    await expect(turn.thoughts).toHaveCount(thoughts.length);
+    await expect(turn).toHaveRendered('agent_thinking');
+  });
+});

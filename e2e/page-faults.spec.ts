@@ -1,0 +1,198 @@
+/**
+ * Self-test of the harness against a broken page: each test turns on one page
+ * fault switch (web/src/page-faults.ts; a harness build only) so the page
+ * receives every event but fails to show it, or fails a liveness promise, and
+ * asserts that a standard check fails and names the defect.
+ */
+import { isKeepAlive, type RunEventType } from '../protocol';
+import type { PageFault } from '../web/src/page-faults';
+import { expect, test } from './fixtures';
+
+const eventFaults: { fault: PageFault; type: RunEventType; message: string; expected: RegExp }[] = [
+  {
+    fault: 'no-agent-name',
+    type: 'agent_started',
+    message: '/scenario basic',
+    expected: /agent_started: agent name "scenario" not drawn \(shows "Agent"\)/,
+  },
+  {
+    fault: 'no-thought-trail',
+    type: 'agent_thinking',
+    message: '/scenario basic',
+    expected: /agent_thinking "1\/2 Reading the request" never rendered/,
+  },
+  {
+    fault: 'no-tool-args',
+    type: 'tool_executing',
+    message: '/scenario basic',
+    expected: /tool_executing for call t-1: arguments "\{\\"expression\\":\\"6 \* 7\\"\}" not drawn \(shows ""\)/,
+  },
+  {
+    fault: 'no-tool-progress',
+    type: 'tool_progress',
+    message: '/scenario slow-tool 600',
+    expected: /tool_progress seq \d+ \(\d+%\) for call t-1: the commit that drew seq \d+ showed no progress, not \d+%/,
+  },
+  {
+    fault: 'no-tool-completion',
+    type: 'tool_completed',
+    message: '/scenario basic',
+    expected: /tool_completed never rendered for call t-1 \(no "success" state drawn\)/,
+  },
+  {
+    fault: 'drop-repeated-delta',
+    type: 'partial_result',
+    message: '/scenario repeated-words',
+    expected: /partial_result: the answer shows "no no, yes\." but the 4 deltas join to "no no no, yes\."/,
+  },
+  {
+    fault: 'wrong-final-state',
+    type: 'agent_completed',
+    message: '/scenario agent-error',
+    expected: /agent_completed: status failed drawn as "completed", not "failed"/,
+  },
+];
+
+test.describe('harness self-test: a page that does not draw an event', () => {
+  for (const { fault, type, message, expected } of eventFaults) {
+    test.describe(fault, () => {
+      test.use({ pageFaults: [fault] });
+
+      test(`should fail toHaveRendered('${type}') when the page breaks it (${fault})`, async ({
+        chat,
+        agentEvents,
+      }) => {
+        const turn = await chat.send(message);
+        await agentEvents.completion(turn.runId);
+        await expect(expect(turn).toHaveRendered(type, { timeout: 500 })).rejects.toThrow(expected);
+      });
+    });
+  }
+});
+
+test.describe('harness self-test: a page that breaks a liveness promise', () => {
+  // Each of these freezes the page on purpose and asserts the check says so.
+  test.use({ frozenCheck: false });
+  const quick = { quietAfterMs: 1_000, stuckAfterMs: 2_000, stopTimeoutMs: 1_000, stallTimeoutMs: 1_000 };
+
+  test.describe('no-elapsed', () => {
+    test.use({ pageFaults: ['no-elapsed'] });
+    test('should fail toNeverLookFrozen when a running turn shows no elapsed time', async ({ chat, page }) => {
+      const turn = await chat.send('/scenario slow-tool 1500');
+      await expect(turn.toolCall('t-1')).toHaveAttribute('data-state', 'running');
+      await expect(expect(page).toNeverLookFrozen({ maxSilenceMs: 5_000 })).rejects.toThrow(
+        /run \S+ was waiting without showing its elapsed time/,
+      );
+      await expect(turn).toCompleteRun();
+    });
+  });
+
+  test.describe('stall-waits-for-close', () => {
+    test.use({ pageFaults: ['stall-waits-for-close'] });
+    test('should fail toNeverLookFrozen when the stall alert waits for a close handshake', async ({
+      chat,
+      page,
+      agentEvents,
+    }) => {
+      agentEvents.expectViolations({ code: 'seq_not_increasing', optional: true });
+      let frozen = false;
+      await page.routeWebSocket('**/ws', (route) => {
+        const server = route.connectToServer();
+        route.onMessage((message) => server.send(message));
+        server.onMessage((message) => {
+          if (!frozen) route.send(message);
+        });
+        route.onClose(() => {}); // a frozen peer: the close is never answered
+      });
+      // Only the stall threshold is short: the quiet and stuck notices must not stand in for the banner here.
+      await chat.open({ query: { stallTimeoutMs: quick.stallTimeoutMs } });
+      const turn = await chat.send('/scenario slow-tool 5000');
+      await expect(turn.toolCall('t-1')).toHaveAttribute('data-state', 'running');
+      frozen = true;
+      const options = { maxSilenceMs: 3_000 };
+      await expect(async () => expect(page).not.toNeverLookFrozen(options)).toPass();
+      await expect(expect(page).toNeverLookFrozen(options)).rejects.toThrow(/run \S+ looked frozen for \d+\.\d s/);
+      await expect(chat.banner).toBeHidden();
+      // The run itself went on to its end on the server; only the page never heard of it.
+      await agentEvents.completion(turn.runId);
+    });
+  });
+
+  test.describe('no-quiet-notice', () => {
+    test.use({ pageFaults: ['no-quiet-notice', 'no-stuck-state'] });
+    test('should fail toNeverLookFrozen when a run without progress never says so', async ({ chat, page }) => {
+      await chat.open({ query: quick });
+      await chat.send('/fault hang-after=3; /scenario basic');
+      const options = { maxSilenceMs: 2_500 };
+      await expect(async () => expect(page).not.toNeverLookFrozen(options)).toPass();
+      await expect(expect(page).toNeverLookFrozen(options)).rejects.toThrow(/run \S+ looked frozen for \d+\.\d s/);
+      await chat.stop();
+    });
+  });
+
+  test.describe('no-stuck-state', () => {
+    test.use({ pageFaults: ['no-stuck-state'] });
+    test('should fail toNeverLookFrozen when a run without progress is never called stuck', async ({ chat, page }) => {
+      await chat.open({ query: quick });
+      const turn = await chat.send('/fault hang-after=3; /scenario basic');
+      await expect(turn.liveness).toHaveText(/^Still working/);
+      const options = { maxSilenceMs: 2_500, stuckWithinMs: 3_000 };
+      await expect(async () => expect(page).not.toNeverLookFrozen(options)).toPass();
+      await expect(expect(page).toNeverLookFrozen(options)).rejects.toThrow(
+        /run \S+ made no progress for \d+\.\d s but never showed the stuck state/,
+      );
+      await chat.stop();
+    });
+  });
+
+  test.describe('stop-never-settles', () => {
+    test.use({ pageFaults: ['stop-never-settles'] });
+    test('should fail toCompleteRun when Stop waits for the server forever', async ({ chat, agentEvents }) => {
+      agentEvents.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
+      await chat.open({ query: quick });
+      const turn = await chat.send('/fault stop-after=3; /scenario basic');
+      await chat.stop();
+      await expect(expect(turn).toCompleteRun({ status: 'interrupted', timeout: 3_000 })).rejects.toThrow(
+        /to end as "interrupted"; it is "running" with status "Stopping…"/,
+      );
+      await chat.newChat();
+    });
+  });
+
+  test.describe('escape-ignored', () => {
+    test.use({ pageFaults: ['escape-ignored'] });
+    test('should fail toCompleteRun when Escape does not stop a run', async ({ chat }) => {
+      const turn = await chat.send('/scenario slow-stream');
+      await expect(turn.answer).not.toBeEmpty();
+      await chat.stop({ using: 'Escape' });
+      await expect(expect(turn).toCompleteRun({ status: 'cancelled', timeout: 1_500 })).rejects.toThrow(
+        /to end as "cancelled"; it is "running"/,
+      );
+      await chat.stop();
+    });
+  });
+
+  test.describe('new-chat-keeps-thread', () => {
+    test.use({ pageFaults: ['new-chat-keeps-thread'] });
+    test('should fail newChat() when New chat keeps the old thread', async ({ chat }) => {
+      const turn = await chat.send('what is 1 + 1?');
+      await expect(turn).toCompleteRun();
+      await expect(chat.newChat()).rejects.toThrow(/New chat left the page on its old thread/);
+    });
+  });
+
+  test.describe('keepalive-in-trail', () => {
+    test.use({ pageFaults: ['keepalive-in-trail'] });
+    test("should fail toHaveRendered('agent_thinking') when keep-alives are drawn as thoughts", async ({
+      chat,
+      agentEvents,
+    }) => {
+      const turn = await chat.send('/scenario slow-stream 4500');
+      await expect.poll(() => agentEvents.events(turn.runId).filter(isKeepAlive).length).toBeGreaterThan(0);
+      await agentEvents.completion(turn.runId);
+      await expect(expect(turn).toHaveRendered('agent_thinking', { timeout: 500 })).rejects.toThrow(
+        /the thought trail shows \d+ item\(s\) for 1 thought\(s\) \(keep-alives are not thoughts\)/,
+      );
+    });
+  });
+});
