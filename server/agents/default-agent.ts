@@ -3,6 +3,7 @@
  * from the user's text, thinks in steps, calls the real tools and streams an
  * answer composed from their results.
  */
+import { MAX_USER_TEXT_LENGTH } from '../../protocol';
 import type { Agent, AgentContext, ToolRequest } from '../runtime/agent';
 import type { ToolOutcome } from '../runtime/tool-dispatcher';
 import { findArithmetic } from '../tools/arithmetic-in-text';
@@ -21,8 +22,13 @@ export interface DefaultAgentOptions {
   paceMs?: number;
 }
 
-/** The tool calls a message asks for; always at least one. */
-export function planToolCalls(text: string): ToolRequest[] {
+/**
+ * The tool calls a message asks for; always at least one. Runs on the event loop, so its cost must
+ * stay linear in the text: every scan below is, and the text is first capped at the protocol's
+ * limit in case a caller bypasses the protocol.
+ */
+export function planToolCalls(message: string): ToolRequest[] {
+  const text = message.length > MAX_USER_TEXT_LENGTH ? message.slice(0, MAX_USER_TEXT_LENGTH) : message;
   const calls: ToolRequest[] = [];
   const expression = findArithmetic(text);
   if (expression) calls.push({ toolName: 'calculator', args: { expression } });
@@ -79,6 +85,7 @@ export function composeAnswerPart(outcome: ToolOutcome): string {
 }
 
 async function streamWords(context: AgentContext, text: string, pauseMs: number): Promise<void> {
+  // Cannot backtrack: `\S+` and `\s*` take disjoint characters and nothing follows them, so one greedy pass.
   const words = text.match(/\S+\s*/g) ?? [];
   for (const [index, word] of words.entries()) {
     context.stream(word);

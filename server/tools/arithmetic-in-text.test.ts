@@ -36,6 +36,34 @@ describe('findArithmetic', () => {
     expect(findArithmetic(text)).toBeUndefined();
   });
 
+  // Pinned while tidy and the candidate scan moved from regexes to index scans.
+  it.each([
+    ['((1 + 2)', '(1 + 2)'],
+    ['(1 + 2))', '(1 + 2)'],
+    [') 1 + 2 (', '1 + 2'],
+    ['. 5 * 2 .', '5 * 2'],
+    ['1 + 2 ×', '1 + 2'],
+    ['((((2*3', '2*3'],
+    ['sqrt (9) + 1', 'sqrt (9) + 1'],
+    ['SQRT(9)', 'SQRT(9)'],
+    ['x2 * 3', '2 * 3'],
+    ['1e5 + 1', '1e5 + 1'],
+    ['1 + 1\u00a0', '1 + 1'],
+    ['\u2003 2 × 3 \u2003', '2 × 3'],
+    ['is (2+3)*4, ok', '(2+3)*4'],
+    [',,1+1,,', '1+1'],
+    ['pi*2', 'pi*2'],
+  ])('trims the candidate in %j to %j', (text, expected) => {
+    expect(findArithmetic(text)).toBe(expected);
+  });
+
+  it.each(['asqrt(9)', '3 * pie', '2pi*2', '2e+ 3', 'what is 1.5.2 + 1', 'max(1, 2,'])(
+    'finds nothing where names are glued to words or numbers are malformed: %j',
+    (text) => {
+      expect(findArithmetic(text)).toBeUndefined();
+    },
+  );
+
   it('skips candidates that do not evaluate and keeps looking', () => {
     expect(findArithmetic('divide 1 / 0 or 6 / 3')).toBe('6 / 3');
   });

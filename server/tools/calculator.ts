@@ -1,7 +1,8 @@
 /**
  * Calculator tool: a safe arithmetic evaluator (hand-written tokenizer and
- * recursive-descent parser, never `eval`), plus a helper that spots an
- * arithmetic expression in free chat text.
+ * recursive-descent parser, never `eval`), plus the character scanners that
+ * arithmetic-in-text shares with it. Scanning is by index, with no regex that
+ * could backtrack, so text of any length costs one pass.
  */
 import { z } from 'zod';
 import { defineTool } from './tool';
@@ -66,8 +67,59 @@ const OPERATOR_ALIASES = new Map<string, string>([
   ['−', '-'],
 ]);
 
-const NUMBER_RE = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
-const NAME_RE = /[A-Za-z_][A-Za-z0-9_]*/y;
+/** `\s` as regexes define it. Only ever tested on one character, so there is nothing to backtrack. */
+const SPACE_RE = /\s/;
+
+/** True for one whitespace character (`\s`); false for `''`, what `charAt` returns past the end. */
+export function isSpace(ch: string): boolean {
+  if (ch.length !== 1) return false;
+  // ASCII is decided without the regex: this runs for every character of a 16,000-character message.
+  const code = ch.charCodeAt(0);
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return SPACE_RE.test(ch);
+}
+
+export function isDigit(ch: string): boolean {
+  return ch.length === 1 && ch >= '0' && ch <= '9';
+}
+
+function isNameStart(ch: string): boolean {
+  return ch.length === 1 && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch === '_');
+}
+
+/** A `\w` character: ASCII letter, digit or underscore. */
+export function isWordChar(ch: string): boolean {
+  return isNameStart(ch) || isDigit(ch);
+}
+
+/** Index of the first non-digit at or after `from`. */
+export function skipDigits(text: string, from: number): number {
+  let i = from;
+  while (isDigit(text.charAt(i))) i++;
+  return i;
+}
+
+/**
+ * End of the number starting at `start` (`12`, `1.`, `.5`, `2.5e-3`), or `start` when none starts
+ * there. A plain index scan, so user text of any length costs one pass.
+ */
+export function scanNumber(text: string, start: number): number {
+  let i: number;
+  if (isDigit(text.charAt(start))) {
+    i = skipDigits(text, start);
+    if (text.charAt(i) === '.') i = skipDigits(text, i + 1);
+  } else if (text.charAt(start) === '.' && isDigit(text.charAt(start + 1))) {
+    i = skipDigits(text, start + 1);
+  } else {
+    return start;
+  }
+  const e = text.charAt(i);
+  if (e !== 'e' && e !== 'E') return i;
+  const sign = text.charAt(i + 1);
+  const digits = sign === '+' || sign === '-' ? i + 2 : i + 1;
+  // `1e` or `1e+` without digits: the exponent is not part of the number.
+  return isDigit(text.charAt(digits)) ? skipDigits(text, digits) : i;
+}
 
 function unexpected(token: Token | undefined, end: number): CalculatorError {
   return token
@@ -80,28 +132,28 @@ export function tokenize(expr: string): Token[] {
   let i = 0;
   while (i < expr.length) {
     const ch = expr.charAt(i);
-    if (/\s/.test(ch)) {
+    if (isSpace(ch)) {
       i++;
       continue;
     }
-    if (/[0-9.]/.test(ch)) {
-      NUMBER_RE.lastIndex = i;
-      const match = NUMBER_RE.exec(expr);
-      if (!match) throw new CalculatorError('malformed number', i);
-      const text = match[0];
+    if (isDigit(ch) || ch === '.') {
+      const end = scanNumber(expr, i);
+      if (end === i) throw new CalculatorError('malformed number', i);
+      const text = expr.slice(i, end);
       // Catches `1e`, `1e+` and `1.2.3`-style leftovers glued to the number.
-      if (/^[eE.]/.test(expr.slice(i + text.length))) {
-        throw new CalculatorError(`malformed number "${text}${expr.charAt(i + text.length)}"`, i);
+      const glued = expr.charAt(end);
+      if (glued === 'e' || glued === 'E' || glued === '.') {
+        throw new CalculatorError(`malformed number "${text}${glued}"`, i);
       }
       tokens.push({ type: 'number', text, pos: i, value: Number(text) });
-      i += text.length;
+      i = end;
       continue;
     }
-    if (/[A-Za-z_]/.test(ch)) {
-      NAME_RE.lastIndex = i;
-      const text = NAME_RE.exec(expr)?.[0] ?? ch;
-      tokens.push({ type: 'name', text, pos: i });
-      i += text.length;
+    if (isNameStart(ch)) {
+      let end = i + 1;
+      while (isWordChar(expr.charAt(end))) end++;
+      tokens.push({ type: 'name', text: expr.slice(i, end), pos: i });
+      i = end;
       continue;
     }
     if (ch === '*' && expr.charAt(i + 1) === '*') {
@@ -255,10 +307,13 @@ class Parser {
   }
 }
 
-/** Evaluates an arithmetic expression; throws `CalculatorError` on anything else. */
 /** Names of the functions the calculator knows, e.g. `sqrt`. */
 export const MATH_FUNCTION_NAMES: readonly string[] = [...FUNCTIONS.keys()];
 
+/**
+ * Evaluates an arithmetic expression; throws `CalculatorError` on anything else.
+ * The length check comes first, so the work per call is bounded however long the input.
+ */
 export function evaluateExpression(expr: string): number {
   if (expr.length > MAX_EXPRESSION_LENGTH) {
     throw new CalculatorError(`expression too long (max ${MAX_EXPRESSION_LENGTH} characters)`);

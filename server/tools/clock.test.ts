@@ -87,4 +87,27 @@ describe('wantsClock', () => {
   ])('is false for %j', (text) => {
     expect(wantsClock(text)).toBe(false);
   });
+
+  // Pinned while the regex gave way to a word scan: whole ASCII words, any whitespace between them.
+  it.each([
+    ["what's the local time", true],
+    ['WHAT IS THE DATE', true],
+    ['what\u00a0time', true],
+    ['what\ttime\tis it', true],
+    ['what  is  the  time', true],
+    ['what is the current day', true],
+    ['what the day', true],
+    ['time in Tokyo', true],
+    ["o'clock", true],
+    ['whats the time', false],
+    ['what s the time', false],
+    ['somewhat time', false],
+    ['the time is now', false],
+    ['in time', false],
+    ['local_time', false],
+    ['current-time', false],
+    ['todays', false],
+  ])('reads %j as %s', (text, expected) => {
+    expect(wantsClock(text)).toBe(expected);
+  });
 });
