@@ -14,8 +14,9 @@ export const LOCAL_AUDIENCE = 'agent-event-harness';
 
 export interface SessionTokenOptions {
   /**
-   * HS256 secret. Without one, a random secret is made at startup, so tokens
-   * stop working when the server restarts.
+   * HS256 secret. Without one, a random secret is made here, so tokens stop
+   * working when the process ends; the server passes the one it keeps in its
+   * data folder (session-secret.ts) instead.
    * @default random per process
    */
   secret?: string;
@@ -52,11 +53,6 @@ export class SessionTokens {
       throw new Error('JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE');
     }
     this.#jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
-  }
-
-  /** True when the secret was generated, so sessions end with the process. */
-  get hasEphemeralSecret(): boolean {
-    return !this.#options.secret;
   }
 
   /** Issues a token for a new user. */
