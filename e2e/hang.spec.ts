@@ -4,8 +4,12 @@
  * reconnect on its own, and pick the run up again when the server is back.
  */
 import { expect, test } from './fixtures';
+import { silenceFirstSocket } from './support/socket-faults';
 
 test.describe('hung backend', () => {
+  // A server process of the test's own starts, and may restart, within each test.
+  test.describe.configure({ timeout: 60_000 });
+
   test('should show the stall at once when the server process freezes mid-run, and recover when it thaws', async ({
     chat,
     appServer,
@@ -39,20 +43,9 @@ test.describe('hung backend', () => {
   }) => {
     // The route withholds frames from the page that Playwright's socket still reports; the page gets them on resume.
     agentEvents.expectViolations({ code: 'seq_not_increasing', optional: true });
-    let connections = 0;
     let frozen = false;
-    await page.routeWebSocket('**/ws', (route) => {
-      const server = route.connectToServer();
-      const connection = ++connections;
-      route.onMessage((message) => server.send(message));
-      server.onMessage((message) => {
-        if (!(frozen && connection === 1)) route.send(message);
-      });
-      // Like a frozen peer, the first socket never answers the page's close: no close event ever fires there.
-      route.onClose(() => {
-        if (connection !== 1) server.close();
-      });
-    });
+    // Like a frozen peer, the first socket never answers the page's close: no close event ever fires there.
+    const connections = await silenceFirstSocket(page, { silent: () => frozen, answersClose: false });
     await chat.open({ query: { stallTimeoutMs: 1_000 } });
     const turn = await chat.send('/scenario slow-tool 20000');
     const tool = turn.toolCall('t-1');
@@ -60,7 +53,7 @@ test.describe('hung backend', () => {
     frozen = true;
     await expect(chat.banner).toHaveText('Connection lost, reconnecting…');
     await expect(chat.banner).toBeHidden();
-    expect(connections).toBeGreaterThanOrEqual(2);
+    expect(connections()).toBeGreaterThanOrEqual(2);
     // Following the run live again on the new socket.
     const progress = await tool.getByRole('progressbar').getAttribute('aria-valuenow');
     await expect(tool.getByRole('progressbar')).not.toHaveAttribute('aria-valuenow', progress ?? '');

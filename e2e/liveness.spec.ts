@@ -12,24 +12,32 @@ import { expect, test } from './fixtures';
 const FAST_LIVENESS = { quietAfterMs: 1_000, stuckAfterMs: 2_500, stopTimeoutMs: 2_000 };
 
 test.describe('liveness', () => {
-  test('should show how long a run has been going while it runs, and not after', async ({ chat }) => {
+  // Some of these start a server of their own.
+  test.describe.configure({ timeout: 60_000 });
+
+  test('should show how long a run has been going while it runs, and not after', async ({ chat, renderHistory }) => {
     const turn = await chat.send('/scenario slow-tool 3000');
-    await expect(turn.elapsed).toHaveText(/^Running for [01] s$/);
-    await expect(turn.elapsed).toHaveText('Running for 2 s');
+    await expect(turn.elapsed).toHaveText(/^Running for \d+ s$/);
     await expect(turn).toCompleteRun();
     await expect(turn.elapsed).toBeHidden();
+    // Read from the render history, not caught on screen: each second was drawn, in order.
+    const drawn = [...new Set((await renderHistory.of(turn.runId)).commits.map((commit) => commit.elapsed))];
+    expect(drawn.filter(Boolean).slice(0, 3)).toEqual(['Running for 0 s', 'Running for 1 s', 'Running for 2 s']);
   });
 
   test('should say a run that only sends keep-alives is quiet, then stuck, and let Stop end it', async ({
     chat,
     agentEvents,
+    renderHistory,
     page,
   }) => {
     await chat.open({ query: FAST_LIVENESS });
     // A real agent that stops emitting after three events; the runtime keeps it alive with keep-alives.
     const turn = await chat.send('/fault hang-after=3; /scenario basic');
-    await expect(turn.liveness).toHaveText(/^Still working, \d s without progress$/);
     await expect(turn.liveness).toHaveText(/^This run seems stuck: no progress for over 2 s\. Stop it/);
+    // The quiet notice came first; the render history proves it was drawn, however briefly.
+    const notices = (await renderHistory.of(turn.runId)).commits.map((commit) => commit.notice).filter(Boolean);
+    expect(notices[0]).toMatch(/^Still working, \d s without progress$/);
     await expect(turn.root.getByRole('alert')).toContainText('This run seems stuck');
     await expect(turn.root).toHaveAttribute('data-liveness', 'stuck');
     await expect.poll(() => agentEvents.events(turn.runId).filter(isKeepAlive).length).toBeGreaterThan(0);
@@ -72,11 +80,15 @@ test.describe('liveness', () => {
   test('should end a run the server no longer runs when Stop is answered with not_found', async ({
     chat,
     agentEvents,
+    appServer,
     page,
   }) => {
     agentEvents.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
     // The run finishes on the server, but its end never reaches the page.
+    const server = await appServer({ env: { AGENT_FAULTS: '1' } });
+    await chat.open({ base: server.url });
     const turn = await chat.send('/fault stop-after=3; /scenario basic');
+    await expect.poll(() => server.activeRuns()).toBe(0);
     await expect(turn.root).toHaveAttribute('data-run-state', 'running');
     await chat.stop();
     await expect(turn).toCompleteRun({ status: 'interrupted' });
@@ -90,6 +102,7 @@ test.describe('liveness', () => {
   test('should show a run the server lost as ended after a reload, not running', async ({
     chat,
     agentEvents,
+    appServer,
     page,
   }) => {
     agentEvents.expectViolations(
@@ -98,8 +111,11 @@ test.describe('liveness', () => {
       // After the reload the server closes the lost run; the events the fault swallowed stay a gap.
       { code: 'seq_gap' },
     );
+    const server = await appServer({ env: { AGENT_FAULTS: '1' } });
+    await chat.open({ base: server.url });
     const turn = await chat.send('/fault stop-after=3; /scenario basic');
-    await expect.poll(() => agentEvents.events(turn.runId).length).toBe(3);
+    await expect.poll(() => server.activeRuns()).toBe(0);
+    expect(agentEvents.events(turn.runId)).toHaveLength(3);
     await page.reload();
     const restored = chat.turn(turn.runId);
     await expect(restored).toCompleteRun({ status: 'interrupted' });

@@ -7,6 +7,7 @@
 import { isKeepAlive, type RunEventType } from '../protocol';
 import type { PageFault } from '../web/src/page-faults';
 import { expect, test } from './fixtures';
+import { silenceFirstSocket } from './support/socket-faults';
 
 const eventFaults: { fault: PageFault; type: RunEventType; message: string; expected: RegExp }[] = [
   {
@@ -96,14 +97,7 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
     }) => {
       agentEvents.expectViolations({ code: 'seq_not_increasing', optional: true });
       let frozen = false;
-      await page.routeWebSocket('**/ws', (route) => {
-        const server = route.connectToServer();
-        route.onMessage((message) => server.send(message));
-        server.onMessage((message) => {
-          if (!frozen) route.send(message);
-        });
-        route.onClose(() => {}); // a frozen peer: the close is never answered
-      });
+      await silenceFirstSocket(page, { silent: () => frozen, answersClose: false });
       // Only the stall threshold is short: the quiet and stuck notices must not stand in for the banner here.
       await chat.open({ query: { stallTimeoutMs: quick.stallTimeoutMs } });
       const turn = await chat.send('/scenario slow-tool 5000');
@@ -122,11 +116,12 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
     test.use({ pageFaults: ['no-quiet-notice', 'no-stuck-state'] });
     test('should fail toNeverLookFrozen when a run without progress never says so', async ({ chat, page }) => {
       await chat.open({ query: quick });
-      await chat.send('/fault hang-after=3; /scenario basic');
+      const turn = await chat.send('/fault hang-after=3; /scenario basic');
       const options = { maxSilenceMs: 2_500 };
       await expect(async () => expect(page).not.toNeverLookFrozen(options)).toPass();
       await expect(expect(page).toNeverLookFrozen(options)).rejects.toThrow(/run \S+ looked frozen for \d+\.\d s/);
       await chat.stop();
+      await expect(turn).toCompleteRun({ status: 'cancelled' });
     });
   });
 
@@ -142,6 +137,7 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
         /run \S+ made no progress for \d+\.\d s but never showed the stuck state/,
       );
       await chat.stop();
+      await expect(turn).toCompleteRun({ status: 'cancelled' });
     });
   });
 
@@ -169,6 +165,7 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
         /to end as "cancelled"; it is "running"/,
       );
       await chat.stop();
+      await expect(turn).toCompleteRun({ status: 'cancelled' });
     });
   });
 

@@ -7,6 +7,9 @@
 import { expect, test } from './fixtures';
 
 test.describe('restart', () => {
+  // A server process of the test's own starts, and may restart, within each test.
+  test.describe.configure({ timeout: 60_000 });
+
   test('should show a run cut short by a crash as interrupted once the server is back', async ({
     chat,
     appServer,

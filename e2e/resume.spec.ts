@@ -5,6 +5,7 @@
 import type { WebSocketRoute } from '@playwright/test';
 import { checkRunLifecycle, formatViolations, type RunEvent } from '../protocol';
 import { ChatPage, expect, test } from './fixtures';
+import { silenceFirstSocket } from './support/socket-faults';
 
 test.describe('resume', () => {
   test('should show the thread history again after a reload', async ({ chat, page, agentEvents }) => {
@@ -102,19 +103,12 @@ test.describe('resume', () => {
     // The route withholds frames from the page that Playwright's socket still reports; the page gets them on resume.
     agentEvents.expectViolations({ code: 'seq_not_increasing' });
     const delivered: RunEvent[] = [];
-    let connections = 0;
     let stalled = false;
-    await page.routeWebSocket('**/ws', (route) => {
-      const server = route.connectToServer();
-      const connection = ++connections;
-      route.onMessage((message) => server.send(message));
-      // The first socket goes silent mid-run without closing: the frozen-UI failure in its purest form.
-      server.onMessage((message) => {
-        if (connection === 1 && stalled) return;
-        const data = JSON.parse(String(message));
-        if ('seq' in data) delivered.push(data);
-        route.send(message);
-      });
+    const connections = await silenceFirstSocket(page, {
+      silent: () => stalled,
+      delivered: (frame) => {
+        if ('seq' in frame) delivered.push(frame as unknown as RunEvent);
+      },
     });
     await page.goto('/?stallTimeoutMs=1000');
     const chat = new ChatPage(page);
@@ -131,7 +125,7 @@ test.describe('resume', () => {
       'Connection lost, reconnecting…',
       '',
     ]);
-    expect(connections).toBeGreaterThanOrEqual(2);
+    expect(connections()).toBeGreaterThanOrEqual(2);
 
     const violations = checkRunLifecycle(delivered);
     expect(violations, formatViolations(violations)).toEqual([]);

@@ -32,3 +32,41 @@ export async function injectSocketFault(page: Page, fault: SocketFault): Promise
     });
   });
 }
+
+export interface SilentSocketOptions {
+  /** Once true, the first socket passes nothing more from the server to the page. */
+  silent(): boolean;
+  /**
+   * Whether that socket still answers the page's close. A frozen peer does not:
+   * the page's socket then never fires its close event.
+   * @default true
+   */
+  answersClose?: boolean;
+  /** Called with each server frame the page is given, on any socket. */
+  delivered?(frame: Record<string, unknown>): void;
+}
+
+/**
+ * A socket that goes silent mid-run without closing, the frozen-UI failure in
+ * its purest form; later sockets (the page's reconnects) work. Returns how many
+ * sockets the page has opened so far.
+ */
+export async function silenceFirstSocket(page: Page, options: SilentSocketOptions): Promise<() => number> {
+  let connections = 0;
+  await page.routeWebSocket('**/ws', (route) => {
+    const server = route.connectToServer();
+    const connection = ++connections;
+    route.onMessage((message) => server.send(message));
+    server.onMessage((message) => {
+      if (connection === 1 && options.silent()) return;
+      options.delivered?.(JSON.parse(String(message)) as Record<string, unknown>);
+      route.send(message);
+    });
+    if (options.answersClose === false) {
+      route.onClose(() => {
+        if (connection !== 1) server.close();
+      });
+    }
+  });
+  return () => connections;
+}

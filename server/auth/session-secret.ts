@@ -40,9 +40,13 @@ export function resolveSessionSecret(options: { secret?: string; journalPath: st
 export function loadOrCreateSecretFile(file: string): { secret: string; created: boolean; looseMode: boolean } {
   let created = false;
   if (!exists(file)) {
-    mkdirSync(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(temporary, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(temporary, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      throw unreadable(file, error); // a read-only or full data folder: say what to do, not just EACCES
+    }
     try {
       linkSync(temporary, file);
       created = true;

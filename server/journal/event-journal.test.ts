@@ -114,6 +114,9 @@ describe('EventJournal', () => {
       expect(journal.lastSeq('t-1')).toBe(3);
       expect(journal.unfinishedRuns()).toEqual([expect.objectContaining({ runId: 'r-1' })]);
       expect(journal.pendingRuns()).toEqual([{ threadId: 't-1', runId: 'r-1' }]);
+      // Nothing is judged lost during an outage, and asking is no extra write attempt.
+      expect(journal.unfinishedRunOf('t-1')).toBeUndefined();
+      expect(failures).toHaveLength(1);
 
       append(journal, event(4)); // no commit attempt of its own: the retry takes it
       vi.advanceTimersByTime(249);

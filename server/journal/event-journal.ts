@@ -262,6 +262,8 @@ export class EventJournal {
    * ended, or while the journal cannot write (nothing is judged lost then).
    */
   unfinishedRunOf(threadId: string): UnfinishedRun | undefined {
+    // During an outage a read must not become a write attempt: only the retry timer writes, with backoff.
+    if (this.#failure) return undefined;
     return this.flush() ? findUnfinishedRunOf(this.#db, threadId) : undefined;
   }
 

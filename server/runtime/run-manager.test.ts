@@ -160,6 +160,15 @@ describe('RunManager', () => {
       expect(runs.activeRunCount).toBe(0);
       expect(() => runs.cancel(run.runId)).toThrow(expect.objectContaining({ code: 'not_found' }));
     });
+
+    it('should deliver a run’s completion before answering a cancel that came just after it ended', async () => {
+      const { runs, received, watch } = setup({ journal: true });
+      const run = runs.startRun({ text: 'hi' }, ({ threadId }) => watch(threadId));
+      await run.done; // its agent_completed waits for the journal's next commit
+      expect(received.some((event) => event.type === 'agent_completed')).toBe(false);
+      expect(() => runs.cancel(run.runId)).toThrow(`run ${run.runId} is not running`);
+      expect(received.at(-1)?.type).toBe('agent_completed');
+    });
   });
 
   describe('#shutdown', () => {

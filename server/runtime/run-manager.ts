@@ -226,7 +226,11 @@ export class RunManager {
   /** Cancels a running run of `owner`'s; throws RunRejectedError (not_found, forbidden) otherwise. */
   cancel(runId: string, owner?: string): void {
     const run = this.#runs.get(runId);
-    if (!run) throw new RunRejectedError('not_found', `run ${runId} is not running`);
+    if (!run) {
+      // A run that just ended has its agent_completed waiting for the next commit: send it before the refusal.
+      this.#options.journal?.flush();
+      throw new RunRejectedError('not_found', `run ${runId} is not running`);
+    }
     this.#authorize(this.#threads.get(run.context.threadId), owner);
     run.context.cancel();
   }

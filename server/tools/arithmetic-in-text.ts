@@ -8,18 +8,8 @@
  * candidates within MAX_EXPRESSION_LENGTH are tokenized and evaluated. The
  * whole search is linear in the length of the text.
  */
-import {
-  evaluateExpression,
-  isDigit,
-  isSpace,
-  isWordChar,
-  MATH_FUNCTION_NAMES,
-  MAX_EXPRESSION_LENGTH,
-  scanNumber,
-  skipDigits,
-  type Token,
-  tokenize,
-} from './calculator';
+import { evaluateExpression, MATH_FUNCTION_NAMES, MAX_EXPRESSION_LENGTH, type Token, tokenize } from './calculator';
+import { isDigit, isSpace, isWordChar, scanNumber, skipDigits } from './text-scan';
 
 /** Single characters that may sit inside an expression, besides whitespace. */
 const EXPRESSION_CHARS = new Set('-+*/%^()×÷−,.');

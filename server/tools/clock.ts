@@ -3,7 +3,7 @@
  * one, plus a helper that spots chat messages asking for the time or date.
  */
 import { z } from 'zod';
-import { isSpace, isWordChar } from './calculator';
+import { isSpace, isWordChar } from './text-scan';
 import { defineTool } from './tool';
 
 export interface ClockReading {

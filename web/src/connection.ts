@@ -83,32 +83,42 @@ export const browserSocket: SocketFactory = (url, handlers) => {
   };
 };
 
+/** Parses each frame against the protocol, hands on the valid ones, and counts both. */
+function frameReader(
+  onMessage: ChatConnectionOptions['onMessage'],
+  onInvalid: ChatConnectionOptions['onInvalidFrame'],
+) {
+  let framesReceived = 0;
+  let invalidFrames = 0;
+  return {
+    read(data: unknown): void {
+      framesReceived++;
+      const parsed =
+        typeof data === 'string'
+          ? parseServerFrame(data)
+          : ({ ok: false, error: { type: 'error', code: 'bad_json', message: 'server frame is not text' } } as const);
+      if (parsed.ok) {
+        onMessage(parsed.value);
+      } else {
+        invalidFrames++;
+        onInvalid(parsed.error);
+      }
+    },
+    stats: () => ({ framesReceived, invalidFrames }),
+  };
+}
+
 export function connectChat(options: ChatConnectionOptions): ChatConnection {
-  const { url, onMessage, onInvalidFrame, onStatus } = options;
+  const { url, onStatus } = options;
   const createSocket = options.createSocket ?? browserSocket;
   const setTimer = options.setTimer ?? ((callback, delayMs) => void setTimeout(callback, delayMs));
   const random = options.random ?? Math.random;
   const connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
-  let framesReceived = 0;
-  let invalidFrames = 0;
+  const frames = frameReader(options.onMessage, options.onInvalidFrame);
   let failedAttempts = 0;
   let stopped = false;
   let socket: SocketLike | undefined;
   let dropCurrent: (() => void) | undefined;
-
-  function receive(data: unknown): void {
-    framesReceived++;
-    const parsed =
-      typeof data === 'string'
-        ? parseServerFrame(data)
-        : ({ ok: false, error: { type: 'error', code: 'bad_json', message: 'server frame is not text' } } as const);
-    if (parsed.ok) {
-      onMessage(parsed.value);
-    } else {
-      invalidFrames++;
-      onInvalidFrame(parsed.error);
-    }
-  }
 
   function open(): void {
     onStatus('connecting');
@@ -136,7 +146,7 @@ export function connectChat(options: ChatConnectionOptions): ChatConnection {
         onStatus('open');
       },
       onFrame(data) {
-        if (!ended) receive(data);
+        if (!ended) frames.read(data);
       },
       onClose: end,
     });
@@ -157,7 +167,7 @@ export function connectChat(options: ChatConnectionOptions): ChatConnection {
       socket.send(JSON.stringify(message));
       return true;
     },
-    stats: () => ({ framesReceived, invalidFrames }),
+    stats: frames.stats,
     drop() {
       dropCurrent?.();
     },

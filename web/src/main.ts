@@ -14,6 +14,7 @@ import { ensureSession } from './session';
 import { stallTimeoutFrom, startStallWatchdog } from './stall-watchdog';
 import { activeTurn, type ChatAction, type ChatState, canSend, initialState, reduce } from './state';
 import { installChatHarness } from './test-hook';
+import { storedThread, storeThread } from './thread-storage';
 
 /** How often elapsed times and liveness are brought up to date while a turn is active. */
 const LIVENESS_TICK_MS = 500;
@@ -48,23 +49,17 @@ const scheduler = createRenderScheduler<ChatState, ChatAction>({
   },
 });
 
-/** The tab's thread survives a reload, so the page can show its history again. */
-const THREAD_KEY = 'agent-chat.threadId';
-
 function dispatch(action: ChatAction): void {
   const before = scheduler.getState();
   scheduler.dispatch(action);
   const after = scheduler.getState();
   // Hand the keyboard back once the answer is complete.
   if (activeTurn(before) !== undefined && activeTurn(after) === undefined) shell.textbox.focus({ preventScroll: true });
-  if (after.threadId !== before.threadId) {
-    if (after.threadId) sessionStorage.setItem(THREAD_KEY, after.threadId);
-    else sessionStorage.removeItem(THREAD_KEY);
-  }
+  if (after.threadId !== before.threadId) storeThread(sessionStorage, after.threadId);
 }
 
-const storedThread = sessionStorage.getItem(THREAD_KEY);
-if (storedThread) dispatch({ type: 'local/restore', threadId: storedThread });
+const restored = storedThread(sessionStorage);
+if (restored) dispatch({ type: 'local/restore', threadId: restored });
 
 /** After every (re)connect: replay what this page has not seen, then follow the thread live. */
 function resumeThread(): void {
@@ -102,6 +97,7 @@ const connection = connectChat({
     watchdog.frameReceived();
     if ('seq' in message) renderLag.arrived(message);
     if (!isIgnoredStopReply(message)) dispatch(message);
+    if (message.type === 'message_accepted') stopIfLeft(message.runId, message.clientMessageId);
   },
   onInvalidFrame: (error) =>
     dispatch({ ...error, message: `Ignored an invalid frame from the server: ${error.message}` }),
@@ -115,6 +111,15 @@ const connection = connectChat({
     if (status === 'closed') void ensureSession().catch(() => false);
   },
 });
+
+/** A message left with New chat before it was accepted: its run is stopped, and nobody waits for the answer. */
+function stopIfLeft(runId: string, clientMessageId: string): void {
+  if (!scheduler.getState().leftMessages.includes(clientMessageId)) return;
+  const cancelId = crypto.randomUUID();
+  if (connection.send({ type: 'cancel', runId, clientMessageId: cancelId })) {
+    dispatch({ type: 'local/ignore-reply', clientMessageId: cancelId });
+  }
+}
 
 function stopActiveRun(): string | undefined {
   const runId = activeTurn(scheduler.getState())?.runId;

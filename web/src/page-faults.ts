@@ -3,7 +3,8 @@
  * purpose, so the harness can prove that its standard checks catch a page that
  * receives every event but fails to show it. Only a harness build reads them
  * (`npm run build:harness`, `VITE_PAGE_FAULTS=1`); in a production build the
- * code that reads them is compiled out and every switch is off.
+ * code that reads them is compiled out, every switch is off, and the checks
+ * for them at each call site are inert.
  *
  * A test turns them on before the page loads:
  *   await page.addInitScript(() => { window.__pageFaults = ['no-tool-progress']; });

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  activeTurn,
-  type ChatState,
-  canSend,
-  initialState,
-  LOST_RUN_MESSAGE,
-  MAX_GLOBAL_ERRORS,
-  reduce,
-} from './state';
-import { acceptedState, reduceAll, runEvents, T0 } from './test-fixtures';
+import { activeTurn, type ChatState, canSend, initialState, MAX_GLOBAL_ERRORS, reduce } from './state';
+import { acceptedState, reduceAll, runEvents } from './test-fixtures';
 import type { Turn } from './turn';
 
 const onlyTurn = (state: ChatState): Turn => {
@@ -303,8 +295,17 @@ describe('errors', () => {
       { type: 'local/connection', status: 'open' },
       { type: 'local/send', clientMessageId: 'c-1', text: 'Hi' },
     ]);
-    const state = reduce(sent, { type: 'error', code: 'thread_busy', message: 'thread busy', clientMessageId: 'c-1' });
-    expect(onlyTurn(state)).toMatchObject({ state: 'failed', error: 'thread busy' });
+    const state = reduce(sent, {
+      type: 'error',
+      code: 'thread_busy',
+      message: 'thread t has run r',
+      clientMessageId: 'c-1',
+    });
+    // In the user's words: the server's names ids.
+    expect(onlyTurn(state)).toMatchObject({
+      state: 'failed',
+      error: 'the previous run of this conversation is still going on the server; wait for it, or start a New chat',
+    });
     expect(state.errors).toEqual([]);
     expect(canSend(state)).toBe(true);
   });
@@ -353,115 +354,5 @@ describe('connection', () => {
     expect(closed.turns.map((turn) => turn.state)).toEqual(['running', 'failed']);
     expect(closed.turns[0]).toBe(pending.turns[0]);
     expect(closed.threadId).toBe(pending.threadId);
-  });
-});
-
-describe('liveness', () => {
-  const started = () => {
-    const event = runEvents();
-    return { event, state: reduce(acceptedState(), event('agent_started', { agentName: 'a', input: '' }), T0) };
-  };
-
-  it('never draws a keep-alive as a thought, and does not count it as progress', () => {
-    const { event, state } = started();
-    const thought = reduce(state, event('agent_thinking', { thought: 'Working', step: 1 }), T0 + 1_000);
-    const kept = reduceAll(
-      thought,
-      [
-        event('agent_thinking', { thought: 'Working', step: 1, keepAlive: true }),
-        event('agent_thinking', { thought: 'Working', step: 1, keepAlive: true }),
-      ],
-      T0 + 9_000,
-    );
-    expect(onlyTurn(kept)).toMatchObject({ keepAlives: 2, lastProgressAt: T0 + 1_000, lastSeq: 4 });
-    expect(onlyTurn(kept).thoughts).toEqual([{ text: 'Working', step: 1, totalSteps: undefined }]);
-    expect(kept.lastSeq).toBe(4);
-  });
-
-  it('ends a run the server no longer runs when it answers a Stop with not_found', () => {
-    const { event, state } = started();
-    const stopping = reduceAll(state, [
-      event('tool_executing', { toolCallId: 't-1', toolName: 'sleep', args: { ms: 9 } }),
-      { type: 'local/cancel', runId: 'run-1', clientMessageId: 'stop-1' },
-    ]);
-    expect(onlyTurn(stopping)).toMatchObject({ cancelRequested: true, cancelId: 'stop-1', stopRequestedAt: T0 });
-    const ended = reduce(stopping, {
-      type: 'error',
-      code: 'not_found',
-      message: 'run run-1 is not running',
-      clientMessageId: 'stop-1',
-    });
-    expect(onlyTurn(ended)).toMatchObject({ state: 'interrupted', error: LOST_RUN_MESSAGE, cancelRequested: false });
-    expect(onlyTurn(ended).toolCalls[0]).toMatchObject({ state: 'error' });
-    expect(ended.errors).toEqual([]);
-    expect(canSend(ended)).toBe(true);
-  });
-
-  it('lets the user try again when a Stop is refused for a passing reason', () => {
-    const { state } = started();
-    const refused = reduceAll(state, [
-      { type: 'local/cancel', runId: 'run-1', clientMessageId: 'stop-1' },
-      { type: 'error', code: 'rate_limited', message: 'slow down', clientMessageId: 'stop-1' },
-    ]);
-    expect(onlyTurn(refused)).toMatchObject({ state: 'running', cancelRequested: false });
-    expect(refused.errors.map((error) => error.message)).toEqual(['Could not stop the run: slow down']);
-  });
-
-  it('ends the turn when the server never confirms a Stop, after the bound', () => {
-    const { state } = started();
-    const stopping = reduce(state, { type: 'local/cancel', runId: 'run-1', clientMessageId: 'stop-1' }, T0);
-    const { stopTimeoutMs } = stopping.liveness;
-    expect(onlyTurn(reduce(stopping, { type: 'local/tick' }, T0 + stopTimeoutMs - 1)).state).toBe('running');
-    const ended = reduce(stopping, { type: 'local/tick' }, T0 + stopTimeoutMs);
-    expect(onlyTurn(ended).state).toBe('interrupted');
-    expect(onlyTurn(ended).error).toMatch(/did not confirm the stop within 10 s/);
-  });
-
-  it('takes the server word over its own once the completion comes after all', () => {
-    const { event, state } = started();
-    const lost = reduceAll(state, [
-      { type: 'local/cancel', runId: 'run-1', clientMessageId: 'stop-1' },
-      { type: 'error', code: 'not_found', message: 'gone', clientMessageId: 'stop-1' },
-    ]);
-    const late = reduce(lost, event('agent_completed', { status: 'cancelled', durationMs: 5 }));
-    expect(onlyTurn(late).state).toBe('cancelled');
-  });
-
-  it('ends a run with the reason when an error names it', () => {
-    const { state } = started();
-    const failed = reduce(state, {
-      type: 'error',
-      code: 'unavailable',
-      message: 'the server could not save this run',
-      runId: 'run-1',
-    });
-    expect(onlyTurn(failed)).toMatchObject({ state: 'failed', error: 'the server could not save this run' });
-  });
-
-  it('moves the clock on every tick, and on nothing else that changes nothing', () => {
-    const { state } = started();
-    expect(reduce(state, { type: 'local/tick' }, T0 + 500).now).toBe(T0 + 500);
-    expect(reduce(state, { type: 'pong' }, T0 + 500)).toBe(state);
-  });
-});
-
-describe('new chat', () => {
-  it('forgets the conversation, ignores its thread and the reply to the Stop it sent', () => {
-    const event = runEvents();
-    const state = reduceAll(acceptedState(), [
-      event('agent_started', { agentName: 'a', input: '' }),
-      { type: 'local/cancel', runId: 'run-1', clientMessageId: 'stop-1' },
-      { type: 'local/new-chat', cancelId: 'stop-1' },
-    ]);
-    expect(state).toMatchObject({ turns: [], threadId: undefined, lastSeq: 0, leftThreads: ['thread-1'] });
-    expect(canSend(state)).toBe(true);
-    const after = reduceAll(state, [
-      { type: 'error', code: 'not_found', message: 'run run-1 is not running', clientMessageId: 'stop-1' },
-      event('agent_completed', { status: 'cancelled', durationMs: 1 }),
-      runEvents('run-old', 'thread-1', 9)('agent_started', { agentName: 'a', input: 'x' }),
-    ]);
-    expect(after.errors).toEqual([]);
-    expect(after.turns).toEqual([]);
-    expect(after.unknownRunEvents).toBe(2);
   });
 });

@@ -19,14 +19,16 @@ export type LocalAction =
   | { type: 'local/restore'; threadId: string }
   /** A resume was sent; `clientMessageId` identifies its error, if any. */
   | { type: 'local/resume'; clientMessageId: string }
-  /** Once a second while a turn is active: elapsed times and liveness move on. */
+  /** Twice a second while a turn is active: elapsed times and liveness move on. */
   | { type: 'local/tick' }
   /**
    * New chat: forget the conversation on this page and start a fresh thread with
    * the next message. `cancelId` is the id of a cancel sent for the run left
    * behind, whose reply nobody is waiting for any more.
    */
-  | { type: 'local/new-chat'; cancelId?: string };
+  | { type: 'local/new-chat'; cancelId?: string }
+  /** Nobody waits for the reply to this message (the Stop of a run the page left). */
+  | { type: 'local/ignore-reply'; clientMessageId: string };
 
 export type ChatAction = ServerMessage | LocalAction;
 
@@ -47,6 +49,8 @@ export interface ChatState {
   readonly leftThreads: readonly string[];
   /** Ids of messages whose error replies are ignored (the cancel of a run left with New chat). */
   readonly ignoredReplies: readonly string[];
+  /** Messages left with New chat before they were accepted: their runs are not this conversation's. */
+  readonly leftMessages: readonly string[];
   /** Highest seq of the current thread applied; events at or below it are duplicates. */
   readonly lastSeq: number;
   /** The resume request in flight, if any. */
@@ -72,6 +76,7 @@ export const initialState: ChatState = {
   hasConnected: false,
   leftThreads: [],
   ignoredReplies: [],
+  leftMessages: [],
   lastSeq: 0,
   duplicateEvents: 0,
   turns: [],
@@ -142,8 +147,11 @@ function applyError(state: ChatState, error: ErrorMessage): ChatState {
   if (clientMessageId !== undefined && state.ignoredReplies.includes(clientMessageId)) return state;
   if (clientMessageId !== undefined && clientMessageId === state.resumeId) return applyResumeError(state, error);
   if (clientMessageId !== undefined) {
-    const cancelled = findTurnIndex(state.turns, (turn) => turn.cancelId === clientMessageId && isTurnActive(turn));
-    if (cancelled !== -1) return applyCancelError(state, cancelled, error);
+    const cancelled = findTurnIndex(state.turns, (turn) => turn.cancelId === clientMessageId);
+    // The run may have ended just before the Stop reached the server: then there is nothing left to settle.
+    if (cancelled !== -1) {
+      return isTurnActive(state.turns[cancelled] as Turn) ? applyCancelError(state, cancelled, error) : state;
+    }
   }
   // An error about a run (the server could not record it, say) ends that run's turn with the reason.
   const ofRun = runId === undefined ? -1 : findTurnIndex(state.turns, (turn) => turn.runId === runId);
@@ -154,10 +162,18 @@ function applyError(state: ChatState, error: ErrorMessage): ChatState {
     ? findTurnIndex(state.turns, (turn) => turn.clientMessageId === clientMessageId && turn.state === 'pending')
     : -1;
   if (index === -1) return addGlobalError(state, error);
-  const failed: Turn = { ...(state.turns[index] as Turn), state: 'failed', error: error.message };
+  const failed: Turn = { ...(state.turns[index] as Turn), state: 'failed', error: sendErrorText(error) };
   // A thread the server no longer knows would make every later send fail too: start a fresh one.
   const threadId = error.code === 'not_found' ? undefined : state.threadId;
   return { ...state, threadId, turns: replaceTurn(state, index, failed) };
+}
+
+/** Why a message was refused, in the user's words where the server's are about ids. */
+function sendErrorText(error: ErrorMessage): string {
+  if (error.code === 'thread_busy') {
+    return 'the previous run of this conversation is still going on the server; wait for it, or start a New chat';
+  }
+  return error.message;
 }
 
 function applyEvent(state: ChatState, event: RunEvent, now: number): ChatState {
@@ -171,7 +187,7 @@ function applyEvent(state: ChatState, event: RunEvent, now: number): ChatState {
   if (index === -1) {
     // A run this page did not start (a replayed history, another tab) gets its turn from agent_started.
     if (event.type !== 'agent_started') return { ...state, lastSeq, unknownRunEvents: state.unknownRunEvents + 1 };
-    const turn = applyRunEvent(createReplayedTurn(event.runId, event.payload.input, now), event, now);
+    const turn = applyRunEvent(createReplayedTurn(event, now), event, now);
     return { ...state, lastSeq, threadId: event.threadId, turns: [...state.turns, turn] };
   }
   const turn = applyRunEvent(state.turns[index] as Turn, event, now);
@@ -215,11 +231,11 @@ function applyCancel(state: ChatState, action: Extract<LocalAction, { type: 'loc
 /** Threads and reply ids remembered to be ignored; older ones are forgotten. */
 const MAX_REMEMBERED = 20;
 
+const remember = (list: readonly string[], item: string | undefined): readonly string[] =>
+  item === undefined || list.includes(item) ? list : [...list, item].slice(-MAX_REMEMBERED);
+
 function startNewChat(state: ChatState, cancelId: string | undefined): ChatState {
-  const leftThreads = state.threadId
-    ? [...state.leftThreads, state.threadId].slice(-MAX_REMEMBERED)
-    : state.leftThreads;
-  const ignoredReplies = cancelId ? [...state.ignoredReplies, cancelId].slice(-MAX_REMEMBERED) : state.ignoredReplies;
+  const pending = state.turns.find((turn) => turn.state === 'pending');
   return {
     ...state,
     turns: [],
@@ -227,9 +243,15 @@ function startNewChat(state: ChatState, cancelId: string | undefined): ChatState
     lastSeq: 0,
     resumeId: undefined,
     errors: [],
-    leftThreads,
-    ignoredReplies,
+    leftThreads: remember(state.leftThreads, state.threadId),
+    ignoredReplies: remember(state.ignoredReplies, cancelId),
+    leftMessages: remember(state.leftMessages, pending?.clientMessageId),
   };
+}
+
+/** A message left with New chat was accepted after all: its thread is not this conversation's. */
+function applyLeftAcceptance(state: ChatState, threadId: string): ChatState {
+  return threadId === state.threadId ? state : { ...state, leftThreads: remember(state.leftThreads, threadId) };
 }
 
 function reduceLocal(state: ChatState, action: LocalAction, now: number): ChatState {
@@ -248,6 +270,8 @@ function reduceLocal(state: ChatState, action: LocalAction, now: number): ChatSt
       return applyTick(state, now);
     case 'local/new-chat':
       return startNewChat(state, action.cancelId);
+    case 'local/ignore-reply':
+      return { ...state, ignoredReplies: remember(state.ignoredReplies, action.clientMessageId) };
   }
 }
 
@@ -255,6 +279,7 @@ function reduceMessage(state: ChatState, action: ServerMessage, now: number): Ch
   switch (action.type) {
     case 'message_accepted': {
       const { clientMessageId, runId, threadId } = action;
+      if (state.leftMessages.includes(clientMessageId)) return applyLeftAcceptance(state, threadId);
       const index = findTurnIndex(state.turns, (turn) => turn.clientMessageId === clientMessageId);
       if (index === -1 || state.turns[index]?.state !== 'pending') return state;
       const accepted: Turn = { ...(state.turns[index] as Turn), runId, state: 'running', lastProgressAt: now };

@@ -2,7 +2,7 @@
  * One turn of the conversation (a user message and the agent run it started),
  * and the pure function that folds a run event into it.
  */
-import { isKeepAlive, type RunEvent } from '../../protocol/events';
+import { type EventOf, isKeepAlive, type RunEvent } from '../../protocol/events';
 import { checkRunLifecycle, type Violation } from '../../protocol/lifecycle';
 import { appendEvent, type EventLog, emptyEventLog, eventLogToArray } from './event-log';
 
@@ -42,6 +42,8 @@ export interface Turn {
   readonly error?: string;
   /** Stop was clicked; the cancel is on its way. */
   readonly cancelRequested: boolean;
+  /** The page ended the turn itself (its run was lost, or a Stop went unconfirmed): only a real agent_completed changes it now. */
+  readonly endedLocally?: boolean;
   /** The cancel message's id, so its error reply finds this turn. */
   readonly cancelId?: string;
   /** When Stop was clicked (epoch ms, page clock); a Stop the server never confirms is settled after a bound. */
@@ -90,9 +92,14 @@ function isEnded(turn: Turn): boolean {
   return turn.state !== 'pending' && turn.state !== 'running';
 }
 
-/** A turn known only from its events (a resumed thread's history): its user text is agent_started's input. */
-export function createReplayedTurn(runId: string, input: string, now: number): Turn {
-  return { ...createTurn(`replay-${runId}`, input, now), runId, state: 'running' };
+/**
+ * A turn known only from its events (a resumed thread's history): its user
+ * text is agent_started's input, and it began when the server started the run
+ * (never later than now, should the clocks disagree).
+ */
+export function createReplayedTurn(started: EventOf<'agent_started'>, now: number): Turn {
+  const turn = createTurn(`replay-${started.runId}`, started.payload.input, Math.min(now, started.ts));
+  return { ...turn, runId: started.runId, state: 'running' };
 }
 
 /** Running tool calls of a turn that ends without their tool_completed: none may keep spinning. */
@@ -109,7 +116,7 @@ const settleToolCalls = (calls: readonly ToolCall[], error: string): readonly To
 export function endTurnLocally(turn: Turn, state: 'failed' | 'interrupted', error: string): Turn {
   if (!isTurnActive(turn)) return turn;
   const toolCalls = settleToolCalls(turn.toolCalls, 'no result: the run ended before this tool reported');
-  return { ...turn, state, error, toolCalls, cancelRequested: false };
+  return { ...turn, state, error, toolCalls, cancelRequested: false, endedLocally: true };
 }
 
 function checkTurn(events: EventLog): readonly Violation[] {
@@ -131,6 +138,8 @@ export function applyRunEvent(turn: Turn, event: RunEvent, now: number): Turn {
   if (isEnded(turn) && turn.violations) return { ...turn, events, violations: checkTurn(events) };
   // A keep-alive proves the run is alive and changes nothing else: no trail line, no progress.
   if (isKeepAlive(event)) return { ...turn, events, lastSeq: event.seq, keepAlives: turn.keepAlives + 1 };
+  // A turn the page ended stays ended: late events are recorded, and only the run's real end is drawn.
+  if (turn.endedLocally && event.type !== 'agent_completed') return { ...turn, events, lastSeq: event.seq };
   return foldEvent({ ...turn, lastSeq: event.seq, lastProgressAt: now }, event, events);
 }
 
@@ -174,6 +183,7 @@ function foldEvent(turn: Turn, event: RunEvent, events: EventLog): Turn {
         events,
         // A turn the page ended itself (a lost run) takes the server's word once it comes.
         cancelRequested: false,
+        endedLocally: false,
         state: finalStateOf[status],
         text: turn.text === '' && text !== undefined ? text : turn.text,
         durationMs,
