@@ -39,19 +39,19 @@ test.describe('hung backend', () => {
   test('should show the stall when a silent socket never answers the close handshake', async ({
     chat,
     page,
-    agentEvents,
+    renderHistory,
   }) => {
-    // The route withholds frames from the page that Playwright's socket still reports; the page gets them on resume.
-    agentEvents.expectViolations({ code: 'seq_not_increasing', optional: true });
     let frozen = false;
     // Like a frozen peer, the first socket never answers the page's close: no close event ever fires there.
     const connections = await silenceFirstSocket(page, { silent: () => frozen, answersClose: false });
-    await chat.open({ query: { stallTimeoutMs: 1_000 } });
+    // Routed sockets connect slowly on a busy machine: a threshold that waits out the first pong.
+    await chat.open({ query: { stallTimeoutMs: 2_000 } });
     const turn = await chat.send('/scenario slow-tool 20000');
     const tool = turn.toolCall('t-1');
     await expect(tool).toHaveAttribute('data-state', 'running');
     frozen = true;
-    await expect(chat.banner).toHaveText('Connection lost, reconnecting…');
+    // The banner may show only while the page reconnects: the render history proves it was drawn.
+    await expect.poll(() => renderHistory.banner()).toContain('Connection lost, reconnecting…');
     await expect(chat.banner).toBeHidden();
     expect(connections()).toBeGreaterThanOrEqual(2);
     // Following the run live again on the new socket.
@@ -59,6 +59,6 @@ test.describe('hung backend', () => {
     await expect(tool.getByRole('progressbar')).not.toHaveAttribute('aria-valuenow', progress ?? '');
     await chat.stop();
     await expect(turn).toCompleteRun({ status: 'cancelled' });
-    await expect(page).toNeverLookFrozen({ maxSilenceMs: 3_000 });
+    await expect(page).toNeverLookFrozen({ maxSilenceMs: 4_000 });
   });
 });

@@ -95,15 +95,15 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
       page,
       agentEvents,
     }) => {
-      agentEvents.expectViolations({ code: 'seq_not_increasing', optional: true });
       let frozen = false;
       await silenceFirstSocket(page, { silent: () => frozen, answersClose: false });
       // Only the stall threshold is short: the quiet and stuck notices must not stand in for the banner here.
-      await chat.open({ query: { stallTimeoutMs: quick.stallTimeoutMs } });
-      const turn = await chat.send('/scenario slow-tool 5000');
+      // Routed sockets connect slowly on a busy machine, so it waits out the first pong.
+      await chat.open({ query: { stallTimeoutMs: 2_000 } });
+      const turn = await chat.send('/scenario slow-tool 6000');
       await expect(turn.toolCall('t-1')).toHaveAttribute('data-state', 'running');
       frozen = true;
-      const options = { maxSilenceMs: 3_000 };
+      const options = { maxSilenceMs: 4_000 };
       await expect(async () => expect(page).not.toNeverLookFrozen(options)).toPass();
       await expect(expect(page).toNeverLookFrozen(options)).rejects.toThrow(/run \S+ looked frozen for \d+\.\d s/);
       await expect(chat.banner).toBeHidden();

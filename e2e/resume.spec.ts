@@ -24,12 +24,7 @@ test.describe('resume', () => {
     expect(agentEvents.events(turn.runId).filter((event) => event.type === 'agent_completed')).toHaveLength(2);
   });
 
-  test('should show every event exactly once when the socket is cut mid-run, again and again', async ({
-    page,
-    agentEvents,
-  }) => {
-    // Frames in flight at a cut reach Playwright's socket but not the page, which gets them again on resume.
-    agentEvents.expectViolations({ code: 'seq_not_increasing', optional: true });
+  test('should show every event exactly once when the socket is cut mid-run, again and again', async ({ page }) => {
     const delivered: RunEvent[] = [];
     const routes: { route: WebSocketRoute; open: boolean }[] = [];
     await page.routeWebSocket('**/ws', (route) => {
@@ -95,13 +90,7 @@ test.describe('resume', () => {
     // The lifecycle check after the test proves the stitched stream has no gap and no repeat.
   });
 
-  test('should show a stalled connection, reconnect by itself and finish the run', async ({
-    page,
-    agentEvents,
-    renderHistory,
-  }) => {
-    // The route withholds frames from the page that Playwright's socket still reports; the page gets them on resume.
-    agentEvents.expectViolations({ code: 'seq_not_increasing' });
+  test('should show a stalled connection, reconnect by itself and finish the run', async ({ page, renderHistory }) => {
     const delivered: RunEvent[] = [];
     let stalled = false;
     const connections = await silenceFirstSocket(page, {
@@ -110,7 +99,8 @@ test.describe('resume', () => {
         if ('seq' in frame) delivered.push(frame as unknown as RunEvent);
       },
     });
-    await page.goto('/?stallTimeoutMs=1000');
+    // Routed sockets connect slowly on a busy machine: a threshold that waits out the first pong.
+    await page.goto('/?stallTimeoutMs=2000');
     const chat = new ChatPage(page);
     await expect(chat.sendButton).toBeEnabled();
 
