@@ -270,12 +270,15 @@ describe('run events', () => {
     const event = runEvents();
     let state = reduce(acceptedState(), event('agent_started', { agentName: 'a', input: '' }));
     const before = state;
-    const started = performance.now();
+    let shared = true;
     for (let index = 0; index < 10_000; index++) {
+      const previous = onlyTurn(state).events;
       state = reduce(state, event('partial_result', { delta: `${index % 10}` }));
+      // Cheap without a clock: each event adds one node onto the log it was given, copying nothing.
+      shared &&= onlyTurn(state).events?.before === previous;
     }
     state = reduce(state, event('agent_completed', { status: 'success', durationMs: 5000 }));
-    const elapsedMs = performance.now() - started;
+    expect(shared).toBe(true);
 
     const turn = onlyTurn(state);
     expect(turn.text).toHaveLength(10_000);
@@ -285,7 +288,6 @@ describe('run events', () => {
     expect(state.lastSeq).toBe(10_002);
     expect(onlyTurn(before).text).toBe('');
     expect(onlyTurn(before).events?.length).toBe(1);
-    expect(elapsedMs).toBeLessThan(1000);
   });
 });
 
