@@ -104,7 +104,8 @@ test.describe('resume', () => {
     const chat = new ChatPage(page);
     await expect(chat.sendButton).toBeEnabled();
 
-    const turn = await chat.send('/scenario slow-tool 3000');
+    // Long enough that it is still running when the socket goes silent, however busy the machine.
+    const turn = await chat.send('/scenario slow-tool 5000');
     await expect(turn.toolCall('t-1')).toHaveAttribute('data-state', 'running');
     stalled = true;
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
