@@ -23,7 +23,10 @@ function atMax(unit: string, tail = ''): string {
 const MODULES = {
   findArithmetic: '../tools/arithmetic-in-text.ts',
   wantsClock: '../tools/clock.ts',
+  findTimeZone: '../tools/time-zones.ts',
+  findSmallTalk: './small-talk.ts',
   planToolCalls: './default-agent.ts',
+  planMessage: './default-agent.ts',
 } as const;
 
 /** Loads the modules once (TypeScript through tsx, as the server runs in production), then answers batches. */
@@ -129,9 +132,44 @@ const CLOCK: [string, string, boolean][] = [
   ['words glued with underscores', atMax('what_time_'), false],
 ];
 
+/** `head`, whitespace, then `tail`: exactly MAX characters, the two ends as far apart as they can be. */
+const apart = (head: string, tail: string) => `${head}${' '.repeat(MAX - head.length - tail.length)}${tail}`;
+
+const TIME_ZONES: [string, string, string | undefined][] = [
+  ['in in in', atMax('in '), undefined],
+  ['in in in, then a place', atMax('in ', ' in Tokyo'), 'Asia/Tokyo'],
+  ['in, spaces, then a place', apart('in', 'Tokyo'), 'Asia/Tokyo'],
+  ['spaces, then in and a place', apart('', 'in Tokyo'), 'Asia/Tokyo'],
+  ['multi-word place prefixes', atMax('in port of '), undefined],
+  ['multi-word place prefixes, then a place', atMax('in port of ', ' in Port of Spain'), 'America/Port_of_Spain'],
+  ['unknown zone names', atMax('in a/b '), undefined],
+  ['unknown zone names, then a listed one', atMax('in a/b ', ' in Asia/Tokyo'), 'Asia/Tokyo'],
+  // Intl is asked about a few unknown names only, so an alias after thousands of them goes unread.
+  ['unknown zone names, then an alias', atMax('in a/b ', ' in US/Pacific'), undefined],
+  ['in, then one long word', `in ${'x'.repeat(MAX - 3)}`, undefined],
+  ['in, then one long run of combining marks', `in a${'\u0303'.repeat(MAX - 4)}`, undefined],
+  ['accented words after in', atMax('in São '), undefined],
+  ['in glued to punctuation', atMax('in, '), undefined],
+];
+
+const SMALL_TALK: [string, string, { greeting?: string } | undefined][] = [
+  ['hello, then spaces', apart('hello', ''), { greeting: 'Hello!' }],
+  ['spaces, then help', apart('', 'help'), {}],
+  ['hello, then exclamation marks', `hello${'!'.repeat(MAX - 5)}`, { greeting: 'Hello!' }],
+  ['hi hi hi', atMax('hi '), undefined],
+  ['what can you, then do', atMax('what can you ', ' do'), undefined],
+  ['one long word of one repeated letter', 'i'.repeat(MAX), undefined],
+  ['one long word', atMax('hi'), undefined],
+  ['apostrophes', atMax("'"), undefined],
+  ['combining marks', '\u0303'.repeat(MAX), undefined],
+  ['emoji', atMax('👋'), undefined],
+  ['CJK', '好'.repeat(MAX), undefined],
+];
+
 const docsSearch = (query: string): ToolRequest[] => [{ toolName: 'docs_search', args: { query, limit: 3 } }];
 const calculator = (expression: string): ToolRequest => ({ toolName: 'calculator', args: { expression } });
 const clock: ToolRequest = { toolName: 'clock', args: {} };
+const clockIn = (timeZone: string): ToolRequest => ({ toolName: 'clock', args: { timeZone } });
 
 const PLANS: [string, string, ToolRequest[]][] = [
   ['deep open parentheses, then 1+1', `${'('.repeat(MAX - 3)}1+1`, [calculator('1+1')]],
@@ -140,6 +178,18 @@ const PLANS: [string, string, ToolRequest[]][] = [
   ['called function names, then a time question', atMax('sqrt(', ' what time is it'), [clock]],
   ['1+1, spaces, then today', `1+1${' '.repeat(MAX - 9)} today`, [calculator('1+1'), clock]],
   ['a failing candidate per word', atMax('1/0 x '), docsSearch(atMax('1/0 x ').slice(0, 500))],
+  ['hello, then spaces', apart('hello', ''), []],
+  ['hi hi hi, then a time question in a place', atMax('hi ', ' what time is it in Tokyo'), [clockIn('Asia/Tokyo')]],
+  ['a time question, spaces, then in and a place', apart('what time is it in', 'Tokyo'), [clockIn('Asia/Tokyo')]],
+  ['place prefixes, then a time question', atMax('in new ', ' what time is it'), [clock]],
+];
+
+type Plan = { kind: 'tools'; calls: ToolRequest[] } | { kind: 'small_talk'; talk: { greeting?: string } };
+
+const MESSAGE_PLANS: [string, string, Plan][] = [
+  ['hello, then spaces', apart('hello', ''), { kind: 'small_talk', talk: { greeting: 'Hello!' } }],
+  ['spaces, then what can you do', apart('', 'what can you do?'), { kind: 'small_talk', talk: {} }],
+  ['hi hi hi, then 1+1', atMax('hi ', ' 1+1'), { kind: 'tools', calls: [calculator('1+1')] }],
 ];
 
 /** Generous: a loaded machine takes seconds, the regressions this guards against take hours. */
@@ -147,7 +197,8 @@ const TIMEOUT_MS = 30_000;
 
 describe('the planner on worst-case messages of the maximum length', () => {
   it('should build every input at exactly the maximum length', () => {
-    for (const [label, input] of [...ARITHMETIC, ...CLOCK, ...PLANS]) expect(input.length, label).toBe(MAX);
+    const all = [...ARITHMETIC, ...CLOCK, ...TIME_ZONES, ...SMALL_TALK, ...PLANS, ...MESSAGE_PLANS];
+    for (const [label, input] of all) expect(input.length, label).toBe(MAX);
   });
 
   it(
@@ -162,6 +213,30 @@ describe('the planner on worst-case messages of the maximum length', () => {
     'wantsClock should answer as for a short message',
     async () => {
       await expectResults('wantsClock', CLOCK);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'findTimeZone should find exactly the zone a short message would yield',
+    async () => {
+      await expectResults('findTimeZone', TIME_ZONES);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'findSmallTalk should answer as for a short message',
+    async () => {
+      await expectResults('findSmallTalk', SMALL_TALK);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'planMessage should tell small talk from questions as for a short message',
+    async () => {
+      await expectResults('planMessage', MESSAGE_PLANS);
     },
     TIMEOUT_MS,
   );

@@ -38,6 +38,21 @@ describe('clock tool', () => {
     });
   });
 
+  it('reads a pinned instant in a named zone the way the default agent quotes it', async () => {
+    const tokyo = createClockTool(() => Date.UTC(2026, 10, 28, 3, 15, 0));
+    expect(await tokyo.execute({ timeZone: 'Asia/Tokyo' }, context)).toMatchObject({
+      timeZone: 'Asia/Tokyo',
+      local: 'Saturday, 28 November 2026 at 12:15:00 GMT+9',
+    });
+  });
+
+  it('accepts a current zone name an older runtime lists under a former one', async () => {
+    // Node 20's ICU canonicalises Asia/Kolkata to Asia/Calcutta; newer ones keep it. Either reads the same.
+    const reading = await read('Asia/Kolkata');
+    expect(['Asia/Kolkata', 'Asia/Calcutta']).toContain(reading.timeZone);
+    expect(reading.local).toMatch(/17:30:00/);
+  });
+
   it("defaults to the server's time zone", async () => {
     const reading = await read();
     expect(reading.timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
@@ -70,6 +85,9 @@ describe('wantsClock', () => {
     'local time in Paris please',
     'time now',
     'which date is it',
+    'time in New York',
+    "what's the time in paris",
+    'date in Asia/Kolkata',
   ])('is true for %j', (text) => {
     expect(wantsClock(text)).toBe(true);
   });
