@@ -49,6 +49,10 @@ export default defineConfig({
           AGENT_PACE_MS: '30',
           JOURNAL_PATH: ':memory:',
           STATIC_DIR: HARNESS_STATIC_DIR,
+          // Blank is unset: the suite's shared server runs the deterministic agent, whatever the shell says.
+          LLM_BASE_URL: '',
+          LLM_API_KEY: '',
+          LLM_MODEL: '',
         },
       },
 });

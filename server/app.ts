@@ -10,6 +10,7 @@ import { type Logger, pino } from 'pino';
 import { z } from 'zod';
 import { CLOSE_CODES, describeIssues } from '../protocol';
 import { createDefaultAgent } from './agents/default-agent';
+import { createLlmAgent } from './agents/llm/llm-agent';
 import { createReplayAgent, REPLAY_COMMAND } from './agents/replay-agent';
 import { createScenarioAgent, SCENARIO_COMMAND } from './agents/scenario-agent';
 import { loadScenarios } from './agents/scenario-file';
@@ -36,6 +37,10 @@ import { ToolDispatcher } from './runtime/tool-dispatcher';
 import { createDefaultTools, createDocsIndex, loadDocs, testTools } from './tools';
 import { attachSocketServer } from './transport/socket-server';
 
+/** With a model provider configured: the llm agent is the default, and these commands pick either agent. */
+const LLM_COMMAND = '/llm';
+const ASSISTANT_COMMAND = '/assistant';
+
 const threadEventsQuery = z.object({ afterSeq: z.coerce.number().int().nonnegative().default(0) });
 
 export interface RunningServer {
@@ -61,9 +66,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     timeoutMs: options.toolTimeoutMs,
     keepAliveMs: options.keepAliveMs,
   });
-  const registry = new AgentRegistry().register(createDefaultAgent({ paceMs: options.agentPaceMs }), {
-    isDefault: true,
-  });
+  const assistant = createDefaultAgent({ paceMs: options.agentPaceMs });
+  const registry = new AgentRegistry();
+  if (options.llm) {
+    // Tools are read per run, so the model also sees the test tools registered below (with scenarios on).
+    registry.register(createLlmAgent({ ...options.llm, tools: () => dispatcher.specs() }), {
+      isDefault: true,
+      command: LLM_COMMAND,
+    });
+    registry.register(assistant, { command: ASSISTANT_COMMAND });
+  } else {
+    registry.register(assistant, { isDefault: true });
+  }
   const scenarios = options.scenarios ? await loadScenarios(options.scenariosDir ?? DEFAULT_SCENARIOS_DIR) : new Map();
   if (options.scenarios) {
     for (const tool of testTools) dispatcher.register(tool);

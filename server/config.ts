@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { describeIssues } from '../protocol';
+import type { LlmAgentOptions } from './agents/llm/options';
 import type { SessionTokenOptions } from './auth/session-tokens';
 
 export const DEFAULT_PORT = 3000;
@@ -17,6 +18,13 @@ export const DEFAULT_REPLAY_DIR = path.join(PROJECT_ROOT, 'recordings');
 export const DEFAULT_JOURNAL_PATH = path.join(PROJECT_ROOT, 'data', 'journal.db');
 /** Longest a shutdown waits for sockets to take their last events. */
 export const DEFAULT_SHUTDOWN_DRAIN_MS = 5_000;
+
+/**
+ * The llm agent's provider and limits (see LlmAgentOptions for each default). From the environment:
+ * LLM_BASE_URL, LLM_API_KEY, LLM_MODEL (all three or none), LLM_IDLE_TIMEOUT_MS, LLM_REQUEST_TIMEOUT_MS,
+ * LLM_MAX_RETRIES, LLM_MAX_STEPS; `retryBaseMs` and `fetch` are for code (tests) only.
+ */
+export type LlmServerOptions = Omit<LlmAgentOptions, 'tools' | 'systemPrompt'>;
 
 export interface ServerOptions {
   /** TCP port; 0 lets the OS pick one. @default DEFAULT_PORT (3000) */
@@ -79,6 +87,16 @@ export interface ServerOptions {
    * @default DEFAULT_SHUTDOWN_DRAIN_MS (5 s)
    */
   shutdownDrainMs?: number;
+  /**
+   * An OpenAI-compatible model provider: the `llm` agent becomes the default agent (`/llm`), and the
+   * deterministic one answers `/assistant`.
+   * @default none: the deterministic agent is the default and no key is needed
+   */
+  llm?: LlmServerOptions;
+}
+
+function blankAsUnset(value: unknown): unknown {
+  return typeof value === 'string' && value.trim() === '' ? undefined : value;
 }
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true');
@@ -115,7 +133,51 @@ const envSchema = z.object({
   JWT_JWKS_URL: z.url().optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
+  // Blank counts as unset for the three that go together, so `LLM_API_KEY=` reads as "missing".
+  LLM_BASE_URL: z.preprocess(
+    blankAsUnset,
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://api.openai.com/v1' }).optional(),
+  ),
+  LLM_API_KEY: z.preprocess(blankAsUnset, z.string().optional()),
+  LLM_MODEL: z.preprocess(blankAsUnset, z.string().optional()),
+  LLM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
+  LLM_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).optional(),
+  LLM_MAX_STEPS: z.coerce.number().int().min(1).max(100).optional(),
 });
+
+type Env = z.infer<typeof envSchema>;
+
+const LLM_REQUIRED = ['LLM_BASE_URL', 'LLM_API_KEY', 'LLM_MODEL'] as const;
+const LLM_TUNING = ['LLM_IDLE_TIMEOUT_MS', 'LLM_REQUEST_TIMEOUT_MS', 'LLM_MAX_RETRIES', 'LLM_MAX_STEPS'] as const;
+
+/** The llm agent's options: all of LLM_BASE_URL, LLM_API_KEY and LLM_MODEL, or none of them (and no tuning). */
+function llmFromEnv(e: Env): LlmServerOptions | undefined {
+  const missing = LLM_REQUIRED.filter((name) => !e[name]);
+  if (missing.length === LLM_REQUIRED.length) {
+    const stray = LLM_TUNING.filter((name) => e[name] !== undefined);
+    if (stray.length === 0) return undefined;
+    throw new Error(
+      `invalid environment: ${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set, but the llm agent is off: ` +
+        'set LLM_BASE_URL, LLM_API_KEY and LLM_MODEL to turn it on',
+    );
+  }
+  if (missing.length > 0) {
+    throw new Error(
+      `invalid environment: the llm agent needs LLM_BASE_URL, LLM_API_KEY and LLM_MODEL together; ` +
+        `${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing (or set none of them)`,
+    );
+  }
+  return {
+    baseUrl: e.LLM_BASE_URL ?? '',
+    apiKey: e.LLM_API_KEY ?? '',
+    model: e.LLM_MODEL ?? '',
+    idleTimeoutMs: e.LLM_IDLE_TIMEOUT_MS,
+    requestTimeoutMs: e.LLM_REQUEST_TIMEOUT_MS,
+    maxRetries: e.LLM_MAX_RETRIES,
+    maxSteps: e.LLM_MAX_STEPS,
+  };
+}
 
 /** Reads ServerOptions from environment variables; throws a readable error on bad values. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOptions {
@@ -143,5 +205,6 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     journalRetryMaxMs: e.JOURNAL_RETRY_MAX_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     sessions: { secret: e.SESSION_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    llm: llmFromEnv(e),
   };
 }

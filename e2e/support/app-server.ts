@@ -11,6 +11,17 @@ import { ServerProcess } from '../../server/testing/server-process';
 import { freePort } from './free-port';
 import { HARNESS_STATIC_DIR } from './harness-build';
 
+/** The llm agent's settings (server/config.ts). */
+const LLM_ENV = [
+  'LLM_BASE_URL',
+  'LLM_API_KEY',
+  'LLM_MODEL',
+  'LLM_IDLE_TIMEOUT_MS',
+  'LLM_REQUEST_TIMEOUT_MS',
+  'LLM_MAX_RETRIES',
+  'LLM_MAX_STEPS',
+] as const;
+
 export interface AppServerOptions {
   /** Extra environment, on top of the defaults below; `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
@@ -42,6 +53,8 @@ export class AppServer {
       JOURNAL_PATH: path.join(dataDir, 'journal.db'),
       STATIC_DIR: HARNESS_STATIC_DIR,
       SESSION_SECRET: undefined,
+      // The deterministic agent, whatever the shell sets, unless the test names a provider.
+      ...Object.fromEntries(LLM_ENV.map((name) => [name, undefined])),
       ...options.env,
     });
   }

@@ -193,6 +193,53 @@ describe('ToolDispatcher', () => {
     });
   });
 
+  describe('#specs', () => {
+    it('should describe every tool with a JSON Schema of its arguments, as a model sees them', () => {
+      const withDefault = defineTool({
+        name: 'search',
+        description: 'searches',
+        args: z.object({ query: z.string().min(1), limit: z.number().int().max(10).default(3) }),
+        execute: () => null,
+      });
+      const specs = new ToolDispatcher([echo, withDefault]).specs();
+      expect(specs).toEqual([
+        {
+          name: 'echo',
+          description: 'returns its input',
+          parameters: {
+            type: 'object',
+            properties: { value: { type: 'string' } },
+            required: ['value'],
+          },
+        },
+        {
+          name: 'search',
+          description: 'searches',
+          parameters: {
+            type: 'object',
+            properties: {
+              query: { type: 'string', minLength: 1 },
+              limit: { type: 'integer', maximum: 10, default: 3, minimum: expect.any(Number) },
+            },
+            // A defaulted argument is optional to the caller: the schema describes the input.
+            required: ['query'],
+          },
+        },
+      ]);
+    });
+
+    it('should describe what JSON Schema cannot express as anything, instead of throwing', () => {
+      const odd = defineTool({
+        name: 'odd',
+        description: 'takes a transformed value',
+        args: z.object({ when: z.string().transform((value) => new Date(value)) }),
+        execute: () => null,
+      });
+      expect(() => new ToolDispatcher([odd]).specs()).not.toThrow();
+      expect(new ToolDispatcher([odd]).specs()[0]?.parameters).toMatchObject({ type: 'object' });
+    });
+  });
+
   describe('#register', () => {
     it('should refuse a second tool with the same name', () => {
       expect(() => new ToolDispatcher([echo, echo])).toThrow('tool "echo" is already registered');

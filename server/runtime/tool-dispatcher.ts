@@ -3,6 +3,7 @@
  * `tool_executing` first and exactly one `tool_completed` last, whether the
  * tool succeeds, throws, times out or is aborted.
  */
+import { z } from 'zod';
 import type { PayloadOf } from '../../protocol';
 import { describeIssues } from '../../protocol';
 import type { ToolContext, ToolDefinition } from '../tools/tool';
@@ -40,6 +41,14 @@ export interface ToolCall {
   args: unknown;
 }
 
+/** A tool as a model sees it: the function declaration of an OpenAI-style `tools` entry. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema (draft 2020-12) of the arguments, from the tool's zod `args`. */
+  parameters: Record<string, unknown>;
+}
+
 export type ToolOutcome =
   | { ok: true; toolCallId: string; toolName: string; result: unknown }
   | { ok: false; toolCallId: string; toolName: string; error: string };
@@ -69,6 +78,18 @@ export class ToolDispatcher {
   /** Name and description of every tool, for docs and planners. */
   list(): { name: string; description: string }[] {
     return [...this.#tools.values()].map(({ name, description }) => ({ name, description }));
+  }
+
+  /**
+   * Every tool as a model sees it, its parameters converted from its zod `args`. It describes what
+   * the model may send (`io: 'input'`: defaults are optional); a part JSON Schema cannot express
+   * (a transform, a refinement) becomes "any", since the dispatcher still validates every call.
+   */
+  specs(): ToolSpec[] {
+    return [...this.#tools.values()].map(({ name, description, args }) => {
+      const { $schema: _dialect, ...parameters } = z.toJSONSchema(args, { io: 'input', unrepresentable: 'any' });
+      return { name, description, parameters };
+    });
   }
 
   /**
