@@ -1,7 +1,9 @@
 /**
  * `npm run record -- "message"`: runs one message and writes the run's events
  * as JSONL (protocol/trace.ts), ready for `/replay <name>`. It starts its own
- * server (scenarios and faults on) unless --url or BASE_URL names one.
+ * server (scenarios and faults on) unless --url or BASE_URL names one; with
+ * LLM_BASE_URL, LLM_API_KEY and LLM_MODEL set, that server's default agent is
+ * the llm agent, so a run against a real provider becomes a replayable trace.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -10,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { checkRunLifecycle, formatViolations, type RunEvent, serializeTrace } from '../protocol';
 import { DEFAULT_PACE_MS } from '../server/agents/default-agent';
 import type { RunningServer } from '../server/app';
-import { DEFAULT_REPLAY_DIR } from '../server/config';
+import { DEFAULT_REPLAY_DIR, optionsFromEnv } from '../server/config';
 import { startTestServer } from '../server/testing/test-server';
 import { WsTestClient } from '../server/testing/ws-test-client';
 
@@ -18,7 +20,8 @@ const USAGE = `usage: npm run record -- "<message>" [--name <name>] [--out <file
 
   --name     recording name; written to recordings/<name>.jsonl (default: from the message)
   --out      write to this file instead
-  --url      record from a running server (default: BASE_URL, else a server started here)
+  --url      record from a running server (default: BASE_URL, else a server started here, whose
+             default agent is the llm agent when LLM_BASE_URL, LLM_API_KEY and LLM_MODEL are set)
   --timeout  seconds to wait for the run to complete (default: 60); what arrived is still written
   --force    overwrite an existing file`;
 
@@ -88,8 +91,9 @@ async function main(): Promise<void> {
   if (existsSync(out) && !force) throw new UsageError(`${out} exists; pass --force to overwrite it`);
   let server: RunningServer | undefined;
   if (!url) {
-    // The default agent's real pacing, so a recording carries realistic timing.
-    server = await startTestServer({ faults: true, agentPaceMs: DEFAULT_PACE_MS });
+    // The default agent's real pacing, so a recording carries realistic timing; a provider from the environment.
+    const { llm } = optionsFromEnv();
+    server = await startTestServer({ faults: true, agentPaceMs: DEFAULT_PACE_MS, ...(llm ? { llm } : {}) });
   }
   try {
     const baseUrl = url ?? (server as RunningServer).url;
