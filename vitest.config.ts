@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{protocol,server,web,scripts,e2e}/**/*.test.ts'],
+    include: ['{protocol,server,web,scripts,e2e,harness/src}/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
     environment: 'node',
   },
 });

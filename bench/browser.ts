@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS, resolveChromium } from '../e2e/support/chromium';
+import { CHROMIUM_ARGS, resolveChromium } from '../harness/src/chromium';
 import { PROJECT_ROOT } from '../server/config';
 import { startTestServer } from '../server/testing/test-server';
 import type { ChatHarnessHook } from '../web/src/test-hook';

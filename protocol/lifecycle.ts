@@ -212,6 +212,6 @@ export function checkRunLifecycle(events: readonly RunEvent[], options: Lifecycl
 }
 
 /** One violation per line, for test failure messages. */
-export function formatViolations(violations: readonly Violation[]): string {
+export function formatViolations(violations: readonly { code: string; message: string }[]): string {
   return violations.map((v) => `- [${v.code}] ${v.message}`).join('\n');
 }

@@ -4,7 +4,7 @@
  * instructions. Exits non-zero only when no browser can be had.
  */
 import { spawnSync } from 'node:child_process';
-import { resolveChromium } from '../e2e/support/chromium';
+import { resolveChromium } from '../harness/src/chromium';
 
 function describeBrowser(): string | undefined {
   const found = resolveChromium();

@@ -2,7 +2,7 @@
  * Page fault switches: ways to break the page's own rendering and liveness on
  * purpose, so the harness can prove that its standard checks catch a page that
  * receives every event but fails to show it. Only a harness build reads them
- * (`npm run build:harness`, `VITE_PAGE_FAULTS=1`); in a production build the
+ * (`npm run build:test-page`, `VITE_PAGE_FAULTS=1`); in a production build the
  * code that reads them is compiled out, every switch is off, and the checks
  * for them at each call site are inert.
  *

@@ -1,10 +1,10 @@
 /**
- * Finds the Chromium the suite runs in: `CHROMIUM_PATH` if set, else
+ * Finds the Chromium a suite runs in: `CHROMIUM_PATH` if set, else
  * Playwright's own download when installed, else a system Chromium (Debian's
  * packages, for machines where Playwright cannot download its browser).
  */
 import { existsSync } from 'node:fs';
-import { chromium } from '@playwright/test';
+import { chromium, type LaunchOptions } from '@playwright/test';
 
 /**
  * System browsers tried, in order, when Playwright's own is absent. Headless
@@ -56,4 +56,14 @@ export function resolveChromium({ headless = true, env = process.env }: ResolveO
 /** True when Playwright was asked for a visible browser (`--headed`, `--ui`, `--debug`, PWDEBUG). */
 export function isHeadedRun(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.PWDEBUG) || argv.some((arg) => ['--headed', '--ui', '--debug'].includes(arg));
+}
+
+/**
+ * Launch options for `use.launchOptions` in a Playwright config: the browser
+ * `resolveChromium` finds for this run (headed for `--headed`/`--ui`), with
+ * the flags that keep it from calling home.
+ */
+export function chromiumLaunchOptions(): LaunchOptions {
+  const { executablePath } = resolveChromium({ headless: !isHeadedRun() });
+  return { ...(executablePath ? { executablePath } : {}), args: [...CHROMIUM_ARGS] };
 }
