@@ -5,15 +5,15 @@
  * against that deployment instead and starts nothing; tests that need scenarios
  * skip, with the reason, when the deployment has them off.
  */
+
+import { chromiumLaunchOptions } from '@agent-event-harness/playwright';
 import { defineConfig, devices } from '@playwright/test';
-import { CHROMIUM_ARGS, isHeadedRun, resolveChromium } from './e2e/support/chromium';
-import { HARNESS_STATIC_DIR } from './e2e/support/harness-build';
+import { TEST_PAGE_DIR } from './e2e/support/test-page';
 
 /** Port of the app under test; distinct from `npm start`'s 3000 so both can run. */
 const port = Number(process.env.E2E_PORT ?? 3100);
 const stagingURL = process.env.BASE_URL;
 const baseURL = stagingURL ?? `http://127.0.0.1:${port}`;
-const { executablePath } = resolveChromium({ headless: !isHeadedRun() });
 
 export default defineConfig({
   testDir: 'e2e',
@@ -29,14 +29,14 @@ export default defineConfig({
     baseURL,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: { executablePath, args: [...CHROMIUM_ARGS] },
+    launchOptions: chromiumLaunchOptions(),
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
   webServer: stagingURL
     ? undefined
     : {
         // The harness build: the page with its fault switches, for the self-tests that break it on purpose.
-        command: 'npm run build:harness && npm run serve',
+        command: 'npm run build:test-page && npm run serve',
         url: `${baseURL}/healthz`,
         reuseExistingServer: !process.env.CI,
         timeout: 120_000,
@@ -48,7 +48,7 @@ export default defineConfig({
           LOG_LEVEL: 'warn',
           AGENT_PACE_MS: '30',
           JOURNAL_PATH: ':memory:',
-          STATIC_DIR: HARNESS_STATIC_DIR,
+          STATIC_DIR: TEST_PAGE_DIR,
           // Blank is unset: the suite's shared server runs the deterministic agent, whatever the shell says.
           LLM_BASE_URL: '',
           LLM_API_KEY: '',

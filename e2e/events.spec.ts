@@ -1,9 +1,9 @@
 /**
  * Each run event, proven twice: the frames on the wire (through the shared
- * lifecycle checker, run by the agentEvents fixture after every test) and what
+ * lifecycle checker, run by the agentRuns fixture after every test) and what
  * the page visibly renders.
  */
-import type { EventOf } from '../protocol';
+import type { EventOf } from '@agent-event-harness/playwright';
 import { formatDuration } from '../web/src/format';
 import { expect, test } from './fixtures';
 
@@ -13,15 +13,15 @@ test.describe('agent_thinking', () => {
   test(
     'should show each thought in the trail, the current one in the status line, then the completion status',
     critical,
-    async ({ chat, agentEvents, renderHistory }) => {
+    async ({ chat, agentRuns, renderHistory }) => {
       const turn = await chat.send('/scenario long-thinking 400');
 
-      const completed = await agentEvents.completion(turn.runId);
+      const completed = await agentRuns.completion(turn.runId);
       const finalStatus = `Completed in ${formatDuration(completed.payload.durationMs)}`;
       await expect(turn.status).toHaveText(finalStatus);
       await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
 
-      const thoughts = agentEvents.events(turn.runId).filter((event) => event.type === 'agent_thinking');
+      const thoughts = agentRuns.events(turn.runId).filter((event) => event.type === 'agent_thinking');
       expect(thoughts).toHaveLength(4);
       await expect(turn.thoughts).toHaveText(
         thoughts.map(({ payload }) => `${payload.step}/${payload.totalSteps} ${payload.thought}`),
@@ -39,12 +39,12 @@ test.describe('agent_thinking', () => {
     },
   );
 
-  test('should keep every thought in the trail when several arrive within one frame', async ({ chat, agentEvents }) => {
+  test('should keep every thought in the trail when several arrive within one frame', async ({ chat, agentRuns }) => {
     // No pause between thoughts: the status line can only show the last of a frame, the trail shows all.
     const turn = await chat.send('/scenario long-thinking 0');
     await expect(turn).toCompleteRun();
     await expect(turn).toHaveRendered('agent_thinking');
-    const thoughts = agentEvents.events(turn.runId).filter((event) => event.type === 'agent_thinking');
+    const thoughts = agentRuns.events(turn.runId).filter((event) => event.type === 'agent_thinking');
     await expect(turn.thoughts).toHaveCount(thoughts.length);
   });
 });
@@ -53,13 +53,13 @@ test.describe('tool_executing / tool_completed', () => {
   test(
     'should move a tool call from running to success, showing its progress and duration',
     critical,
-    async ({ chat, agentEvents, renderHistory }) => {
+    async ({ chat, agentRuns, renderHistory }) => {
       const turn = await chat.send('/scenario slow-tool 500');
       const call = turn.toolCall('t-1');
       await expect(call).toContainText('sleep');
       await expect(call).toHaveAttribute('data-state', 'success');
 
-      const events = agentEvents.events(turn.runId);
+      const events = agentRuns.events(turn.runId);
       const done = events.find((event): event is EventOf<'tool_completed'> => event.type === 'tool_completed');
       expect(done?.payload).toMatchObject({ toolCallId: 't-1', toolName: 'sleep', status: 'success' });
       await expect(call).toContainText(formatDuration(done?.payload.durationMs ?? -1));
@@ -76,30 +76,26 @@ test.describe('tool_executing / tool_completed', () => {
     },
   );
 
-  test(
-    'should render a failing tool as an error and still complete the run',
-    critical,
-    async ({ chat, agentEvents }) => {
-      const turn = await chat.send('/scenario tool-error');
-      const call = turn.toolCall('t-1');
-      await expect(call).toHaveAttribute('data-state', 'error');
-      await expect(call).toContainText('upstream service unavailable');
-      await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
+  test('should render a failing tool as an error and still complete the run', critical, async ({ chat, agentRuns }) => {
+    const turn = await chat.send('/scenario tool-error');
+    const call = turn.toolCall('t-1');
+    await expect(call).toHaveAttribute('data-state', 'error');
+    await expect(call).toContainText('upstream service unavailable');
+    await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
 
-      const completed = await agentEvents.completion(turn.runId);
-      expect(completed.payload.status).toBe('success');
-      const toolDone = agentEvents.events(turn.runId).find((event) => event.type === 'tool_completed');
-      expect(toolDone?.payload).toMatchObject({ status: 'error', error: 'upstream service unavailable' });
-    },
-  );
+    const completed = await agentRuns.completion(turn.runId);
+    expect(completed.payload.status).toBe('success');
+    const toolDone = agentRuns.events(turn.runId).find((event) => event.type === 'tool_completed');
+    expect(toolDone?.payload).toMatchObject({ status: 'error', error: 'upstream service unavailable' });
+  });
 
-  test('should run parallel tools and show each one finishing, in any order', async ({ chat, agentEvents }) => {
+  test('should run parallel tools and show each one finishing, in any order', async ({ chat, agentRuns }) => {
     const turn = await chat.send('/scenario parallel-tools');
     await expect(turn.toolCalls).toHaveCount(3);
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
     for (const id of ['t-1', 't-2', 't-3']) await expect(turn.toolCall(id)).toHaveAttribute('data-state', 'success');
 
-    const finishOrder = agentEvents
+    const finishOrder = agentRuns
       .events(turn.runId)
       .filter((event) => event.type === 'tool_completed')
       .map((event) => event.payload.toolCallId);
@@ -112,28 +108,28 @@ test.describe('partial_result', () => {
   test(
     'should stream text into the turn before the run completes, and keep it when stopped',
     critical,
-    async ({ chat, agentEvents }) => {
+    async ({ chat, agentRuns }) => {
       const sentence = 'Streaming one word at a time so you can watch it grow.';
       const turn = await chat.send('/scenario slow-stream');
       await expect(turn.answer).toHaveText(sentence);
       // The scenario holds the run open after streaming, so this state is stable, not a race.
       await expect(turn.root).toHaveAttribute('data-run-state', 'running');
-      expect(agentEvents.events(turn.runId).some((event) => event.type === 'agent_completed')).toBe(false);
-      expect(agentEvents.events(turn.runId).filter((event) => event.type === 'partial_result').length).toBe(12);
+      expect(agentRuns.events(turn.runId).some((event) => event.type === 'agent_completed')).toBe(false);
+      expect(agentRuns.events(turn.runId).filter((event) => event.type === 'partial_result').length).toBe(12);
 
       await chat.stop();
       await expect(turn.root).toHaveAttribute('data-run-state', 'cancelled');
       await expect(turn.status).toHaveText(/^Cancelled after /);
       await expect(turn.answer).toHaveText(sentence);
-      expect((await agentEvents.completion(turn.runId)).payload.status).toBe('cancelled');
+      expect((await agentRuns.completion(turn.runId)).payload.status).toBe('cancelled');
     },
   );
 
-  test('should render a 5,000-event burst completely, batching DOM work', async ({ chat, agentEvents, page }) => {
+  test('should render a 5,000-event burst completely, batching DOM work', async ({ chat, agentRuns, page }) => {
     const turn = await chat.send('/scenario burst 5000');
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed', { timeout: 30_000 });
 
-    const deltas = agentEvents.events(turn.runId).filter((event) => event.type === 'partial_result');
+    const deltas = agentRuns.events(turn.runId).filter((event) => event.type === 'partial_result');
     expect(deltas).toHaveLength(5000);
     const expected = deltas.map((event) => event.payload.delta).join('');
     expect(await turn.answer.textContent()).toBe(expected);
@@ -171,19 +167,19 @@ test.describe('agent_completed', () => {
 
   test('should show a failed run with its error and the text streamed before the failure', async ({
     chat,
-    agentEvents,
+    agentRuns,
   }) => {
     const turn = await chat.send('/scenario agent-error');
     await expect(turn.root).toHaveAttribute('data-run-state', 'failed');
     await expect(turn.status).toHaveText('Failed: the model provider returned an error');
     await expect(turn.answer).toHaveText('Partial answer before the failure.');
-    expect((await agentEvents.completion(turn.runId)).payload.status).toBe('failed');
+    expect((await agentRuns.completion(turn.runId)).payload.status).toBe('failed');
   });
 });
 
 test.describe('default agent', () => {
   // Needs no scenarios, so it also runs against a deployment (staging mode, BASE_URL).
-  test('should render every event of a default-agent run', critical, async ({ chat, agentEvents }) => {
+  test('should render every event of a default-agent run', critical, async ({ chat, agentRuns }) => {
     const turn = await chat.send('what is 12 * (3 + 4)?');
     await expect(turn).toCompleteRun();
     for (const type of [
@@ -196,10 +192,10 @@ test.describe('default agent', () => {
       await expect(turn).toHaveRendered(type);
     }
     await expect(turn.answer).toHaveText('12 * (3 + 4) = 84');
-    expect(agentEvents.events(turn.runId).some((event) => event.type === 'agent_thinking')).toBe(true);
+    expect(agentRuns.events(turn.runId).some((event) => event.type === 'agent_thinking')).toBe(true);
   });
 
-  test('should answer arithmetic with the calculator tool and continue the thread', async ({ chat, agentEvents }) => {
+  test('should answer arithmetic with the calculator tool and continue the thread', async ({ chat, agentRuns }) => {
     const first = await chat.send('what is 12 * (3 + 4)?');
     await expect(first.toolCall('t-1')).toContainText('calculator');
     await expect(first.toolCall('t-1')).toHaveAttribute('data-state', 'success');
@@ -210,7 +206,7 @@ test.describe('default agent', () => {
     await expect(second.toolCall('t-1')).toContainText('docs_search');
     await expect(second.root).toHaveAttribute('data-run-state', 'completed');
     await expect(second.answer).toContainText('From the project docs');
-    const threads = new Set(agentEvents.events().map((event) => event.threadId));
+    const threads = new Set(agentRuns.events().map((event) => event.threadId));
     expect(threads.size).toBe(1);
   });
 });

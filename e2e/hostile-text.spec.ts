@@ -10,13 +10,13 @@ test.describe('hostile text', () => {
   test('should render HTML in a thought, a tool error and the answer as literal text, running no script', async ({
     chat,
     page,
-    agentEvents,
+    agentRuns,
   }) => {
     const turn = await chat.send('/scenario hostile-text');
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
     await expect(turn.toolCall('t-1')).toHaveAttribute('data-state', 'error');
     await expect(turn.toolCall('t-1')).toContainText(`<img src=x onerror="window.__xss = 'tool'">`);
-    const completed = await agentEvents.completion(turn.runId);
+    const completed = await agentRuns.completion(turn.runId);
     await expect(turn.answer).toHaveText(completed.payload.text ?? '');
     await expect(turn.answer).toContainText('<script>');
     await expect(turn.thoughts).toHaveText([`1/1 <img src=x onerror="window.__xss = 'thought'">`]);
@@ -34,10 +34,10 @@ test.describe('hostile text', () => {
     expect(await page.evaluate(xssMarker)).toBeUndefined();
   });
 
-  test('should round-trip CJK, RTL, emoji and control characters exactly', async ({ chat, agentEvents }) => {
+  test('should round-trip CJK, RTL, emoji and control characters exactly', async ({ chat, agentRuns }) => {
     const turn = await chat.send('/scenario unicode');
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
-    const text = (await agentEvents.completion(turn.runId)).payload.text ?? '';
+    const text = (await agentRuns.completion(turn.runId)).payload.text ?? '';
     expect(text).toContain('👩‍👩‍👧');
     expect(text).toContain('\u0007');
     expect(await turn.answer.textContent()).toBe(text);

@@ -4,7 +4,7 @@
  * that it is quiet, then that it seems stuck; Stop (or Escape) always ends it;
  * New chat always gets the user out.
  */
-import { isKeepAlive } from '../protocol';
+import { isKeepAlive } from '@agent-event-harness/playwright';
 import { LOST_RUN_MESSAGE } from '../web/src/state';
 import { expect, test } from './fixtures';
 
@@ -27,7 +27,7 @@ test.describe('liveness', () => {
 
   test('should say a run that only sends keep-alives is quiet, then stuck, and let Stop end it', async ({
     chat,
-    agentEvents,
+    agentRuns,
     renderHistory,
     page,
   }) => {
@@ -40,7 +40,7 @@ test.describe('liveness', () => {
     expect(notices[0]).toMatch(/^Still working, \d s without progress$/);
     await expect(turn.root.getByRole('alert')).toContainText('This run seems stuck');
     await expect(turn.root).toHaveAttribute('data-liveness', 'stuck');
-    await expect.poll(() => agentEvents.events(turn.runId).filter(isKeepAlive).length).toBeGreaterThan(0);
+    await expect.poll(() => agentRuns.events(turn.runId).filter(isKeepAlive).length).toBeGreaterThan(0);
     await expect(page).toNeverLookFrozen({ maxSilenceMs: 2_000, stuckWithinMs: 3_500 });
 
     await expect(chat.stopButton).toBeEnabled();
@@ -53,12 +53,12 @@ test.describe('liveness', () => {
 
   test('should say a silent run is stuck without dropping a healthy connection', async ({
     chat,
-    agentEvents,
+    agentRuns,
     renderHistory,
     page,
   }) => {
     // The run goes on but the server sends nothing of it: the socket is fine, the run is not.
-    agentEvents.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
+    agentRuns.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
     // A stall threshold a busy machine's pong round trip stays well within: no reconnect is the point.
     await chat.open({ query: { ...FAST_LIVENESS, stallTimeoutMs: 3_000 } });
     const sockets: unknown[] = [];
@@ -80,11 +80,11 @@ test.describe('liveness', () => {
 
   test('should end a run the server no longer runs when Stop is answered with not_found', async ({
     chat,
-    agentEvents,
+    agentRuns,
     appServer,
     page,
   }) => {
-    agentEvents.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
+    agentRuns.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
     // The run finishes on the server, but its end never reaches the page.
     const server = await appServer({ env: { AGENT_FAULTS: '1' } });
     await chat.open({ base: server.url });
@@ -102,11 +102,11 @@ test.describe('liveness', () => {
 
   test('should show a run the server lost as ended after a reload, not running', async ({
     chat,
-    agentEvents,
+    agentRuns,
     appServer,
     page,
   }) => {
-    agentEvents.expectViolations(
+    agentRuns.expectViolations(
       { code: 'run_not_terminated' },
       { code: 'tool_not_completed', optional: true },
       // After the reload the server closes the lost run; the events the fault swallowed stay a gap.
@@ -116,7 +116,7 @@ test.describe('liveness', () => {
     await chat.open({ base: server.url });
     const turn = await chat.send('/fault stop-after=3; /scenario basic');
     await expect.poll(() => server.activeRuns()).toBe(0);
-    expect(agentEvents.events(turn.runId)).toHaveLength(3);
+    expect(agentRuns.events(turn.runId)).toHaveLength(3);
     await page.reload();
     const restored = chat.turn(turn.runId);
     await expect(restored).toCompleteRun({ status: 'interrupted' });
@@ -131,25 +131,25 @@ test.describe('liveness', () => {
     await expect(turn).toCompleteRun({ status: 'cancelled' });
   });
 
-  test('should start a new chat in a fresh thread, even while a run seems stuck', async ({ chat, agentEvents }) => {
-    agentEvents.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
+  test('should start a new chat in a fresh thread, even while a run seems stuck', async ({ chat, agentRuns }) => {
+    agentRuns.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
     const stuck = await chat.send('/fault stop-after=3; /scenario slow-tool 20000');
     await expect(stuck.root).toHaveAttribute('data-run-state', 'running');
     await chat.newChat();
     const fresh = await chat.send('what is 2 + 3?');
     await expect(fresh).toCompleteRun();
     await expect(fresh.answer).toHaveText('2 + 3 = 5');
-    const threadOf = (runId: string) => agentEvents.events(runId)[0]?.threadId;
+    const threadOf = (runId: string) => agentRuns.events(runId)[0]?.threadId;
     expect(threadOf(fresh.runId)).toBeDefined();
     expect(threadOf(fresh.runId)).not.toBe(threadOf(stuck.runId));
   });
 
-  test('should never draw keep-alives as thoughts', async ({ chat, agentEvents }) => {
+  test('should never draw keep-alives as thoughts', async ({ chat, agentRuns }) => {
     // The scenario holds the run open after streaming: the runtime sends keep-alives every 2 s meanwhile.
     const turn = await chat.send('/scenario slow-stream 5000');
-    await expect.poll(() => agentEvents.events(turn.runId).filter(isKeepAlive).length).toBeGreaterThan(0);
+    await expect.poll(() => agentRuns.events(turn.runId).filter(isKeepAlive).length).toBeGreaterThan(0);
     await expect(turn).toCompleteRun();
-    const thoughts = agentEvents.events(turn.runId).filter((e) => e.type === 'agent_thinking' && !isKeepAlive(e));
+    const thoughts = agentRuns.events(turn.runId).filter((e) => e.type === 'agent_thinking' && !isKeepAlive(e));
     await expect(turn.thoughts).toHaveCount(thoughts.length);
     await expect(turn).toHaveRendered('agent_thinking');
   });

@@ -5,7 +5,7 @@
  * wire (the lifecycle check after every test) and in the page; a provider
  * fault ends in a clear failure, never an endless spinner.
  */
-import { type EventOf, isKeepAlive } from '../protocol';
+import { type EventOf, isKeepAlive } from '@agent-event-harness/playwright';
 import { expect } from './fixtures';
 import { llmFixtures } from './fixtures/llm-fixtures';
 
@@ -20,13 +20,13 @@ test.describe('llm agent', () => {
     await chat.open({ base: llmApp.server.url });
   });
 
-  test('should stream a plain answer from the model', async ({ chat, agentEvents }) => {
+  test('should stream a plain answer from the model', async ({ chat, agentRuns }) => {
     const turn = await chat.send('llm plain');
     await expect(turn).toCompleteRun();
     for (const type of ['agent_started', 'agent_thinking', 'partial_result', 'agent_completed'] as const) {
       await expect(turn).toHaveRendered(type);
     }
-    const deltas = agentEvents.events(turn.runId).filter((event) => event.type === 'partial_result');
+    const deltas = agentRuns.events(turn.runId).filter((event) => event.type === 'partial_result');
     expect(deltas.length).toBeGreaterThan(1);
     await expect(turn.root.locator('.agent-name')).toHaveText('llm');
   });
@@ -42,12 +42,12 @@ test.describe('llm agent', () => {
     }
   });
 
-  test('should run parallel tool calls and show each finishing, out of order', async ({ chat, agentEvents }) => {
+  test('should run parallel tool calls and show each finishing, out of order', async ({ chat, agentRuns }) => {
     const turn = await chat.send('llm parallel');
     await expect(turn).toCompleteRun();
     await expect(turn.toolCalls).toHaveCount(3);
     for (const id of ['t-1', 't-2', 't-3']) await expect(turn.toolCall(id)).toHaveAttribute('data-state', 'success');
-    const finished = agentEvents
+    const finished = agentRuns
       .events(turn.runId)
       .filter((event): event is EventOf<'tool_completed'> => event.type === 'tool_completed')
       .map((event) => event.payload.toolCallId);
@@ -56,10 +56,10 @@ test.describe('llm agent', () => {
     await expect(turn).toHaveRendered('tool_completed');
   });
 
-  test('should assemble tool arguments that arrive in many fragments', async ({ chat, agentEvents }) => {
+  test('should assemble tool arguments that arrive in many fragments', async ({ chat, agentRuns }) => {
     const turn = await chat.send('llm fragments');
     await expect(turn).toCompleteRun();
-    const call = agentEvents.events(turn.runId).find((event) => event.type === 'tool_executing');
+    const call = agentRuns.events(turn.runId).find((event) => event.type === 'tool_executing');
     expect(call?.type === 'tool_executing' && call.payload.args).toEqual(expect.any(Object));
     await expect(turn.toolCall('t-1')).toHaveAttribute('data-state', 'success');
     await expect(turn).toHaveRendered('tool_executing');
@@ -80,21 +80,21 @@ test.describe('llm agent', () => {
     await expect(chat.sendButton).toBeEnabled();
   });
 
-  test('should retry a 429 after its Retry-After, say so, and answer', async ({ chat, agentEvents }) => {
+  test('should retry a 429 after its Retry-After, say so, and answer', async ({ chat, agentRuns }) => {
     const turn = await chat.send('llm rate limited');
     await expect(turn).toCompleteRun();
     await expect(turn.thoughts.filter({ hasText: '429' })).toHaveCount(1);
     await expect(turn).toHaveRendered('agent_thinking');
-    expect(agentEvents.events(turn.runId).some((event) => event.type === 'partial_result')).toBe(true);
+    expect(agentRuns.events(turn.runId).some((event) => event.type === 'partial_result')).toBe(true);
   });
 
-  test('should fail a run whose provider goes silent, instead of spinning', async ({ chat, agentEvents }) => {
+  test('should fail a run whose provider goes silent, instead of spinning', async ({ chat, agentRuns }) => {
     const turn = await chat.send('llm silent');
     await expect(turn).toCompleteRun({ status: 'failed' });
     await expect(turn.status).toHaveText(/^Failed: .*went silent/);
     // Keep-alives kept the page informed while it waited; none of them counted as progress.
     expect(
-      agentEvents
+      agentRuns
         .events(turn.runId)
         .filter((event) => !isKeepAlive(event))
         .at(-1)?.type,

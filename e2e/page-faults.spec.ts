@@ -4,7 +4,7 @@
  * receives every event but fails to show it, or fails a liveness promise, and
  * asserts that a standard check fails and names the defect.
  */
-import { isKeepAlive, type RunEventType } from '../protocol';
+import { isKeepAlive, type RunEventType } from '@agent-event-harness/playwright';
 import type { PageFault } from '../web/src/page-faults';
 import { expect, test } from './fixtures';
 import { silenceFirstSocket } from './support/socket-faults';
@@ -20,7 +20,7 @@ const eventFaults: { fault: PageFault; type: RunEventType; message: string; expe
     fault: 'no-thought-trail',
     type: 'agent_thinking',
     message: '/scenario basic',
-    expected: /agent_thinking "1\/2 Reading the request" never rendered/,
+    expected: /agent_thinking "Reading the request" never rendered/,
   },
   {
     fault: 'no-tool-args',
@@ -32,7 +32,8 @@ const eventFaults: { fault: PageFault; type: RunEventType; message: string; expe
     fault: 'no-tool-progress',
     type: 'tool_progress',
     message: '/scenario slow-tool 600',
-    expected: /tool_progress seq \d+ \(\d+%\) for call t-1: the commit that drew seq \d+ showed no progress, not \d+%/,
+    expected:
+      /tool_progress seq \d+ \(\d+%\) for call t-1: the first commit after it arrived showed no progress, not \d+%/,
   },
   {
     fault: 'no-tool-completion',
@@ -59,12 +60,9 @@ test.describe('harness self-test: a page that does not draw an event', () => {
     test.describe(fault, () => {
       test.use({ pageFaults: [fault] });
 
-      test(`should fail toHaveRendered('${type}') when the page breaks it (${fault})`, async ({
-        chat,
-        agentEvents,
-      }) => {
+      test(`should fail toHaveRendered('${type}') when the page breaks it (${fault})`, async ({ chat, agentRuns }) => {
         const turn = await chat.send(message);
-        await agentEvents.completion(turn.runId);
+        await agentRuns.completion(turn.runId);
         await expect(expect(turn).toHaveRendered(type, { timeout: 500 })).rejects.toThrow(expected);
       });
     });
@@ -93,8 +91,10 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
     test('should fail toNeverLookFrozen when the stall alert waits for a close handshake', async ({
       chat,
       page,
-      agentEvents,
+      agentRuns,
     }) => {
+      // The run goes on to its end on the server; the page never hears of it, and the harness reads the page.
+      agentRuns.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
       let frozen = false;
       await silenceFirstSocket(page, { silent: () => frozen, answersClose: false });
       // Only the stall threshold is short: the quiet and stuck notices must not stand in for the banner here.
@@ -107,8 +107,6 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
       await expect(async () => expect(page).not.toNeverLookFrozen(options)).toPass();
       await expect(expect(page).toNeverLookFrozen(options)).rejects.toThrow(/run \S+ looked frozen for \d+\.\d s/);
       await expect(chat.banner).toBeHidden();
-      // The run itself went on to its end on the server; only the page never heard of it.
-      await agentEvents.completion(turn.runId);
     });
   });
 
@@ -143,13 +141,13 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
 
   test.describe('stop-never-settles', () => {
     test.use({ pageFaults: ['stop-never-settles'] });
-    test('should fail toCompleteRun when Stop waits for the server forever', async ({ chat, agentEvents }) => {
-      agentEvents.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
+    test('should fail toCompleteRun when Stop waits for the server forever', async ({ chat, agentRuns }) => {
+      agentRuns.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
       await chat.open({ query: quick });
       const turn = await chat.send('/fault stop-after=3; /scenario basic');
       await chat.stop();
       await expect(expect(turn).toCompleteRun({ status: 'interrupted', timeout: 3_000 })).rejects.toThrow(
-        /to end as "interrupted"; it is "running" with status "Stopping…"/,
+        /to end as "interrupted"; it is "running" \(the turn shows ".* · Stopping… · /,
       );
       await chat.newChat();
     });
@@ -182,13 +180,13 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
     test.use({ pageFaults: ['keepalive-in-trail'] });
     test("should fail toHaveRendered('agent_thinking') when keep-alives are drawn as thoughts", async ({
       chat,
-      agentEvents,
+      agentRuns,
     }) => {
       const turn = await chat.send('/scenario slow-stream 4500');
-      await expect.poll(() => agentEvents.events(turn.runId).filter(isKeepAlive).length).toBeGreaterThan(0);
-      await agentEvents.completion(turn.runId);
+      await expect.poll(() => agentRuns.events(turn.runId).filter(isKeepAlive).length).toBeGreaterThan(0);
+      await agentRuns.completion(turn.runId);
       await expect(expect(turn).toHaveRendered('agent_thinking', { timeout: 500 })).rejects.toThrow(
-        /the thought trail shows \d+ item\(s\) for 1 thought\(s\) \(keep-alives are not thoughts\)/,
+        /agent_thinking: the page shows \d+ thought\(s\) for 1 \(keep-alives are not thoughts\)/,
       );
     });
   });

@@ -3,14 +3,14 @@
  * back by the server's replay agent must render like the original run did.
  */
 import { readFileSync } from 'node:fs';
-import { parseTrace, type RunEvent } from '../protocol';
+import { parseTrace, type RunEvent } from '@agent-event-harness/playwright';
 import { expect, test } from './fixtures';
 
 const recording = (name: string): RunEvent[] =>
   parseTrace(readFileSync(new URL(`../recordings/${name}.jsonl`, import.meta.url), 'utf8'), `${name}.jsonl`);
 
 test.describe('replay', () => {
-  test('should render a recorded default-agent run as it was recorded', async ({ chat, agentEvents }) => {
+  test('should render a recorded default-agent run as it was recorded', async ({ chat, agentRuns }) => {
     const recorded = recording('calculator');
     const turn = await chat.send('/replay calculator');
     await expect(turn).toCompleteRun();
@@ -18,7 +18,7 @@ test.describe('replay', () => {
     const answer = recorded.at(-1)?.payload;
     expect(answer).toMatchObject({ status: 'success' });
     await expect(turn.answer).toHaveText((answer as { text: string }).text);
-    const sent = agentEvents.events(turn.runId).map((event) => event.type);
+    const sent = agentRuns.events(turn.runId).map((event) => event.type);
     expect(sent).toEqual(recorded.map((event) => event.type));
   });
 

@@ -13,7 +13,7 @@ test.describe('restart', () => {
   test('should show a run cut short by a crash as interrupted once the server is back', async ({
     chat,
     appServer,
-    agentEvents,
+    agentRuns,
     page,
   }) => {
     const server = await appServer();
@@ -30,7 +30,7 @@ test.describe('restart', () => {
     await expect(turn.toolCall('t-1')).toHaveAttribute('data-state', 'error');
     await expect(chat.banner).toBeHidden();
     await expect(chat.sendButton).toBeEnabled();
-    const completed = await agentEvents.completion(turn.runId);
+    const completed = await agentRuns.completion(turn.runId);
     expect(completed.payload.status).toBe('interrupted');
 
     // The session outlived the restart, so the thread is still this user's after a reload too.
@@ -42,7 +42,7 @@ test.describe('restart', () => {
   test('should deliver a run’s end before closing the socket on a clean shutdown', async ({
     chat,
     appServer,
-    agentEvents,
+    agentRuns,
   }) => {
     const server = await appServer();
     await chat.open({ base: server.url });
@@ -53,6 +53,6 @@ test.describe('restart', () => {
     await expect(turn).toCompleteRun({ status: 'cancelled' });
     await expect(turn.toolCall('t-1')).toHaveAttribute('data-state', 'error');
     await expect(chat.banner).toHaveText('Connection lost, reconnecting…');
-    expect((await agentEvents.completion(turn.runId)).payload.status).toBe('cancelled');
+    expect((await agentRuns.completion(turn.runId)).payload.status).toBe('cancelled');
   });
 });

@@ -2,13 +2,14 @@
  * No event loss: the page resumes its thread after a reload or a cut socket,
  * and shows every event exactly once.
  */
+
+import { checkRunLifecycle, formatViolations, type RunEvent } from '@agent-event-harness/playwright';
 import type { WebSocketRoute } from '@playwright/test';
-import { checkRunLifecycle, formatViolations, type RunEvent } from '../protocol';
 import { ChatPage, expect, test } from './fixtures';
 import { silenceFirstSocket } from './support/socket-faults';
 
 test.describe('resume', () => {
-  test('should show the thread history again after a reload', async ({ chat, page, agentEvents }) => {
+  test('should show the thread history again after a reload', async ({ chat, page, agentRuns }) => {
     const turn = await chat.send('what is 6 * 7?');
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
     const answer = await turn.answer.textContent();
@@ -21,7 +22,7 @@ test.describe('resume', () => {
     await expect(restored.toolCalls).toHaveCount(1);
     await expect(chat.log.locator('article')).toHaveCount(1);
     // Both page loads received the run in full: the replay is a complete, valid stream too.
-    expect(agentEvents.events(turn.runId).filter((event) => event.type === 'agent_completed')).toHaveLength(2);
+    expect(agentRuns.events(turn.runId).filter((event) => event.type === 'agent_completed')).toHaveLength(2);
   });
 
   test('should show every event exactly once when the socket is cut mid-run, again and again', async ({ page }) => {
@@ -72,10 +73,10 @@ test.describe('resume', () => {
   test('should show every event exactly once when the server terminates the socket mid-run, again and again', async ({
     chat,
     page,
-    agentEvents,
+    agentRuns,
   }) => {
     const turn = await chat.send('/scenario long-thinking 800');
-    const thoughtsReceived = () => agentEvents.events(turn.runId).filter((e) => e.type === 'agent_thinking').length;
+    const thoughtsReceived = () => agentRuns.events(turn.runId).filter((e) => e.type === 'agent_thinking').length;
     for (const count of [1, 2, 3]) {
       await expect.poll(thoughtsReceived).toBeGreaterThanOrEqual(count);
       // Test-only endpoint (scenarios on): the server drops this user's sockets with terminate().
@@ -85,7 +86,7 @@ test.describe('resume', () => {
     }
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
     await expect(turn.toolCalls).toHaveCount(1);
-    const completed = await agentEvents.completion(turn.runId);
+    const completed = await agentRuns.completion(turn.runId);
     await expect(turn.answer).toHaveText(completed.payload.text ?? '');
     // The lifecycle check after the test proves the stitched stream has no gap and no repeat.
   });

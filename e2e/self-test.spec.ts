@@ -3,9 +3,10 @@
  * run's stream on purpose (server fault switches, AGENT_FAULTS=1) and asserts
  * that the standard lifecycle check detects the defect and names it.
  */
-import { formatViolations } from '../protocol';
+
+import type { ExpectedViolation } from '@agent-event-harness/playwright';
+import { formatViolations } from '@agent-event-harness/playwright';
 import { expect, test } from './fixtures';
-import type { ExpectedViolation } from './fixtures/violation-expectations';
 import { injectSocketFault } from './support/socket-faults';
 
 test.describe('harness self-test', () => {
@@ -39,27 +40,32 @@ test.describe('harness self-test', () => {
   ];
 
   for (const fault of faults) {
-    test(`should detect ${fault.name}`, async ({ chat, agentEvents }) => {
-      agentEvents.expectViolations(...fault.provokes);
+    test(`should detect ${fault.name}`, async ({ chat, agentRuns }) => {
+      agentRuns.expectViolations(...fault.provokes);
       const turn = await chat.send(fault.message);
-      await agentEvents.completion(turn.runId);
-      const report = formatViolations(agentEvents.violations());
+      await agentRuns.completion(turn.runId);
+      const report = formatViolations(agentRuns.violations());
       expect(report).toMatch(fault.expected);
       // The page runs the same checker and shows the defect to whoever is looking.
       await expect(turn.root.getByRole('alert')).toContainText('Protocol violation');
     });
   }
 
-  test('should detect a run that stops emitting, and show it seems stuck', async ({ chat, agentEvents }) => {
-    agentEvents.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
+  test('should detect a run that stops emitting, and show it seems stuck', async ({ chat, agentRuns }) => {
+    agentRuns.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
     await chat.open({ query: { quietAfterMs: 500, stuckAfterMs: 1000 } });
     const turn = await chat.send('/fault stop-after=3; /scenario basic');
     await expect(turn.liveness).toHaveText(/^This run seems stuck/);
     await expect(turn.root).toHaveAttribute('data-run-state', 'running');
-    expect(formatViolations(agentEvents.violations())).toContain(`run ${turn.runId} never terminated`);
+    expect(formatViolations(agentRuns.violations())).toContain(`run ${turn.runId} never terminated`);
   });
 
-  test('should detect a frame the network dropped', async ({ page, chat }) => {
+  test('should detect a frame the network dropped', async ({ page, chat, agentRuns }) => {
+    // The harness reads what the page received, so it sees the gap the page saw.
+    agentRuns.expectViolations(
+      { code: 'seq_gap', message: 'seq jumps from 2 to 4' },
+      { code: 'tool_completed_without_executing', message: 't-1' },
+    );
     await injectSocketFault(page, { drop: (frame) => frame.type === 'tool_executing' });
     await chat.open(); // again, now through the faulty network
     const turn = await chat.send('/scenario basic');
@@ -72,15 +78,19 @@ test.describe('harness self-test', () => {
     await expect(turn.root.getByRole('alert')).toContainText('seq jumps from 2 to 4');
   });
 
-  test('should detect frames the network duplicated, and still show them once', async ({ page, chat }) => {
+  test('should detect frames the network duplicated, and still show them once', async ({ page, chat, agentRuns }) => {
+    agentRuns.expectViolations({ code: 'seq_not_increasing', message: '(partial_result) follows seq' });
     await injectSocketFault(page, { duplicate: (frame) => frame.type === 'partial_result' });
     await chat.open(); // again, now through the faulty network
     const turn = await chat.send('/scenario slow-stream 0');
     await expect(turn).toCompleteRun();
     await expect(turn.answer).toHaveText('Streaming one word at a time so you can watch it grow. Done.');
-    // The page's hook counts them; the agentEvents fixture reports the count as a "duplicate events" annotation.
+    // The page's hook counts the copies it dropped; the harness names each one.
     const stats = await page.evaluate(() => window.__chatHarness?.stats());
     expect(stats?.duplicateEvents).toBe(13);
+    const repeats = agentRuns.violations().filter((violation) => violation.code === 'seq_not_increasing');
+    expect(repeats).toHaveLength(13);
+    expect(repeats[0]?.message).toMatch(/seq (\d+) \(partial_result\) follows seq \1$/);
   });
 
   test('should detect events the server held back, with toRenderWithin', async ({ chat }) => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ServerProcess } from '../../server/testing/server-process';
 import { freePort } from './free-port';
-import { HARNESS_STATIC_DIR } from './harness-build';
+import { TEST_PAGE_DIR } from './test-page';
 
 /** The llm agent's settings (server/config.ts). */
 const LLM_ENV = [
@@ -51,7 +51,7 @@ export class AppServer {
       PORT: '0', // replaced below: fixed, so a restart comes back where the page reconnects
       AGENT_SCENARIOS: '1',
       JOURNAL_PATH: path.join(dataDir, 'journal.db'),
-      STATIC_DIR: HARNESS_STATIC_DIR,
+      STATIC_DIR: TEST_PAGE_DIR,
       SESSION_SECRET: undefined,
       // The deterministic agent, whatever the shell sets, unless the test names a provider.
       ...Object.fromEntries(LLM_ENV.map((name) => [name, undefined])),

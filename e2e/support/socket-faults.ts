@@ -2,7 +2,7 @@
  * Client-side faults: a routeWebSocket proxy between the page and the server
  * that drops, duplicates or delays chosen server frames, as a flaky network
  * or a buggy proxy would. Frames the page never gets still reach Playwright's own socket
- * events, so tests using this declare the violations they provoke with agentEvents.expectViolations().
+ * events, so tests using this declare the violations they provoke with agentRuns.expectViolations().
  */
 import type { Page } from '@playwright/test';
 

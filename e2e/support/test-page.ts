@@ -1,4 +1,4 @@
-/** Where `npm run build:harness` writes the page with its fault switches; every server the suite starts serves it. */
+/** Where `npm run build:test-page` writes the page with its fault switches; every server the suite starts serves it. */
 import { fileURLToPath } from 'node:url';
 
-export const HARNESS_STATIC_DIR = fileURLToPath(new URL('../../web/dist-harness', import.meta.url));
+export const TEST_PAGE_DIR = fileURLToPath(new URL('../../web/dist-test', import.meta.url));
