@@ -1,0 +1,13 @@
+/** Mounts the chat. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { Chat } from './Chat';
+import './styles.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <Chat />
+  </StrictMode>,
+);
