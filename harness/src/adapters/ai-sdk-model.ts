@@ -23,6 +23,8 @@ export interface ToolCall {
   availableAt: number;
   /** Completed by `tool-input-error`, which the SDK follows with a `tool-output-error` for the same call. */
   inputError?: boolean;
+  /** Why the call may go unanswered: the page runs it, it awaits approval, or its run ended in an error or abort. */
+  exempt?: string;
 }
 
 export interface Run {

@@ -66,6 +66,19 @@ describe('aiSdkProtocol rules: each can fail, and names the run and the call', (
     expect(codes(stream([start, ...toolCall('c', 'lookup', {}), answered('c', 1), { type: 'finish' }]))).toEqual([]);
   });
 
+  it('lets a call go unanswered when an error or abort ends its run, it awaits approval, or the page runs it', () => {
+    const open = [start, ...toolCall('c', 'lookup', {})];
+    expect(codes(stream([...open, { type: 'error', errorText: 'boom' }]))).toEqual([]);
+    expect(codes(stream([...open, { type: 'abort' }]))).toEqual([]);
+    const approval = { type: 'tool-approval-request', approvalId: 'a-1', toolCallId: 'c' };
+    expect(codes(stream([...open, approval, { type: 'finish' }]))).toEqual([]);
+    expect(codes(stream([...open, { type: 'finish' }]), { clientTools: ['lookup'] })).toEqual([]);
+    // Only the call the page runs: another tool in the same run is still owed its output.
+    expect(codes(stream([...open, { type: 'finish' }]), { clientTools: ['calculator'] })).toEqual([
+      'tool_not_completed',
+    ]);
+  });
+
   it('names a tool call whose stream ended before its output', () => {
     expect(codes(stream([start, ...toolCall('c', 'lookup', {}), '[DONE]']))).toEqual([
       'run_not_terminated',

@@ -56,6 +56,8 @@ const cache = new Map<string, string | null>();
 
 /** For each frame's text: `undefined` when it is a valid chunk, else why not. */
 export function validateChunks(texts: readonly string[]): (string | undefined)[] {
+  // Dropped before this call's texts are looked up, never between the lookup and the answer.
+  if (cache.size > CACHE_LIMIT) cache.clear();
   const values = new Map<string, unknown>();
   for (const text of texts) {
     if (cache.has(text) || values.has(text)) continue;
@@ -66,7 +68,6 @@ export function validateChunks(texts: readonly string[]): (string | undefined)[]
     }
   }
   if (values.size > 0) {
-    if (cache.size > CACHE_LIMIT) cache.clear();
     const verdicts = ask([...values.values()]);
     [...values.keys()].forEach((text, i) => {
       cache.set(text, reasonOf(verdicts[i] ?? null, values.get(text)));

@@ -14,6 +14,7 @@
 import type { UIMessageChunk } from 'ai';
 import { checkRunLifecycle, type RunEvent } from '../../../protocol';
 import type { AdapterResult, CapturedFrame, HarnessViolation, ProtocolAdapter } from './adapter';
+import type { AiSdkViolationCode } from './ai-sdk-codes';
 import {
   type Chunk,
   clip,
@@ -28,6 +29,8 @@ import {
 } from './ai-sdk-model';
 import { validateChunks } from './ai-sdk-validate';
 
+export { AI_SDK_VIOLATION_CODES, type AiSdkViolationCode } from './ai-sdk-codes';
+
 export interface AiSdkProtocolOptions {
   /** Which SSE responses carry the stream. @default /\/api\/chat/ (also matches the resume route `/api/chat/:id/stream`) */
   url?: RegExp;
@@ -41,6 +44,8 @@ export interface AiSdkProtocolOptions {
    * (`resumeStreamIsReplay: false`): then a replayed part is a duplicate. @default 'replay'
    */
   resume?: 'replay' | 'continue';
+  /** Tools the page runs itself (`onToolCall` + `addToolOutput`): the stream may end with their calls unanswered. @default [] */
+  clientTools?: readonly string[];
 }
 
 /** The thread of every run of a page load: the UI message stream has no threads. */
@@ -136,7 +141,8 @@ class StreamReader {
     } else if (chunk.type === 'finish') this.#end(run, 'finish', { status: 'success' });
     else if (chunk.type === 'error') this.#end(run, 'error', { status: 'failed', error: chunk.errorText });
     else if (chunk.type === 'abort') this.#end(run, 'abort', { status: 'cancelled', error: chunk.reason });
-    // start-step, finish-step, data-*, source-*, file, message-metadata, tool-approval-request: no run event.
+    else if (chunk.type === 'tool-approval-request') this.#exempt(run, chunk.toolCallId, 'it awaits approval');
+    // start-step, finish-step, data-*, source-*, file, message-metadata: no run event.
   }
 
   #start(stream: Stream, messageId: string | undefined): void {
@@ -247,7 +253,13 @@ class StreamReader {
     } else if (chunk.type === 'tool-input-start') {
       run.tools.set(toolCallId, { name: chunk.toolName, phase: 'input-streaming', availableAt: this.#now() });
     } else {
-      run.tools.set(toolCallId, { name: chunk.toolName, phase: 'input-available', availableAt: this.#now() });
+      const exempt = this.#options.clientTools?.includes(chunk.toolName) ? 'the page runs it' : call?.exempt;
+      run.tools.set(toolCallId, {
+        name: chunk.toolName,
+        phase: 'input-available',
+        availableAt: this.#now(),
+        ...(exempt ? { exempt } : {}),
+      });
       this.#emit(run, 'tool_executing', { toolCallId, toolName: chunk.toolName, args: chunk.input });
       if (chunk.type === 'tool-input-error') {
         this.#completeTool(run, toolCallId, { status: 'error', error: chunk.errorText }, true);
@@ -281,7 +293,14 @@ class StreamReader {
     call.inputError = inputError;
   }
 
+  #exempt(run: Run, toolCallId: string, reason: string): void {
+    const call = run.tools.get(toolCallId);
+    if (call) call.exempt ??= reason;
+  }
+
   #end(run: Run, ending: Ending, outcome: Pick<Payload<'agent_completed'>, 'status' | 'error'>): void {
+    // An error or an abort may cut a call short: the run says why, and the page shows it.
+    if (ending !== 'finish') for (const id of run.tools.keys()) this.#exempt(run, id, `its run ended with ${ending}`);
     this.#unansweredTools(run, ending);
     run.ended = ending;
     const durationMs = Math.max(0, this.#now() - run.startedAt);
@@ -291,7 +310,7 @@ class StreamReader {
 
   #unansweredTools(run: Run, before: string): void {
     for (const [toolCallId, call] of run.tools) {
-      if (call.phase !== 'input-available') continue;
+      if (call.phase !== 'input-available' || call.exempt) continue;
       const message = `run ${run.id}: tool call ${toolCallId} (${call.name}) got tool-input-available but no tool-output-available or tool-output-error before ${before}`;
       this.#violate('tool_not_completed', message, run, toolCallId);
     }
@@ -311,7 +330,7 @@ class StreamReader {
     arrivals.push(this.#frame?.at ?? 0);
   }
 
-  #violate(code: string, message: string, run?: Run, toolCallId?: string): void {
+  #violate(code: AiSdkViolationCode, message: string, run?: Run, toolCallId?: string): void {
     this.#result.violations.push({
       code,
       message,
@@ -331,6 +350,8 @@ class StreamReader {
     const named = new Set(violations.map(key));
     for (const { code, message, runId, toolCallId } of checkRunLifecycle(events)) {
       if (named.has(key({ code, runId, toolCallId }))) continue;
+      const exempt = code === 'tool_not_completed' && this.#runs.get(runId ?? '')?.tools.get(toolCallId ?? '')?.exempt;
+      if (exempt) continue;
       violations.push({ code, message, ...(runId ? { runId } : {}), ...(toolCallId ? { toolCallId } : {}) });
     }
   }
