@@ -21,7 +21,7 @@ test.describe('agent_thinking', () => {
       await expect(turn.status).toHaveText(finalStatus);
       await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
 
-      const thoughts = agentRuns.events(turn.runId).filter((event) => event.type === 'agent_thinking');
+      const thoughts = (await agentRuns.events(turn.runId)).filter((event) => event.type === 'agent_thinking');
       expect(thoughts).toHaveLength(4);
       await expect(turn.thoughts).toHaveText(
         thoughts.map(({ payload }) => `${payload.step}/${payload.totalSteps} ${payload.thought}`),
@@ -44,7 +44,7 @@ test.describe('agent_thinking', () => {
     const turn = await chat.send('/scenario long-thinking 0');
     await expect(turn).toCompleteRun();
     await expect(turn).toHaveRendered('agent_thinking');
-    const thoughts = agentRuns.events(turn.runId).filter((event) => event.type === 'agent_thinking');
+    const thoughts = (await agentRuns.events(turn.runId)).filter((event) => event.type === 'agent_thinking');
     await expect(turn.thoughts).toHaveCount(thoughts.length);
   });
 });
@@ -59,7 +59,7 @@ test.describe('tool_executing / tool_completed', () => {
       await expect(call).toContainText('sleep');
       await expect(call).toHaveAttribute('data-state', 'success');
 
-      const events = agentRuns.events(turn.runId);
+      const events = await agentRuns.events(turn.runId);
       const done = events.find((event): event is EventOf<'tool_completed'> => event.type === 'tool_completed');
       expect(done?.payload).toMatchObject({ toolCallId: 't-1', toolName: 'sleep', status: 'success' });
       await expect(call).toContainText(formatDuration(done?.payload.durationMs ?? -1));
@@ -85,7 +85,7 @@ test.describe('tool_executing / tool_completed', () => {
 
     const completed = await agentRuns.completion(turn.runId);
     expect(completed.payload.status).toBe('success');
-    const toolDone = agentRuns.events(turn.runId).find((event) => event.type === 'tool_completed');
+    const toolDone = (await agentRuns.events(turn.runId)).find((event) => event.type === 'tool_completed');
     expect(toolDone?.payload).toMatchObject({ status: 'error', error: 'upstream service unavailable' });
   });
 
@@ -95,8 +95,7 @@ test.describe('tool_executing / tool_completed', () => {
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
     for (const id of ['t-1', 't-2', 't-3']) await expect(turn.toolCall(id)).toHaveAttribute('data-state', 'success');
 
-    const finishOrder = agentRuns
-      .events(turn.runId)
+    const finishOrder = (await agentRuns.events(turn.runId))
       .filter((event) => event.type === 'tool_completed')
       .map((event) => event.payload.toolCallId);
     // The 200 ms sleep (t-2) overtakes the 600 ms one (t-1): completion order differs from start order.
@@ -114,8 +113,8 @@ test.describe('partial_result', () => {
       await expect(turn.answer).toHaveText(sentence);
       // The scenario holds the run open after streaming, so this state is stable, not a race.
       await expect(turn.root).toHaveAttribute('data-run-state', 'running');
-      expect(agentRuns.events(turn.runId).some((event) => event.type === 'agent_completed')).toBe(false);
-      expect(agentRuns.events(turn.runId).filter((event) => event.type === 'partial_result').length).toBe(12);
+      expect((await agentRuns.events(turn.runId)).some((event) => event.type === 'agent_completed')).toBe(false);
+      expect((await agentRuns.events(turn.runId)).filter((event) => event.type === 'partial_result').length).toBe(12);
 
       await chat.stop();
       await expect(turn.root).toHaveAttribute('data-run-state', 'cancelled');
@@ -129,7 +128,7 @@ test.describe('partial_result', () => {
     const turn = await chat.send('/scenario burst 5000');
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed', { timeout: 30_000 });
 
-    const deltas = agentRuns.events(turn.runId).filter((event) => event.type === 'partial_result');
+    const deltas = (await agentRuns.events(turn.runId)).filter((event) => event.type === 'partial_result');
     expect(deltas).toHaveLength(5000);
     const expected = deltas.map((event) => event.payload.delta).join('');
     expect(await turn.answer.textContent()).toBe(expected);
@@ -192,7 +191,7 @@ test.describe('default agent', () => {
       await expect(turn).toHaveRendered(type);
     }
     await expect(turn.answer).toHaveText('12 * (3 + 4) = 84');
-    expect(agentRuns.events(turn.runId).some((event) => event.type === 'agent_thinking')).toBe(true);
+    expect((await agentRuns.events(turn.runId)).some((event) => event.type === 'agent_thinking')).toBe(true);
   });
 
   test('should answer arithmetic with the calculator tool and continue the thread', async ({ chat, agentRuns }) => {
@@ -206,7 +205,7 @@ test.describe('default agent', () => {
     await expect(second.toolCall('t-1')).toContainText('docs_search');
     await expect(second.root).toHaveAttribute('data-run-state', 'completed');
     await expect(second.answer).toContainText('From the project docs');
-    const threads = new Set(agentRuns.events().map((event) => event.threadId));
+    const threads = new Set((await agentRuns.events()).map((event) => event.threadId));
     expect(threads.size).toBe(1);
   });
 });

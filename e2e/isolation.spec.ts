@@ -18,14 +18,14 @@ test.describe('isolation', () => {
       [alice, aliceTurn, bobTurn],
       [bob, bobTurn, aliceTurn],
     ] as const) {
-      expect(new Set(user.runs.events().map((event) => event.runId))).toEqual(new Set([turn.runId]));
-      expect(user.runs.violations()).toEqual([]);
+      expect(new Set((await user.runs.events()).map((event) => event.runId))).toEqual(new Set([turn.runId]));
+      expect(await user.runs.violations()).toEqual([]);
       await expect(user.chat.log.locator('article')).toHaveCount(1);
       await expect(user.chat.turn(other.runId).root).toHaveCount(0);
     }
 
     // Bob cannot read Alice's thread even knowing its id.
-    const aliceThread = alice.runs.events()[0]?.threadId ?? '';
+    const aliceThread = (await alice.runs.events())[0]?.threadId ?? '';
     const answer = await bob.page.evaluate(
       (threadId) =>
         new Promise<string>((resolve) => {

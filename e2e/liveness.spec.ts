@@ -40,7 +40,7 @@ test.describe('liveness', () => {
     expect(notices[0]).toMatch(/^Still working, \d s without progress$/);
     await expect(turn.root.getByRole('alert')).toContainText('This run seems stuck');
     await expect(turn.root).toHaveAttribute('data-liveness', 'stuck');
-    await expect.poll(() => agentRuns.events(turn.runId).filter(isKeepAlive).length).toBeGreaterThan(0);
+    await expect.poll(async () => (await agentRuns.events(turn.runId)).filter(isKeepAlive).length).toBeGreaterThan(0);
     await expect(page).toNeverLookFrozen({ maxSilenceMs: 2_000, stuckWithinMs: 3_500 });
 
     await expect(chat.stopButton).toBeEnabled();
@@ -116,7 +116,7 @@ test.describe('liveness', () => {
     await chat.open({ base: server.url });
     const turn = await chat.send('/fault stop-after=3; /scenario basic');
     await expect.poll(() => server.activeRuns()).toBe(0);
-    expect(agentRuns.events(turn.runId)).toHaveLength(3);
+    expect(await agentRuns.events(turn.runId)).toHaveLength(3);
     await page.reload();
     const restored = chat.turn(turn.runId);
     await expect(restored).toCompleteRun({ status: 'interrupted' });
@@ -139,17 +139,17 @@ test.describe('liveness', () => {
     const fresh = await chat.send('what is 2 + 3?');
     await expect(fresh).toCompleteRun();
     await expect(fresh.answer).toHaveText('2 + 3 = 5');
-    const threadOf = (runId: string) => agentRuns.events(runId)[0]?.threadId;
-    expect(threadOf(fresh.runId)).toBeDefined();
-    expect(threadOf(fresh.runId)).not.toBe(threadOf(stuck.runId));
+    const threadOf = async (runId: string) => (await agentRuns.events(runId))[0]?.threadId;
+    expect(await threadOf(fresh.runId)).toBeDefined();
+    expect(await threadOf(fresh.runId)).not.toBe(await threadOf(stuck.runId));
   });
 
   test('should never draw keep-alives as thoughts', async ({ chat, agentRuns }) => {
     // The scenario holds the run open after streaming: the runtime sends keep-alives every 2 s meanwhile.
     const turn = await chat.send('/scenario slow-stream 5000');
-    await expect.poll(() => agentRuns.events(turn.runId).filter(isKeepAlive).length).toBeGreaterThan(0);
+    await expect.poll(async () => (await agentRuns.events(turn.runId)).filter(isKeepAlive).length).toBeGreaterThan(0);
     await expect(turn).toCompleteRun();
-    const thoughts = agentRuns.events(turn.runId).filter((e) => e.type === 'agent_thinking' && !isKeepAlive(e));
+    const thoughts = (await agentRuns.events(turn.runId)).filter((e) => e.type === 'agent_thinking' && !isKeepAlive(e));
     await expect(turn.thoughts).toHaveCount(thoughts.length);
     await expect(turn).toHaveRendered('agent_thinking');
   });

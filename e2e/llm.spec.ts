@@ -26,7 +26,7 @@ test.describe('llm agent', () => {
     for (const type of ['agent_started', 'agent_thinking', 'partial_result', 'agent_completed'] as const) {
       await expect(turn).toHaveRendered(type);
     }
-    const deltas = agentRuns.events(turn.runId).filter((event) => event.type === 'partial_result');
+    const deltas = (await agentRuns.events(turn.runId)).filter((event) => event.type === 'partial_result');
     expect(deltas.length).toBeGreaterThan(1);
     await expect(turn.root.locator('.agent-name')).toHaveText('llm');
   });
@@ -47,8 +47,7 @@ test.describe('llm agent', () => {
     await expect(turn).toCompleteRun();
     await expect(turn.toolCalls).toHaveCount(3);
     for (const id of ['t-1', 't-2', 't-3']) await expect(turn.toolCall(id)).toHaveAttribute('data-state', 'success');
-    const finished = agentRuns
-      .events(turn.runId)
+    const finished = (await agentRuns.events(turn.runId))
       .filter((event): event is EventOf<'tool_completed'> => event.type === 'tool_completed')
       .map((event) => event.payload.toolCallId);
     // The 600 ms sleep (t-1) finishes last although the model asked for it first.
@@ -59,7 +58,7 @@ test.describe('llm agent', () => {
   test('should assemble tool arguments that arrive in many fragments', async ({ chat, agentRuns }) => {
     const turn = await chat.send('llm fragments');
     await expect(turn).toCompleteRun();
-    const call = agentRuns.events(turn.runId).find((event) => event.type === 'tool_executing');
+    const call = (await agentRuns.events(turn.runId)).find((event) => event.type === 'tool_executing');
     expect(call?.type === 'tool_executing' && call.payload.args).toEqual(expect.any(Object));
     await expect(turn.toolCall('t-1')).toHaveAttribute('data-state', 'success');
     await expect(turn).toHaveRendered('tool_executing');
@@ -85,7 +84,7 @@ test.describe('llm agent', () => {
     await expect(turn).toCompleteRun();
     await expect(turn.thoughts.filter({ hasText: '429' })).toHaveCount(1);
     await expect(turn).toHaveRendered('agent_thinking');
-    expect(agentRuns.events(turn.runId).some((event) => event.type === 'partial_result')).toBe(true);
+    expect((await agentRuns.events(turn.runId)).some((event) => event.type === 'partial_result')).toBe(true);
   });
 
   test('should fail a run whose provider goes silent, instead of spinning', async ({ chat, agentRuns }) => {
@@ -93,12 +92,9 @@ test.describe('llm agent', () => {
     await expect(turn).toCompleteRun({ status: 'failed' });
     await expect(turn.status).toHaveText(/^Failed: .*went silent/);
     // Keep-alives kept the page informed while it waited; none of them counted as progress.
-    expect(
-      agentRuns
-        .events(turn.runId)
-        .filter((event) => !isKeepAlive(event))
-        .at(-1)?.type,
-    ).toBe('agent_completed');
+    expect((await agentRuns.events(turn.runId)).filter((event) => !isKeepAlive(event)).at(-1)?.type).toBe(
+      'agent_completed',
+    );
     await expect(chat.sendButton).toBeEnabled();
   });
 });

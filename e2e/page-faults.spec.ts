@@ -183,7 +183,7 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
       agentRuns,
     }) => {
       const turn = await chat.send('/scenario slow-stream 4500');
-      await expect.poll(() => agentRuns.events(turn.runId).filter(isKeepAlive).length).toBeGreaterThan(0);
+      await expect.poll(async () => (await agentRuns.events(turn.runId)).filter(isKeepAlive).length).toBeGreaterThan(0);
       await agentRuns.completion(turn.runId);
       await expect(expect(turn).toHaveRendered('agent_thinking', { timeout: 500 })).rejects.toThrow(
         /agent_thinking: the page shows \d+ thought\(s\) for 1 \(keep-alives are not thoughts\)/,

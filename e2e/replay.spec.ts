@@ -18,7 +18,7 @@ test.describe('replay', () => {
     const answer = recorded.at(-1)?.payload;
     expect(answer).toMatchObject({ status: 'success' });
     await expect(turn.answer).toHaveText((answer as { text: string }).text);
-    const sent = agentRuns.events(turn.runId).map((event) => event.type);
+    const sent = (await agentRuns.events(turn.runId)).map((event) => event.type);
     expect(sent).toEqual(recorded.map((event) => event.type));
   });
 

@@ -22,7 +22,7 @@ test.describe('resume', () => {
     await expect(restored.toolCalls).toHaveCount(1);
     await expect(chat.log.locator('article')).toHaveCount(1);
     // Both page loads received the run in full: the replay is a complete, valid stream too.
-    expect(agentRuns.events(turn.runId).filter((event) => event.type === 'agent_completed')).toHaveLength(2);
+    expect((await agentRuns.events(turn.runId)).filter((event) => event.type === 'agent_completed')).toHaveLength(2);
   });
 
   test('should show every event exactly once when the socket is cut mid-run, again and again', async ({ page }) => {
@@ -76,7 +76,8 @@ test.describe('resume', () => {
     agentRuns,
   }) => {
     const turn = await chat.send('/scenario long-thinking 800');
-    const thoughtsReceived = () => agentRuns.events(turn.runId).filter((e) => e.type === 'agent_thinking').length;
+    const thoughtsReceived = async () =>
+      (await agentRuns.events(turn.runId)).filter((e) => e.type === 'agent_thinking').length;
     for (const count of [1, 2, 3]) {
       await expect.poll(thoughtsReceived).toBeGreaterThanOrEqual(count);
       // Test-only endpoint (scenarios on): the server drops this user's sockets with terminate().

@@ -44,7 +44,7 @@ test.describe('harness self-test', () => {
       agentRuns.expectViolations(...fault.provokes);
       const turn = await chat.send(fault.message);
       await agentRuns.completion(turn.runId);
-      const report = formatViolations(agentRuns.violations());
+      const report = formatViolations(await agentRuns.violations());
       expect(report).toMatch(fault.expected);
       // The page runs the same checker and shows the defect to whoever is looking.
       await expect(turn.root.getByRole('alert')).toContainText('Protocol violation');
@@ -57,7 +57,7 @@ test.describe('harness self-test', () => {
     const turn = await chat.send('/fault stop-after=3; /scenario basic');
     await expect(turn.liveness).toHaveText(/^This run seems stuck/);
     await expect(turn.root).toHaveAttribute('data-run-state', 'running');
-    expect(formatViolations(agentRuns.violations())).toContain(`run ${turn.runId} never terminated`);
+    expect(formatViolations(await agentRuns.violations())).toContain(`run ${turn.runId} never terminated`);
   });
 
   test('should detect a frame the network dropped', async ({ page, chat, agentRuns }) => {
@@ -88,7 +88,7 @@ test.describe('harness self-test', () => {
     // The page's hook counts the copies it dropped; the harness names each one.
     const stats = await page.evaluate(() => window.__chatHarness?.stats());
     expect(stats?.duplicateEvents).toBe(13);
-    const repeats = agentRuns.violations().filter((violation) => violation.code === 'seq_not_increasing');
+    const repeats = (await agentRuns.violations()).filter((violation) => violation.code === 'seq_not_increasing');
     expect(repeats).toHaveLength(13);
     expect(repeats[0]?.message).toMatch(/seq (\d+) \(partial_result\) follows seq \1$/);
   });

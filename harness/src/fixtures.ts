@@ -6,14 +6,23 @@
  * looked frozen. Each test's report gets the event timeline (JSON and HTML),
  * the render lag per event type and the run events as JSONL.
  */
-import { test as base, type Page, type TestInfo } from '@playwright/test';
+import {
+  test as base,
+  type Page,
+  type PlaywrightTestArgs,
+  type PlaywrightTestOptions,
+  type PlaywrightWorkerArgs,
+  type PlaywrightWorkerOptions,
+  type TestInfo,
+  type TestType,
+} from '@playwright/test';
 import { formatViolations, serializeTrace } from '../../protocol';
 import type { ProtocolAdapter } from './adapters/adapter';
 import { PageCapture } from './capture/page-capture';
 import type { FrozenCheckOptions } from './checks/frozen-check';
 import { measureRenderLag, summarizeLag } from './checks/render-lag';
 import { describeExpectation, matchViolations } from './checks/violation-expectations';
-import { expect, sees } from './matchers';
+import { expect, type HarnessExpect, sees } from './matchers';
 import { buildTimeline, renderTimelineHtml } from './report/timeline';
 import { AgentRuns } from './runs';
 import type { UiMap } from './ui-map';
@@ -57,7 +66,7 @@ async function attachReports(testInfo: TestInfo, runs: AgentRuns): Promise<void>
   });
   // The run events as a recording: put it in recordings/ and `/replay <name>` plays it back.
   await testInfo.attach('run-events.jsonl', {
-    body: serializeTrace(runs.events()),
+    body: serializeTrace(await runs.events()),
     contentType: 'application/x-ndjson',
   });
   const timeline = buildTimeline(loads);
@@ -73,10 +82,10 @@ async function attachReports(testInfo: TestInfo, runs: AgentRuns): Promise<void>
   if (lags.length > 0) testInfo.annotations.push({ type: 'render lag', description: `slowest ${round(slowest)} ms` });
 }
 
-function checkViolations(runs: AgentRuns): void {
-  const invalid = runs.invalid().map(({ frame, reason }) => `${reason}: ${frame.data.slice(0, 200)}`);
+async function checkViolations(runs: AgentRuns): Promise<void> {
+  const invalid = (await runs.invalid()).map(({ frame, reason }) => `${reason}: ${frame.data.slice(0, 200)}`);
   expect(invalid, `frames off the ${runs.protocol.name} protocol`).toEqual([]);
-  const violations = runs.violations();
+  const violations = await runs.violations();
   const { unexpected, missing } = matchViolations(violations, runs.expectedViolations);
   expect(unexpected, `lifecycle violations:\n${formatViolations(unexpected)}`).toEqual([]);
   expect(
@@ -85,7 +94,18 @@ function checkViolations(runs: AgentRuns): void {
   ).toEqual([]);
 }
 
-export function createHarness(options: HarnessOptions) {
+/** What `createHarness` returns: Playwright's `test` with the harness's fixtures, its `expect`, and `watch`. */
+export interface Harness {
+  test: TestType<
+    PlaywrightTestArgs & PlaywrightTestOptions & HarnessFixtures,
+    PlaywrightWorkerArgs & PlaywrightWorkerOptions
+  >;
+  expect: HarnessExpect;
+  /** Watches another page (a second browser context, say) the same way; it gets no automatic checks. */
+  watch(page: Page): Promise<AgentRuns>;
+}
+
+export function createHarness(options: HarnessOptions): Harness {
   const test = base.extend<HarnessFixtures>({
     agentRuns: [
       async ({ page }, use, testInfo) => {
@@ -94,7 +114,7 @@ export function createHarness(options: HarnessOptions) {
         await use(runs);
         await runs.settle();
         await attachReports(testInfo, runs);
-        checkViolations(runs);
+        await checkViolations(runs);
       },
       { auto: true },
     ],
@@ -107,7 +127,6 @@ export function createHarness(options: HarnessOptions) {
       { auto: true },
     ],
   });
-  /** Watches another page (a second browser context, say) the same way; it gets no automatic checks. */
   const watch = async (page: Page): Promise<AgentRuns> =>
     new AgentRuns(page, await PageCapture.attach(page, options.ui), options.protocol, options.ui);
   return { test, expect, watch };

@@ -5,7 +5,13 @@
  * `.not`, and say exactly what is missing, e.g. "tool_executing never rendered
  * for call t-2", or how long the page looked frozen.
  */
-import { expect as baseExpect, type Page } from '@playwright/test';
+import {
+  expect as baseExpect,
+  type Expect,
+  type ExpectMatcherState,
+  type MatcherReturnType,
+  type Page,
+} from '@playwright/test';
 import type { RunEventType } from '../../protocol';
 import { type FrozenCheckOptions, findFrozenTurns } from './checks/frozen-check';
 import { frozenCheckInput } from './checks/frozen-input';
@@ -15,6 +21,31 @@ import { agentRunsOf, type HarnessTurn } from './runs';
 import type { TurnState, UiMap } from './ui-map';
 
 type FinalState = Exclude<TurnState, 'pending' | 'running'>;
+
+/** The harness's matchers, as `expect(turn)` and `expect(page)` take them. */
+export type HarnessMatchers = {
+  toHaveRendered(
+    this: ExpectMatcherState,
+    turn: HarnessTurn,
+    eventType: RunEventType,
+    options?: { timeout?: number },
+  ): Promise<MatcherReturnType>;
+  toCompleteRun(
+    this: ExpectMatcherState,
+    turn: HarnessTurn,
+    expected?: { status?: FinalState; timeout?: number },
+  ): Promise<MatcherReturnType>;
+  toRenderWithin(
+    this: ExpectMatcherState,
+    turn: HarnessTurn,
+    ms: number,
+    options?: { from?: 'arrival' | 'emit' | 'both' },
+  ): Promise<MatcherReturnType>;
+  toNeverLookFrozen(this: ExpectMatcherState, page: Page, options: FrozenCheckOptions): Promise<MatcherReturnType>;
+};
+
+/** Playwright's `expect`, with the harness's matchers. */
+export type HarnessExpect = Expect<HarnessMatchers>;
 const FINAL_STATES: readonly string[] = ['completed', 'failed', 'cancelled', 'interrupted', 'ended'];
 
 async function pollUntil(check: () => Promise<boolean>, timeout: number): Promise<void> {
@@ -24,10 +55,11 @@ async function pollUntil(check: () => Promise<boolean>, timeout: number): Promis
     .catch(() => {});
 }
 
-export const expect = baseExpect.extend({
+export const expect: HarnessExpect = baseExpect.extend<HarnessMatchers>({
   /** Every `eventType` event the page received for this run has its own visible effect drawn (now or earlier). */
   async toHaveRendered(turn: HarnessTurn, eventType: RunEventType, options: { timeout?: number } = {}) {
     const runs = agentRunsOf(turn.root.page());
+    await runs.settle();
     let missing = await missingRenders(runs, turn, eventType);
     // Wait for drawing to catch up, unless negated (then the current state is the answer).
     if (!this.isNot && missing.length > 0) {
@@ -88,6 +120,7 @@ export const expect = baseExpect.extend({
   async toRenderWithin(turn: HarnessTurn, ms: number, options: { from?: 'arrival' | 'emit' | 'both' } = {}) {
     const from = options.from ?? 'both';
     const runs = agentRunsOf(turn.root.page());
+    await runs.settle();
     const view = runs.view(turn.runId);
     const entries = view
       ? measureRenderLag({

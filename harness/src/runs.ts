@@ -68,21 +68,33 @@ export class AgentRuns {
     return PageCapture.settle(this.page);
   }
 
-  /** Run events received, in order, every page load's (a reload receives its thread again), optionally of one run. */
-  events(runId?: string): RunEvent[] {
-    return this.capture.loads.flatMap((load) =>
-      this.resultOf(load).events.filter((event) => runId === undefined || event.runId === runId),
-    );
+  /**
+   * Run events received, in order, every page load's (a reload receives its
+   * thread again), optionally of one run. It first waits for what the page
+   * has captured to reach the test, so it is never behind what the page shows.
+   */
+  async events(runId?: string): Promise<RunEvent[]> {
+    await this.settle();
+    return this.eventsNow(runId);
   }
 
   /** Every violation found so far: the protocol's own rules and the lifecycle check, every load's. */
-  violations(): HarnessViolation[] {
+  async violations(): Promise<HarnessViolation[]> {
+    await this.settle();
     return this.capture.loads.flatMap((load) => this.resultOf(load).violations);
   }
 
   /** Frames that are not valid messages of the protocol. */
-  invalid(): { frame: CapturedFrame; reason: string }[] {
+  async invalid(): Promise<{ frame: CapturedFrame; reason: string }[]> {
+    await this.settle();
     return this.capture.loads.flatMap((load) => this.resultOf(load).invalid);
+  }
+
+  /** `events()` as far as the page's reports have arrived, without waiting for the rest. */
+  eventsNow(runId?: string): RunEvent[] {
+    return this.capture.loads.flatMap((load) =>
+      this.resultOf(load).events.filter((event) => runId === undefined || event.runId === runId),
+    );
   }
 
   /**
@@ -101,7 +113,7 @@ export class AgentRuns {
   /** Waits until the run's agent_completed has arrived, and returns it. */
   async completion(runId: string): Promise<EventOf<'agent_completed'>> {
     const find = () =>
-      this.events(runId).find((event): event is EventOf<'agent_completed'> => event.type === 'agent_completed');
+      this.eventsNow(runId).find((event): event is EventOf<'agent_completed'> => event.type === 'agent_completed');
     await expect.poll(() => find() !== undefined, { message: `agent_completed of run ${runId}` }).toBe(true);
     return find() as EventOf<'agent_completed'>;
   }
@@ -137,14 +149,19 @@ export class AgentRuns {
     if (ui.runIdAttribute) {
       return { runId, root: this.page.locator(`${ui.turn}[${ui.runIdAttribute}="${cssString(runId)}"]`) };
     }
+    // Without run ids on the page, the k-th run is the k-th turn: a run not captured has no k.
     const view = this.view(runId);
-    const index = view?.index ?? 0;
-    return { runId, root: this.page.locator(ui.turn).nth(index) };
+    if (!view)
+      throw new Error(
+        `agentRuns.turn: no run ${runId} has reached this page (await agentRuns.events() lists those that have)`,
+      );
+    return { runId, root: this.page.locator(ui.turn).nth(view.index) };
   }
 
   /** Types a message into the composer, sends it, and returns the turn of the run it started. */
   async send(text: string): Promise<HarnessTurn> {
     const { composer } = this.ui;
+    await this.settle();
     const before = new Set(this.#startedRuns());
     await this.page.locator(composer.input).fill(text);
     await this.page.locator(composer.send).click();

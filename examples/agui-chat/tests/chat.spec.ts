@@ -17,12 +17,12 @@ test('a plain answer streams in and is drawn in full', async ({ page, agentRuns 
   await expect(turn).toHaveRendered('agent_completed');
   await expect(turn).toRenderWithin(1000, { from: 'arrival' });
   await expect(turn.root.locator('.answer')).toHaveText(HELLO);
-  const types = agentRuns.events(turn.runId).map((event) => event.type);
+  const types = (await agentRuns.events(turn.runId)).map((event) => event.type);
   expect(types[0]).toBe('agent_started');
   expect(types.filter((type) => type === 'partial_result').length).toBeGreaterThan(5);
   expect(types.at(-1)).toBe('agent_completed');
   await expect(page).toNeverLookFrozen({ maxSilenceMs: 5000 });
-  expect(agentRuns.violations()).toEqual([]);
+  expect(await agentRuns.violations()).toEqual([]);
 });
 
 test('a tool call is drawn with its name, arguments and state, then the answer', async ({ page, agentRuns }) => {
@@ -36,7 +36,7 @@ test('a tool call is drawn with its name, arguments and state, then the answer',
   await expect(call.locator('.tool-name')).toHaveText('calculator');
   await expect(call.locator('.tool-status')).toHaveText('done');
   await expect(turn.root.locator('.answer')).toHaveText('The calculator says 6 * 7 = 42.');
-  const completed = agentRuns.events(turn.runId).find((event) => event.type === 'tool_completed');
+  const completed = (await agentRuns.events(turn.runId)).find((event) => event.type === 'tool_completed');
   expect(completed?.payload).toMatchObject({ toolName: 'calculator', status: 'success' });
   await expect(page).toNeverLookFrozen({ maxSilenceMs: 5000 });
 });
@@ -60,7 +60,7 @@ test("the model's reasoning is drawn as a thought", async ({ page, agentRuns }) 
   await expect(turn).toCompleteRun();
   await expect(turn).toHaveRendered('agent_thinking');
   await expect(turn).toHaveRendered('partial_result');
-  const thoughts = agentRuns.events(turn.runId).filter((event) => event.type === 'agent_thinking');
+  const thoughts = (await agentRuns.events(turn.runId)).filter((event) => event.type === 'agent_thinking');
   expect(thoughts).toHaveLength(1);
 });
 

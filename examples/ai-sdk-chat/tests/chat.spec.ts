@@ -18,7 +18,7 @@ test('a plain answer is drawn in full', async ({ page, agentRuns }) => {
     'Hello! I am a mock model, streaming this answer in small pieces.',
   );
   await expect(page).toNeverLookFrozen({ maxSilenceMs: 5000 });
-  expect(agentRuns.violations()).toEqual([]);
+  expect(await agentRuns.violations()).toEqual([]);
 });
 
 test('a tool call is drawn with its name, its input and its state', async ({ page, agentRuns }) => {
@@ -30,7 +30,7 @@ test('a tool call is drawn with its name, its input and its state', async ({ pag
   const tool = turn.root.locator('.tool');
   await expect(tool.locator('.tool-name')).toHaveText('calculator');
   await expect(tool.locator('.tool-state')).toHaveText('Done');
-  expect(agentRuns.events(turn.runId).find((event) => event.type === 'tool_executing')).toMatchObject({
+  expect((await agentRuns.events(turn.runId)).find((event) => event.type === 'tool_executing')).toMatchObject({
     payload: { toolName: 'calculator', args: { a: 6, op: '*', b: 7 } },
   });
   await expect(turn.root.locator('.text')).toHaveText('6 * 7 = 42, says the calculator.');
@@ -70,5 +70,8 @@ test('a provider failure ends the run as failed and shows the error', async ({ p
   const turn = await agentRuns.send('provider down');
   await expect(turn).toCompleteRun({ status: 'failed' });
   await expect(page.getByRole('alert')).toContainText('Something went wrong. Please try again.');
-  expect(agentRuns.events(turn.runId).at(-1)).toMatchObject({ type: 'agent_completed', payload: { status: 'failed' } });
+  expect((await agentRuns.events(turn.runId)).at(-1)).toMatchObject({
+    type: 'agent_completed',
+    payload: { status: 'failed' },
+  });
 });

@@ -6,8 +6,8 @@
 import { expect, test } from './harness';
 import { isType, rewriteChatStream, type StreamEvent } from './stream-faults';
 
-const violationMessages = (runs: { violations(): { message: string }[] }) =>
-  runs.violations().map((violation) => violation.message);
+const violationMessages = async (runs: { violations(): Promise<{ message: string }[]> }) =>
+  (await runs.violations()).map((violation) => violation.message);
 
 test('a stream without finish: the page looks done, the harness names the run', async ({ page, agentRuns }) => {
   await rewriteChatStream(page, (events) => events.filter((event) => !isType('finish')(event)));
