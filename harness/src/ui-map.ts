@@ -28,7 +28,7 @@ export interface UiMap {
   turn: string;
   /** An attribute of the turn that holds its run id (our page: `data-run-id`). */
   runIdAttribute?: string;
-  /** Inside a turn: the answer text. */
+  /** Inside a turn: the answer text; several matches (one per text part) are read in order, joined. */
   answer: string;
   /** Inside a turn: one element per thought, when the page shows them. */
   thought?: string;

@@ -23,6 +23,8 @@ export type CaptureMessage =
   | { kind: 'page'; load: string; commit: PageCommit };
 
 export function installAgentCapture(config: CaptureConfig): void {
+  // The top frame is the chat page; a frame inside it (an ad, a login iframe) would be a second, unrelated load.
+  if (window !== window.top) return;
   const { ui, binding } = config;
   const target = window as unknown as Record<string, unknown> & Window;
   // Each binding call costs a round trip to the test, so messages go in batches with one call in flight:
@@ -34,7 +36,8 @@ export function installAgentCapture(config: CaptureConfig): void {
     if (pending.length === 0 || typeof send !== 'function') return undefined;
     const batch = pending;
     pending = [];
-    return (send as (batch: CaptureMessage[]) => Promise<void>)(batch);
+    // A call fails only when the page is going: there is nobody left to tell.
+    return (send as (batch: CaptureMessage[]) => Promise<void>)(batch).catch(() => undefined);
   };
   const pump = () => {
     if (inFlight) return;
@@ -47,15 +50,16 @@ export function installAgentCapture(config: CaptureConfig): void {
     pending.push(message);
     pump();
   };
-  // A load that ends sends what it still holds at once: the call leaves before the page goes.
-  window.addEventListener('pagehide', () => void sendPending());
   // The test waits on this before its final checks, so nothing captured is still on its way.
+  // It answers why the recorder stopped, if it did (a UI map selector that is not CSS, say).
+  let recorderFailure: string | undefined;
   target[`${binding}Settle`] = async () => {
     pump();
     while (inFlight) {
       await inFlight;
       pump();
     }
+    return recorderFailure;
   };
   const load = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
   push({ kind: 'load', load, timeOrigin: performance.timeOrigin });
@@ -105,11 +109,16 @@ export function installAgentCapture(config: CaptureConfig): void {
     const channel = ++channels;
     const url = response.url || String(input instanceof Request ? input.url : input);
     void readEvents(forCapture, (data, event) => frame('sse', channel, url, data, event));
-    return new Response(forPage, {
+    const teed = new Response(forPage, {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
     });
+    // A constructed Response has no url and is never redirected; the page may read both.
+    for (const key of ['url', 'redirected', 'type'] as const) {
+      Object.defineProperty(teed, key, { value: response[key] });
+    }
+    return teed;
   };
 
   async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (data: string, event?: string) => void) {
@@ -134,7 +143,8 @@ export function installAgentCapture(config: CaptureConfig): void {
         buffer = blocks.pop() ?? '';
         for (const block of blocks) flush(block);
       }
-      if (buffer.trim()) flush(buffer);
+      // An event without its closing blank line is never dispatched (the SSE spec, and eventsource-parser
+      // as the AI SDK uses it, drop it at the end of the stream), so the page never saw it either.
     } catch {
       // The page aborted or the network cut the stream: the page sees that too; nothing more to capture.
     }
@@ -182,7 +192,8 @@ export function installAgentCapture(config: CaptureConfig): void {
       push({ kind: 'page', load, commit: pageCommit });
     }
     document.querySelectorAll(ui.turn).forEach((turn, index) => {
-      const answer = turn.querySelector(ui.answer)?.textContent ?? '';
+      // A page may draw the answer in several parts (the AI SDK's text parts): all of them, in order.
+      const answer = [...turn.querySelectorAll(ui.answer)].map((part) => part.textContent ?? '').join('');
       const tools = ui.toolCall
         ? [...turn.querySelectorAll(ui.toolCall)].map((item) => {
             const bar = ui.toolProgress ? item.querySelector(ui.toolProgress.selector) : null;
@@ -218,10 +229,20 @@ export function installAgentCapture(config: CaptureConfig): void {
     });
   };
   // Observing the document itself works before <body> exists, so the first render is seen too.
-  new MutationObserver(record).observe(document, {
-    subtree: true,
-    childList: true,
-    characterData: true,
-    attributes: true,
+  const observer = new MutationObserver((mutations) => {
+    try {
+      record(mutations);
+    } catch (error) {
+      recorderFailure = `the harness stopped reading the page through its UI map: ${(error as Error).message}`;
+      observer.disconnect();
+    }
+  });
+  observer.observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  // A load that ends records its last, undelivered mutations and sends what it holds at once: the call
+  // leaves before the page goes.
+  window.addEventListener('pagehide', () => {
+    const last = observer.takeRecords();
+    if (last.length > 0 && !recorderFailure) record(last);
+    void sendPending();
   });
 }

@@ -39,12 +39,13 @@ export class PageCapture {
 
   /** Waits until the page has reported everything it captured so far (a closed page has nothing more to say). */
   static async settle(page: Page): Promise<void> {
-    await page
+    const failure = await page
       .evaluate(async (name) => {
         const settle = (window as unknown as Record<string, unknown>)[name];
-        if (typeof settle === 'function') await (settle as () => Promise<void>)();
+        return typeof settle === 'function' ? await (settle as () => Promise<string | undefined>)() : undefined;
       }, `${BINDING}Settle`)
-      .catch(() => undefined);
+      .catch(() => undefined); // a closed page: what it sent has arrived
+    if (failure) throw new Error(failure);
   }
 
   /** Every frame of every load, in order. */

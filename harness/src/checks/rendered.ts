@@ -80,12 +80,11 @@ function completionsMissing(runs: AgentRuns, view: RunView): string[] {
 async function answerMissing(runs: AgentRuns, turn: HarnessTurn, view: RunView): Promise<string[]> {
   const deltas = view.events.flatMap((event) => (event.type === 'partial_result' ? [event.payload.delta] : []));
   const joined = deltas.join('');
-  const answer =
-    (await turn.root
-      .locator(runs.ui.answer)
-      .first()
-      .textContent()
-      .catch(() => null)) ?? '';
+  const parts = await turn.root
+    .locator(runs.ui.answer)
+    .allTextContents()
+    .catch(() => []);
+  const answer = parts.join('');
   if (collapse(answer) === collapse(joined)) return [];
   return [
     `partial_result: the answer shows ${clip(collapse(answer))} but the ${deltas.length} deltas join to ${clip(collapse(joined))}`,
