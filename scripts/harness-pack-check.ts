@@ -1,10 +1,11 @@
 /**
  * `npm run test:pack`: the harness as an outside team gets it. Packs
- * @agent-event-harness/playwright (built by `npm run build:harness`), installs
- * the tarball and @playwright/test into a scratch project outside the
- * repository, copies the AI SDK example's specs there unchanged, and runs them
- * against the example app (started from examples/ai-sdk-chat with its LLM
- * mock). The scratch project is removed when the run passes and kept, with
+ * @agent-event-harness/playwright (its prepack builds it), installs the
+ * tarball and @playwright/test into a scratch project outside the repository,
+ * compiles scripts/harness-pack-consumer.ts there under NodeNext resolution
+ * (the shipped types must resolve, and not as `any`), copies the AI SDK
+ * example's specs there unchanged, and runs them against the example app
+ * (started from examples/ai-sdk-chat with its LLM mock). The scratch project is removed when the run passes and kept, with
  * its path printed, when it fails.
  */
 import { spawn } from 'node:child_process';
@@ -30,6 +31,20 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
     ),
   );
 }
+
+/** How a strict outside project on Node's own module resolution compiles its tests. */
+const CONSUMER_TSCONFIG = {
+  compilerOptions: {
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    target: 'es2022',
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+    types: ['node'],
+  },
+  files: ['consumer.ts'],
+};
 
 /** The scratch project's config: it knows the app only by the command that starts it. */
 function scratchConfig(): string {
@@ -82,7 +97,8 @@ async function main(): Promise<void> {
     );
     const tarball = (JSON.parse(packed) as { filename: string }[])[0]?.filename;
     if (!tarball) throw new Error('npm pack named no tarball');
-    const playwright = JSON.parse(readFileSync(path.join(root, 'node_modules/@playwright/test/package.json'), 'utf8'));
+    const version = (name: string) =>
+      `${name}@${JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version}`;
     writeFileSync(
       path.join(scratch, 'package.json'),
       JSON.stringify({ name: 'harness-pack-check', private: true, type: 'module' }, null, 2),
@@ -95,10 +111,15 @@ async function main(): Promise<void> {
         '--no-fund',
         '--prefer-offline',
         `./${tarball}`,
-        `@playwright/test@${playwright.version}`,
+        version('@playwright/test'),
+        version('typescript'),
+        version('@types/node'),
       ],
       scratch,
     );
+    cpSync(path.join(root, 'scripts', 'harness-pack-consumer.ts'), path.join(scratch, 'consumer.ts'));
+    writeFileSync(path.join(scratch, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG, null, 2));
+    await run(path.join(scratch, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], scratch);
     cpSync(path.join(example, 'tests'), path.join(scratch, 'tests'), { recursive: true });
     writeFileSync(path.join(scratch, 'playwright.config.ts'), scratchConfig());
     const env = { ...process.env, PACK_CHECK_PORT: await freePort(), PACK_CHECK_MOCK_PORT: await freePort() };
