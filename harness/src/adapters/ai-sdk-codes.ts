@@ -15,5 +15,7 @@ export const AI_SDK_VIOLATION_CODES = [
   'event_after_completed',
   /** A second ending. */
   'duplicate_agent_completed',
+  /** The SDK's own `readUIMessageStream` could not build the message from the stream (it names the chunk). */
+  'read_ui_message_stream',
 ] as const;
 export type AiSdkViolationCode = (typeof AI_SDK_VIOLATION_CODES)[number];

@@ -50,6 +50,10 @@ export interface Stream {
   replaying: boolean;
   /** Where the replay is in the run's parts. */
   replayAt: number;
+  /** It carries on a cut run with only the rest (`resume: 'continue'`, or no `start`): read after the run's earlier streams. */
+  continues: boolean;
+  /** Its valid chunks' texts, in order, for the SDK's own reading of the stream. */
+  chunks: string[];
   done: boolean;
 }
 

@@ -101,11 +101,13 @@ describe('aiSdkProtocol rules: each can fail, and names the run and the call', (
       'run msg-1: text-delta after its finish (stream 1 (/api/chat)): a run ends once, and nothing follows',
       'run msg-1: error after its finish (stream 1 (/api/chat)): a run ends once, and nothing follows',
       'stream 1 (/api/chat): a chunk after its [DONE]',
+      'run msg-1: the AI SDK\'s readUIMessageStream stopped reading stream 1 (/api/chat): Received text-delta for missing text part with ID "t". Ensure a "text-start" chunk is sent before any "text-delta" chunks.',
     ]);
     expect(violations.map((violation) => violation.code)).toEqual([
       'event_after_completed',
       'duplicate_agent_completed',
       'event_after_completed',
+      'read_ui_message_stream',
     ]);
   });
 
@@ -163,6 +165,14 @@ describe('aiSdkProtocol rules: each can fail, and names the run and the call', (
     expect(answerOf(adapter.read([...cut, ...continued]).events)).toBe('Hello');
   });
 
+  it("reads a stream that carries on a cut run after the run's earlier streams, as the page holds them", () => {
+    const cut = stream([start, { type: 'text-start', id: 't' }, { type: 'text-delta', id: 't', delta: 'Hel' }], 1);
+    const rest = [{ type: 'text-delta', id: 't', delta: 'lo' }, { type: 'text-end', id: 't' }, { type: 'finish' }];
+    // Read alone, the rest has a delta for a part it never started: the SDK would refuse it.
+    expect(aiSdkProtocol({ resume: 'continue' }).read([...cut, ...stream([start, ...rest], 2)]).violations).toEqual([]);
+    expect(adapter.read([...cut, ...stream(rest, 2)]).violations).toEqual([]);
+  });
+
   it('names a resumed stream that replays parts where only the rest is due (resume: continue), as the SDK would draw it', async () => {
     const cut = stream([start, { type: 'text-start', id: 'r' }, { type: 'text-delta', id: 'r', delta: 'Hel' }], 1);
     const replay = [start, ...text('r', 'Hel', 'lo'), { type: 'finish' }];
@@ -187,12 +197,18 @@ describe('aiSdkProtocol rules: each can fail, and names the run and the call', (
     expect(textOf(resumed)).toEqual(['Hel', 'Hello']);
   });
 
-  it('names chunks out of order, which the SDK itself refuses', async () => {
+  it("names chunks out of order, and so does the SDK's own readUIMessageStream", async () => {
     const early = stream([start, { type: 'text-delta', id: 't', delta: 'x' }, { type: 'finish' }]);
     expect(adapter.read(early).violations).toMatchObject([
       {
         code: 'chunk_out_of_order',
         message: 'run msg-1: text-delta for text part t before its text-start (stream 1 (/api/chat))',
+      },
+      {
+        code: 'read_ui_message_stream',
+        message: expect.stringMatching(
+          /^run msg-1: the AI SDK's readUIMessageStream stopped reading stream 1 \(\/api\/chat\): Received text-delta for missing text part with ID "t"/,
+        ),
       },
     ]);
     expect((await readAiSdkMessages(early))[0]?.error).toMatch(/missing text part with ID "t"/);
@@ -212,14 +228,16 @@ describe('aiSdkProtocol rules: each can fail, and names the run and the call', (
         message:
           'run msg-1: tool-output-available for tool call c1 before its tool-input-available (stream 1 (/api/chat))',
       },
+      { code: 'read_ui_message_stream', runId: 'msg-1', message: expect.stringContaining('"c1"') },
     ]);
     expect((await readAiSdkMessages(outputFirst))[0]?.error).toMatch(/c1/);
 
     expect(
       codes(stream([start, { type: 'tool-input-delta', toolCallId: 'c', inputTextDelta: '{' }, { type: 'finish' }])),
-    ).toEqual(['chunk_out_of_order']);
+    ).toEqual(['chunk_out_of_order', 'read_ui_message_stream']);
     expect(codes(stream([start, ...text('t', 'a'), { type: 'text-end', id: 't' }, { type: 'finish' }]))).toEqual([
       'chunk_out_of_order',
+      'read_ui_message_stream',
     ]);
   });
 

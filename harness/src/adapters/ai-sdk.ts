@@ -27,6 +27,7 @@ import {
   type ToolOutcome,
   where,
 } from './ai-sdk-model';
+import { sdkReadFailures } from './ai-sdk-read-check';
 import { validateChunks } from './ai-sdk-validate';
 
 export { AI_SDK_VIOLATION_CODES, type AiSdkViolationCode } from './ai-sdk-codes';
@@ -89,7 +90,13 @@ class StreamReader {
           `${where(stream)}: not a UI message chunk (${problem}): ${clip(frame.data)}`,
           stream.run,
         );
-      } else this.#chunk(stream, JSON.parse(frame.data) as UIMessageChunk);
+      } else {
+        stream.chunks.push(frame.data);
+        this.#chunk(stream, JSON.parse(frame.data) as UIMessageChunk);
+      }
+    }
+    for (const { stream, message } of sdkReadFailures([...this.#streams.values()])) {
+      this.#violate('read_ui_message_stream', message, stream.run);
     }
     this.#addLifecycleViolations();
     return this.#result;
@@ -104,6 +111,8 @@ class StreamReader {
       content: false,
       replaying: false,
       replayAt: 0,
+      continues: false,
+      chunks: [],
       done: false,
     };
     this.#streams.set(frame.channel, stream);
@@ -158,6 +167,7 @@ class StreamReader {
       // A resume: the message's own stream was cut.
       stream.run = earlier;
       stream.replaying = (this.#options.resume ?? 'replay') === 'replay';
+      stream.continues = !stream.replaying;
       return;
     }
     // An ended message started again is a continuation (client-side tool results): a run of its own.
@@ -174,6 +184,7 @@ class StreamReader {
     const cut = [...this.#streams.values()].reverse().find((other) => other.run && !other.run.ended)?.run;
     if (!cut) return this.#newRun(stream, `ai-sdk-run-${stream.channel}`);
     stream.run = cut;
+    stream.continues = true;
     return cut;
   }
 
