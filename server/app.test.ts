@@ -61,6 +61,17 @@ describe('HTTP', () => {
   });
 });
 
+describe('GET /api/session', () => {
+  it('should answer 204 without a session, 401 for an invalid one and 200 for a valid one', async () => {
+    expect((await fetch(`${server.url}/api/session`)).status).toBe(204);
+    expect((await fetch(`${server.url}/api/session?token=not-a-jwt`)).status).toBe(401);
+    const { token } = await WsTestClient.signIn(server.url);
+    const valid = await fetch(`${server.url}/api/session?token=${token}`);
+    expect(valid.status).toBe(200);
+    expect(await valid.json()).toMatchObject({ name: expect.any(String) });
+  });
+});
+
 describe('WebSocket upgrade', () => {
   it('should refuse a disallowed Origin with 403 and accept its own', async () => {
     await expect(connect({ origin: 'http://evil.example' })).rejects.toThrow('upgrade refused: 403');

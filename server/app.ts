@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler } from 'express';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { CLOSE_CODES, describeIssues } from '../protocol';
 import { createDefaultAgent } from './agents/default-agent';
@@ -30,6 +30,7 @@ import {
   type ServerOptions,
 } from './config';
 import { EventJournal } from './journal/event-journal';
+import { createLogger } from './logger';
 import { AgentRegistry } from './runtime/agent-registry';
 import { ThreadNotifier } from './runtime/notifier';
 import { RunManager, RunRejectedError } from './runtime/run-manager';
@@ -59,7 +60,7 @@ export interface RunningServer {
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? DEFAULT_HOST;
-  const logger = pino({ level: options.logLevel ?? DEFAULT_LOG_LEVEL, base: undefined });
+  const logger = createLogger({ level: options.logLevel ?? DEFAULT_LOG_LEVEL, format: options.logFormat });
 
   const docs = createDocsIndex(await loadDocs(options.docsRoot ?? PROJECT_ROOT));
   const dispatcher = new ToolDispatcher(createDefaultTools(docs), {
@@ -208,6 +209,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const allowedOrigins = new Set(options.allowedOrigins ?? [url, `http://localhost:${port}`]);
   logger.info({ url, scenarios: Boolean(options.scenarios) }, 'server listening');
+  logger.info(`open ${url} in your browser`);
 
   return {
     url,

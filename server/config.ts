@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { describeIssues } from '../protocol';
 import type { LlmAgentOptions } from './agents/llm/options';
 import type { SessionTokenOptions } from './auth/session-tokens';
+import type { LogFormat } from './logger';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -43,6 +44,8 @@ export interface ServerOptions {
   faults?: boolean;
   /** Pino log level (`silent` in tests). @default DEFAULT_LOG_LEVEL ('info') */
   logLevel?: string;
+  /** `pretty` (readable lines) or `json` (one object per line). @default 'pretty' when stdout is a terminal, else 'json' */
+  logFormat?: LogFormat;
   /** Built chat page to serve at `/`. @default DEFAULT_STATIC_DIR (web/dist) */
   staticDir?: string;
   /** SQLite file of the event journal, or `:memory:`. @default DEFAULT_JOURNAL_PATH (data/journal.db) */
@@ -116,6 +119,7 @@ const envSchema = z.object({
   AGENT_SCENARIOS: flag.optional(),
   AGENT_FAULTS: flag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   AGENT_PACE_MS: z.coerce.number().int().min(0).max(10_000).optional(),
   TOOL_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(10).optional(),
@@ -191,6 +195,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     scenarios: e.AGENT_SCENARIOS,
     faults: e.AGENT_FAULTS,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     agentPaceMs: e.AGENT_PACE_MS,
     toolTimeoutMs: e.TOOL_TIMEOUT_MS,
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,

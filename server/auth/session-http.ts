@@ -1,6 +1,7 @@
 /**
  * Sessions over HTTP: `POST /api/session` issues a token and sets it as an
- * HttpOnly SameSite cookie, `GET /api/session` says who you are, and
+ * HttpOnly SameSite cookie, `GET /api/session` says who you are (204 when
+ * there is no session yet, 401 when its token is invalid), and
  * `sessionUser` reads the token from the cookie or a `token` query parameter.
  */
 import type { IncomingMessage } from 'node:http';
@@ -46,6 +47,11 @@ export function sessionRouter(tokens: SessionTokens): Router {
     res.status(201).json({ ...user, token });
   });
   router.get('/session', async (req, res) => {
+    // No token is a normal first visit, not an error: 204 keeps the page's first load free of a red 401.
+    if (!tokenOf(req)) {
+      res.status(204).end();
+      return;
+    }
     try {
       res.json(await sessionUser(tokens, req));
     } catch (error) {

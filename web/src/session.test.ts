@@ -19,9 +19,12 @@ describe('ensureSession', () => {
   });
 
   it('should open a guest session when there is none, and report a refusal', async () => {
-    const opened = fakeFetch([401, 201]);
+    const opened = fakeFetch([204, 201]);
     await expect(ensureSession(opened)).resolves.toBe(true);
     expect(opened.calls).toEqual(['GET', 'POST']);
+    const expired = fakeFetch([401, 201]);
+    await expect(ensureSession(expired)).resolves.toBe(true);
+    expect(expired.calls).toEqual(['GET', 'POST']);
     await expect(ensureSession(fakeFetch([401, 503]))).resolves.toBe(false);
   });
 });

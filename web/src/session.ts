@@ -8,7 +8,8 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Pick<Resp
 /** Makes sure a valid session cookie is set; resolves false when the server refused to open one. */
 export async function ensureSession(fetchFn: FetchLike = fetch, name = 'Guest'): Promise<boolean> {
   const current = await fetchFn('/api/session', { credentials: 'same-origin' });
-  if (current.ok) return true;
+  // 200: a session; 204: none yet (a first visit); 401: an expired or invalid one.
+  if (current.status === 200) return true;
   const created = await fetchFn('/api/session', {
     method: 'POST',
     credentials: 'same-origin',
