@@ -3,7 +3,9 @@ import { formatDuration, formatElapsed } from './format';
 
 describe('formatDuration', () => {
   it('shows whole milliseconds below one second', () => {
-    expect(formatDuration(0)).toBe('0 ms');
+    expect(formatDuration(0)).toBe('<1 ms');
+    expect(formatDuration(0.4)).toBe('<1 ms');
+    expect(formatDuration(0.6)).toBe('1 ms');
     expect(formatDuration(12)).toBe('12 ms');
     expect(formatDuration(12.4)).toBe('12 ms');
     expect(formatDuration(998.6)).toBe('999 ms');

@@ -147,15 +147,21 @@ export class TurnView {
       this.toolList = element('ul', { className: 'tool-calls', attributes: { 'aria-label': 'Tool calls' } });
       this.agentBody.insertBefore(this.toolList, this.answer ?? this.violationsAlert ?? null);
     }
+    const callsOf = new Map<string, number>();
+    for (const call of calls) callsOf.set(call.toolName, (callsOf.get(call.toolName) ?? 0) + 1);
+    const seen = new Map<string, number>();
     for (const call of calls) {
-      const view = this.toolViews.get(call.toolCallId);
+      let view = this.toolViews.get(call.toolCallId);
       if (view) {
         view.update(call);
       } else {
-        const created = new ToolCallView(call, this.context.faults);
-        this.toolViews.set(call.toolCallId, created);
-        this.toolList.append(created.item);
+        view = new ToolCallView(call, this.context.faults);
+        this.toolViews.set(call.toolCallId, view);
+        this.toolList.append(view.item);
       }
+      const ordinal = (seen.get(call.toolName) ?? 0) + 1;
+      seen.set(call.toolName, ordinal);
+      view.setOrdinal((callsOf.get(call.toolName) ?? 0) > 1 ? ordinal : undefined);
     }
   }
 

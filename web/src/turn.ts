@@ -19,6 +19,8 @@ export interface ToolCall {
   readonly progressMessage?: string;
   readonly durationMs?: number;
   readonly error?: string;
+  /** What the tool returned, from tool_completed. */
+  readonly result?: unknown;
 }
 
 export interface Thought {
@@ -165,8 +167,8 @@ function foldEvent(turn: Turn, event: RunEvent, events: EventLog): Turn {
       return { ...turn, events, toolCalls };
     }
     case 'tool_completed': {
-      const { toolCallId, toolName, status, error, durationMs } = event.payload;
-      const finish = (call: ToolCall): ToolCall => ({ ...call, state: status, durationMs, error });
+      const { toolCallId, toolName, status, error, durationMs, result } = event.payload;
+      const finish = (call: ToolCall): ToolCall => ({ ...call, state: status, durationMs, error, result });
       const known = turn.toolCalls.some((call) => call.toolCallId === toolCallId);
       // Show a completion without its tool_executing too, so no event goes unrendered.
       const toolCalls = known
