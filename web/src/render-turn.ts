@@ -10,7 +10,14 @@ import { turnLiveness } from './liveness';
 import { NO_PAGE_FAULTS, type PageFaults } from './page-faults';
 import { ToolCallView } from './render-tool-call';
 import type { Thought, ToolCall, Turn } from './turn';
-import { elapsedText, livenessNoticeText, thoughtStepText, turnStatusText, violationText } from './view-text';
+import {
+  elapsedText,
+  livenessNoticeText,
+  reasoningSummaryText,
+  thoughtStepText,
+  turnStatusText,
+  violationText,
+} from './view-text';
 
 function thoughtItem(thought: Thought): HTMLLIElement {
   const step = element('span', { className: 'thought-step', text: thoughtStepText(thought) });
@@ -43,6 +50,10 @@ export class TurnView {
   private notice: HTMLParagraphElement | undefined;
   // The status line shows only the latest thought and may skip one between two frames; this list keeps each.
   private thoughtList: HTMLOListElement | undefined;
+  // The thoughts sit in a disclosure: open while the run goes, closed once (to "Thought for 1.2 s") when it ends.
+  private reasoning: HTMLDetailsElement | undefined;
+  private reasoningSummary: HTMLElement | undefined;
+  private reasoningClosed = false;
   private toolList: HTMLUListElement | undefined;
   private readonly toolViews = new Map<string, ToolCallView>();
   private answer: HTMLDivElement | undefined;
@@ -89,6 +100,7 @@ export class TurnView {
       this.agentName.textContent = turn.agentName;
     }
     if (turn.thoughts !== previous?.thoughts || turn.keepAlives !== previous?.keepAlives) this.updateThoughts(turn);
+    if (turn.state !== previous?.state || turn.thoughts !== previous?.thoughts) this.updateReasoning(turn);
     if (turn.toolCalls !== previous?.toolCalls) this.updateToolCalls(turn.toolCalls);
     if (turn.text !== (previous?.text ?? '')) this.updateAnswer(turn);
     if (turn.violations !== previous?.violations) this.updateViolations(turn.violations ?? []);
@@ -135,10 +147,24 @@ export class TurnView {
     if (thoughts.length === 0) return;
     if (!this.thoughtList) {
       this.thoughtList = element('ol', { className: 'thoughts', attributes: { 'aria-label': 'Thoughts' } });
-      (this.notice ?? this.meta).after(this.thoughtList);
+      this.reasoningSummary = element('summary', { className: 'reasoning-summary' });
+      this.reasoning = element('details', { className: 'reasoning' }, this.reasoningSummary, this.thoughtList);
+      this.reasoning.open = true;
+      (this.notice ?? this.meta).after(this.reasoning);
     }
     const shown = this.thoughtList.childElementCount;
     this.thoughtList.append(...thoughts.slice(shown).map(thoughtItem));
+  }
+
+  private updateReasoning(turn: Turn): void {
+    if (!this.reasoning || !this.reasoningSummary) return;
+    const running = turn.state === 'pending' || turn.state === 'running';
+    const summary = reasoningSummaryText(running, eventLogToArray(turn.events));
+    if (this.reasoningSummary.textContent !== summary) this.reasoningSummary.textContent = summary;
+    if (!running && !this.reasoningClosed) {
+      this.reasoningClosed = true;
+      this.reasoning.open = false;
+    }
   }
 
   private updateToolCalls(calls: readonly ToolCall[]): void {

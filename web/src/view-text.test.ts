@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../protocol/events';
 import { initialState, reduce } from './state';
 import { createTurn, type ToolCall, type Turn } from './turn';
 import {
@@ -6,6 +7,8 @@ import {
   elapsedText,
   livenessNoticeText,
   MAX_TOOL_ARGS_TEXT,
+  reasoningSummaryText,
+  thinkingMs,
   thoughtStepText,
   toolArgsText,
   toolDetailText,
@@ -110,5 +113,23 @@ describe('toolArgsText', () => {
     const long = toolArgsText({ query: 'x'.repeat(500) });
     expect(long).toHaveLength(MAX_TOOL_ARGS_TEXT);
     expect(long.endsWith('…')).toBe(true);
+  });
+});
+
+describe('reasoningSummaryText', () => {
+  const at = (type: RunEvent['type'], ts: number) => ({ type, ts }) as RunEvent;
+
+  it('says the agent is thinking while the run goes, then how long it worked before answering', () => {
+    const events = [at('agent_started', 1_000), at('agent_thinking', 1_100), at('partial_result', 2_234)];
+    expect(reasoningSummaryText(true, events)).toBe('Thinking…');
+    expect(thinkingMs(events)).toBe(1_234);
+    expect(reasoningSummaryText(false, events)).toBe('Thought for 1.2 s');
+  });
+
+  it('counts to the end of a run that never answered, and falls back when no start arrived', () => {
+    expect(reasoningSummaryText(false, [at('agent_started', 0), at('agent_completed', 350)])).toBe(
+      'Thought for 350 ms',
+    );
+    expect(reasoningSummaryText(false, [at('agent_thinking', 5)])).toBe('Thoughts');
   });
 });

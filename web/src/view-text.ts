@@ -2,6 +2,7 @@
  * The words the page shows for a turn, a tool call and the connection, derived
  * purely from state so they can be unit-tested without a DOM.
  */
+import type { RunEvent } from '../../protocol/events';
 import type { Violation } from '../../protocol/lifecycle';
 import { formatDuration, formatElapsed } from './format';
 import type { TurnLiveness } from './liveness';
@@ -91,4 +92,18 @@ export function toolArgsText(args: unknown): string {
   const json = JSON.stringify(args) ?? '';
   if (json === '{}' || json === '[]') return '';
   return json.length > MAX_TOOL_ARGS_TEXT ? `${json.slice(0, MAX_TOOL_ARGS_TEXT - 1)}…` : json;
+}
+
+/** How long the agent worked before it began to answer: from its start to its first text, or to its end. */
+export function thinkingMs(events: readonly RunEvent[]): number | undefined {
+  const start = events.find((event) => event.type === 'agent_started');
+  const answered = events.find((event) => event.type === 'partial_result' || event.type === 'agent_completed');
+  return start && answered ? Math.max(0, answered.ts - start.ts) : undefined;
+}
+
+/** The reasoning block's summary: "Thinking…" while the run goes, then "Thought for 1.2 s". */
+export function reasoningSummaryText(running: boolean, events: readonly RunEvent[]): string {
+  if (running) return 'Thinking…';
+  const ms = thinkingMs(events);
+  return ms === undefined ? 'Thoughts' : `Thought for ${formatDuration(ms)}`;
 }
