@@ -1,7 +1,8 @@
 /**
  * Composer behaviour: Enter sends, Shift+Enter adds a line, the textbox grows
  * with its content, Stop (or Escape, anywhere on the page) asks to cancel the
- * active run, and New chat starts a fresh thread.
+ * active run, New chat starts a fresh thread, and Retry sends a failed or
+ * stopped turn's message again.
  */
 import type { ChatShell } from './render';
 
@@ -10,6 +11,8 @@ export interface ComposerHandlers {
   onSubmit(text: string): boolean;
   onStop(): void;
   onNewChat(): void;
+  /** Retry on a run that did not complete: sends that turn's message again. */
+  onRetry(clientMessageId: string): void;
 }
 
 export interface ComposerOptions {
@@ -49,6 +52,13 @@ export function bindComposer(shell: ChatShell, handlers: ComposerHandlers, optio
 
   textbox.addEventListener('input', () => fitToContent(textbox));
   stop.addEventListener('click', () => handlers.onStop());
+  // One listener for every turn's Retry button, present and future.
+  shell.log.addEventListener('click', (event) => {
+    const retry = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-retry-for]') : null;
+    if (!retry?.dataset.retryFor) return;
+    handlers.onRetry(retry.dataset.retryFor);
+    textbox.focus();
+  });
   newChat.addEventListener('click', () => {
     handlers.onNewChat();
     textbox.focus();

@@ -129,19 +129,25 @@ function stopActiveRun(): string | undefined {
   return clientMessageId;
 }
 
+function sendMessage(text: string): boolean {
+  const state = scheduler.getState();
+  if (!canSend(state)) return false;
+  const clientMessageId = crypto.randomUUID();
+  const { threadId } = state;
+  if (!connection.send({ type: 'user_message', clientMessageId, text, ...(threadId ? { threadId } : {}) })) {
+    return false;
+  }
+  dispatch({ type: 'local/send', clientMessageId, text });
+  return true;
+}
+
 bindComposer(
   shell,
   {
-    onSubmit(text) {
-      const state = scheduler.getState();
-      if (!canSend(state)) return false;
-      const clientMessageId = crypto.randomUUID();
-      const { threadId } = state;
-      if (!connection.send({ type: 'user_message', clientMessageId, text, ...(threadId ? { threadId } : {}) })) {
-        return false;
-      }
-      dispatch({ type: 'local/send', clientMessageId, text });
-      return true;
+    onSubmit: sendMessage,
+    onRetry(clientMessageId) {
+      const turn = scheduler.getState().turns.find((candidate) => candidate.clientMessageId === clientMessageId);
+      if (turn) sendMessage(turn.userText);
     },
     onStop: stopActiveRun,
     onNewChat() {

@@ -13,6 +13,7 @@ import type { Thought, ToolCall, Turn } from './turn';
 import {
   elapsedText,
   livenessNoticeText,
+  outcomeCardText,
   reasoningSummaryText,
   thoughtStepText,
   turnStatusText,
@@ -59,6 +60,7 @@ export class TurnView {
   private answer: HTMLDivElement | undefined;
   private answerText: Text | undefined;
   private violationsAlert: HTMLDivElement | undefined;
+  private outcome: HTMLDivElement | undefined;
   private statusText = '';
   private rendered: Turn | undefined;
 
@@ -104,6 +106,7 @@ export class TurnView {
     if (turn.toolCalls !== previous?.toolCalls) this.updateToolCalls(turn.toolCalls);
     if (turn.text !== (previous?.text ?? '')) this.updateAnswer(turn);
     if (turn.violations !== previous?.violations) this.updateViolations(turn.violations ?? []);
+    if (turn.state !== previous?.state || turn.error !== previous?.error) this.updateOutcome(turn);
     this.rendered = turn;
   }
 
@@ -202,6 +205,28 @@ export class TurnView {
     const shown = this.answerText.length;
     if (text.length > shown) this.answerText.appendData(text.slice(shown));
     else this.answerText.data = text;
+  }
+
+  /** A failed, stopped or interrupted run ends in a card that says so, with Retry (handled by the composer). */
+  private updateOutcome(turn: Turn): void {
+    const text = outcomeCardText(turn);
+    if (!text) {
+      this.outcome?.remove();
+      this.outcome = undefined;
+      return;
+    }
+    const retry = element('button', { className: 'button retry', text: 'Retry', attributes: { type: 'button' } });
+    retry.dataset.retryFor = turn.clientMessageId;
+    const card = element(
+      'div',
+      { className: `run-outcome run-outcome-${turn.state}` },
+      element('p', { className: 'run-outcome-title', text: text.title }),
+      ...(text.reason ? [element('p', { className: 'run-outcome-reason', text: text.reason })] : []),
+      retry,
+    );
+    if (this.outcome) this.outcome.replaceWith(card);
+    else this.agentBody.append(card);
+    this.outcome = card;
   }
 
   private updateViolations(violations: readonly Violation[]): void {

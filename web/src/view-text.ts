@@ -107,3 +107,17 @@ export function reasoningSummaryText(running: boolean, events: readonly RunEvent
   const ms = thinkingMs(events);
   return ms === undefined ? 'Thoughts' : `Thought for ${formatDuration(ms)}`;
 }
+
+/** The card under a run that did not complete: what happened, and why, above its Retry button. */
+export function outcomeCardText(turn: Turn): { title: string; reason?: string } | undefined {
+  switch (turn.state) {
+    case 'failed':
+      return { title: 'This run failed', reason: turn.error ?? 'unknown error' };
+    case 'cancelled':
+      return { title: 'You stopped this run', reason: 'What it wrote before stopping is kept above.' };
+    case 'interrupted':
+      return { title: 'This run was interrupted', reason: turn.error ?? 'the server stopped before the run finished' };
+    default:
+      return undefined;
+  }
+}
