@@ -51,7 +51,7 @@ describe('HTTP', () => {
 
   it('should list agents, tools and scenarios', async () => {
     const agents = await (await fetch(`${server.url}/api/agents`)).json();
-    expect(agents.agents.map((agent: { name: string }) => agent.name)).toEqual(['assistant', 'scenario', 'replay']);
+    expect(agents.agents.map((agent: { name: string }) => agent.name)).toEqual(['assistant', 'scenario', 'replay', 'commands']);
     const tools = await (await fetch(`${server.url}/api/tools`)).json();
     expect(tools.tools.map((tool: { name: string }) => tool.name)).toEqual(
       expect.arrayContaining(['calculator', 'docs_search', 'clock']),

@@ -9,6 +9,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { CLOSE_CODES, describeIssues } from '../protocol';
+import { commandCatalog, createCommandAgent, HELP_COMMAND } from './agents/commands';
 import { createDefaultAgent } from './agents/default-agent';
 import { createLlmAgent } from './agents/llm/llm-agent';
 import { createReplayAgent, REPLAY_COMMAND } from './agents/replay-agent';
@@ -85,6 +86,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     registry.register(createScenarioAgent(scenarios), { command: SCENARIO_COMMAND });
     registry.register(createReplayAgent({ dir: options.replayDir ?? DEFAULT_REPLAY_DIR }), { command: REPLAY_COMMAND });
   }
+  const commands = commandCatalog({
+    scenarios: Boolean(options.scenarios),
+    faults: Boolean(options.faults),
+    llm: Boolean(options.llm),
+  });
+  registry.register(createCommandAgent(commands), { command: HELP_COMMAND, commandFallback: true });
   const journalPath = options.journalPath ?? DEFAULT_JOURNAL_PATH;
   const secret = resolveSessionSecret({ secret: options.sessions?.secret, journalPath });
   logSessionSecret(logger, secret);
@@ -130,6 +137,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       enabled: Boolean(options.scenarios),
       faults: Boolean(options.faults),
       scenarios: [...scenarios.values()].map(({ name, description, params }) => ({ name, description, params })),
+      commands,
     });
   });
   api.use(sessionRouter(tokens));

@@ -1,7 +1,9 @@
 /**
  * AgentRegistry: the named agents a server offers, and which one a message
  * goes to. A message that starts with an agent's command (e.g. `/scenario`)
- * goes to that agent; anything else goes to the default agent.
+ * goes to that agent; another command-shaped word goes to the command
+ * fallback (which says it is unknown or turned off); anything else goes to
+ * the default agent.
  */
 import type { Agent } from './agent';
 
@@ -16,18 +18,28 @@ export interface RegisterOptions {
   command?: string;
   /** Makes this the agent for messages without a command. @default false */
   isDefault?: boolean;
+  /** Makes this the agent for a command no agent has (it sees the whole message). @default false */
+  commandFallback?: boolean;
+}
+
+/** A message's first word, when it has the shape of a command (`/word`, not a path like `/usr/bin`). */
+export function commandWord(text: string): string | undefined {
+  const [first = ''] = text.trim().split(/\s+/, 1);
+  return /^\/[a-z][a-z0-9-]*$/i.test(first) ? first : undefined;
 }
 
 export class AgentRegistry {
   readonly #agents = new Map<string, Agent>();
   readonly #commands = new Map<string, Agent>();
   #default: Agent | undefined;
+  #commandFallback: Agent | undefined;
 
   register(agent: Agent, options: RegisterOptions = {}): this {
     if (this.#agents.has(agent.name)) throw new Error(`agent "${agent.name}" is already registered`);
     this.#agents.set(agent.name, agent);
     if (options.command) this.#commands.set(options.command, agent);
     if (options.isDefault) this.#default = agent;
+    if (options.commandFallback) this.#commandFallback = agent;
     return this;
   }
 
@@ -50,6 +62,7 @@ export class AgentRegistry {
     const [first = ''] = trimmed.split(/\s+/, 1);
     const commanded = this.#commands.get(first);
     if (commanded) return { agent: commanded, input: trimmed.slice(first.length).trim() };
+    if (this.#commandFallback && commandWord(trimmed)) return { agent: this.#commandFallback, input: trimmed };
     if (!this.#default) throw new Error('no default agent is registered');
     return { agent: this.#default, input: trimmed };
   }
