@@ -4,6 +4,7 @@
  * active run, New chat starts a fresh thread, and Retry sends a failed or
  * stopped turn's message again.
  */
+import type { CommandPalette } from './command-palette';
 import type { ChatShell } from './render';
 
 export interface ComposerHandlers {
@@ -18,6 +19,8 @@ export interface ComposerHandlers {
 export interface ComposerOptions {
   /** Escape stops the active run. @default true */
   escapeStops?: boolean;
+  /** The "/" command list; it takes the keys it handles before the composer does. */
+  palette?: CommandPalette;
 }
 
 const MAX_TEXTBOX_HEIGHT_PX = 192;
@@ -41,16 +44,28 @@ export function bindComposer(shell: ChatShell, handlers: ComposerHandlers, optio
     if (text === '' || !handlers.onSubmit(text)) return;
     textbox.value = '';
     fitToContent(textbox);
+    palette?.close();
   });
 
+  const { palette } = options;
   textbox.addEventListener('keydown', (event) => {
+    if (palette?.handleKey(event)) {
+      // Not to the page's Escape-stops listener either.
+      event.preventDefault();
+      event.stopPropagation();
+      return;
+    }
     // isComposing: Enter that confirms an IME composition must not send.
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
     event.preventDefault();
     form.requestSubmit();
   });
 
-  textbox.addEventListener('input', () => fitToContent(textbox));
+  textbox.addEventListener('input', () => {
+    fitToContent(textbox);
+    palette?.update();
+  });
+  textbox.addEventListener('blur', () => palette?.close());
   stop.addEventListener('click', () => handlers.onStop());
   // One listener for every turn's Retry button, present and future.
   shell.log.addEventListener('click', (event) => {

@@ -3,6 +3,7 @@
  * scheduler, the liveness clock, the composer and the test hook together.
  */
 import './styles.css';
+import { CommandPalette } from './command-palette';
 import { bindComposer } from './composer';
 import { chatSocketUrl, connectChat } from './connection';
 import { type LivenessSettings, livenessSettingsFrom } from './liveness';
@@ -157,7 +158,10 @@ bindComposer(
       if (faults.has('new-chat-keeps-thread') && left) dispatch({ type: 'local/restore', threadId: left });
     },
   },
-  { escapeStops: !faults.has('escape-ignored') },
+  {
+    escapeStops: !faults.has('escape-ignored'),
+    palette: new CommandPalette(shell.textbox, shell.palette),
+  },
 );
 
 setInterval(() => {

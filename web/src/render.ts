@@ -21,6 +21,7 @@ export interface ChatShell {
   readonly send: HTMLButtonElement;
   readonly stop: HTMLButtonElement;
   readonly newChat: HTMLButtonElement;
+  readonly palette: HTMLElement;
 }
 
 function required<T extends HTMLElement>(root: Document, id: string, type: new () => T): T {
@@ -40,6 +41,7 @@ export function findChatShell(root: Document): ChatShell {
     send: required(root, 'send', HTMLButtonElement),
     stop: required(root, 'stop', HTMLButtonElement),
     newChat: required(root, 'new-chat', HTMLButtonElement),
+    palette: required(root, 'command-palette', HTMLElement),
   };
 }
 
