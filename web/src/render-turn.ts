@@ -11,11 +11,13 @@ import { NO_PAGE_FAULTS, type PageFaults } from './page-faults';
 import { ToolCallView } from './render-tool-call';
 import type { Thought, ToolCall, Turn } from './turn';
 import {
+  avatarOf,
   elapsedText,
   livenessNoticeText,
   outcomeCardText,
   reasoningSummaryText,
   thoughtStepText,
+  turnLabel,
   turnStatusText,
   violationText,
 } from './view-text';
@@ -46,8 +48,17 @@ export class TurnView {
   private readonly agentBody: HTMLDivElement;
   private readonly meta: HTMLDivElement;
   private readonly agentName = element('span', { className: 'agent-name', text: 'Agent' });
-  private readonly status = element('p', { className: 'run-status', attributes: { role: 'status' } });
+  // role=status is the page's public contract; aria-live=off keeps one live region (the page's announcer), not one per turn.
+  private readonly status = element('p', {
+    className: 'run-status',
+    attributes: { role: 'status', 'aria-live': 'off' },
+  });
   private readonly elapsed = element('span', { className: 'run-elapsed' });
+  private readonly avatar = element('div', {
+    className: 'agent-avatar',
+    text: 'A',
+    attributes: { 'aria-hidden': 'true' },
+  });
   private notice: HTMLParagraphElement | undefined;
   // The status line shows only the latest thought and may skip one between two frames; this list keeps each.
   private thoughtList: HTMLOListElement | undefined;
@@ -69,7 +80,6 @@ export class TurnView {
     private context: TurnViewContext = NO_CONTEXT,
   ) {
     const userMessage = element('div', { className: 'user-message' }, element('p', { text: turn.userText }));
-    const avatar = element('div', { className: 'agent-avatar', text: 'A', attributes: { 'aria-hidden': 'true' } });
     this.elapsed.hidden = true;
     this.meta = element('div', { className: 'agent-meta' }, this.agentName, this.status, this.elapsed);
     this.agentBody = element('div', { className: 'agent-body' }, this.meta);
@@ -77,9 +87,10 @@ export class TurnView {
       'article',
       { className: 'turn' },
       userMessage,
-      element('div', { className: 'agent' }, avatar, this.agentBody),
+      element('div', { className: 'agent' }, this.avatar, this.agentBody),
     );
     this.element.dataset.clientMessageId = turn.clientMessageId;
+    this.element.setAttribute('aria-label', turnLabel(undefined));
     this.update(turn, context);
   }
 
@@ -100,6 +111,10 @@ export class TurnView {
     }
     if (turn.agentName !== undefined && turn.agentName !== previous?.agentName && !faults.has('no-agent-name')) {
       this.agentName.textContent = turn.agentName;
+      this.element.setAttribute('aria-label', turnLabel(turn.agentName));
+      const look = avatarOf(turn.agentName);
+      this.avatar.textContent = look.letter;
+      this.avatar.style.setProperty('--avatar-hue', String(look.hue));
     }
     if (turn.thoughts !== previous?.thoughts || turn.keepAlives !== previous?.keepAlives) this.updateThoughts(turn);
     if (turn.state !== previous?.state || turn.thoughts !== previous?.thoughts) this.updateReasoning(turn);

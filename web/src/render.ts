@@ -6,7 +6,7 @@ import { element } from './dom';
 import { NO_PAGE_FAULTS, type PageFaults } from './page-faults';
 import { TurnView, type TurnViewContext } from './render-turn';
 import { activeTurn, type ChatState, canSend, type GlobalError } from './state';
-import { connectionBannerText } from './view-text';
+import { connectionBannerText, runAnnouncement } from './view-text';
 
 /** Within this many pixels of the bottom, new content keeps the log scrolled down. */
 const STICK_TO_BOTTOM_PX = 80;
@@ -22,6 +22,9 @@ export interface ChatShell {
   readonly stop: HTMLButtonElement;
   readonly newChat: HTMLButtonElement;
   readonly palette: HTMLElement;
+  /** The one polite live region: it announces each run's start and end. */
+  readonly announcer: HTMLElement;
+  readonly jumpToLatest: HTMLButtonElement;
 }
 
 function required<T extends HTMLElement>(root: Document, id: string, type: new () => T): T {
@@ -42,6 +45,8 @@ export function findChatShell(root: Document): ChatShell {
     stop: required(root, 'stop', HTMLButtonElement),
     newChat: required(root, 'new-chat', HTMLButtonElement),
     palette: required(root, 'command-palette', HTMLElement),
+    announcer: required(root, 'announcer', HTMLElement),
+    jumpToLatest: required(root, 'jump-to-latest', HTMLButtonElement),
   };
 }
 
@@ -53,6 +58,16 @@ export function createChatRenderer(
   const turnViews = new Map<string, TurnView>();
   const errorItems = new Map<number, HTMLElement>();
   let previous: ChatState | undefined;
+
+  // Scrolled up, the page does not follow new content; a button offers the way back down.
+  shell.log.addEventListener('scroll', () => {
+    const { log } = shell;
+    shell.jumpToLatest.hidden = log.scrollHeight - log.scrollTop - log.clientHeight <= STICK_TO_BOTTOM_PX;
+  });
+  shell.jumpToLatest.addEventListener('click', () => {
+    shell.log.scrollTop = shell.log.scrollHeight;
+    shell.jumpToLatest.hidden = true;
+  });
 
   function renderTurns(state: ChatState, context: TurnViewContext): boolean {
     let added = false;
@@ -99,6 +114,17 @@ export function createChatRenderer(
     shell.globalErrors.hidden = errors.length === 0;
   }
 
+  // Only changes are announced: a run's start, and how it ended (not every thought).
+  function announce(state: ChatState): void {
+    const before = new Map(previous?.turns.map((turn) => [turn.clientMessageId, turn.state]));
+    for (const turn of state.turns) {
+      const was = before.get(turn.clientMessageId);
+      if (was === turn.state || (was === undefined && previous === undefined)) continue;
+      const text = runAnnouncement(turn, was);
+      if (text && shell.announcer.textContent !== text) shell.announcer.textContent = text;
+    }
+  }
+
   function renderControls(state: ChatState): void {
     const active = activeTurn(state);
     shell.send.disabled = !canSend(state);
@@ -127,6 +153,7 @@ export function createChatRenderer(
     if (state.connection !== previous?.connection || state.hasConnected !== previous?.hasConnected) {
       renderConnection(state);
     }
+    if (state.turns !== previous?.turns) announce(state);
     renderControls(state);
     previous = state;
 

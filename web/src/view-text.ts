@@ -121,3 +121,23 @@ export function outcomeCardText(turn: Turn): { title: string; reason?: string } 
       return undefined;
   }
 }
+
+/** What the page's live region says when a run changes state: its start, and how it ended. */
+export function runAnnouncement(turn: Turn, was: Turn['state'] | undefined): string | undefined {
+  if (turn.state === 'running')
+    return was === 'running' ? undefined : `${turn.agentName ?? 'The agent'} is working on it`;
+  if (turn.state === 'pending') return undefined;
+  return turnStatusText(turn);
+}
+
+/** A turn's accessible name: who speaks in it. */
+export function turnLabel(agentName: string | undefined): string {
+  return `You and ${agentName ?? 'the agent'}`;
+}
+
+/** An agent's avatar: its initial on a hue of its own, so agents can be told apart at a glance. */
+export function avatarOf(agentName: string): { letter: string; hue: number } {
+  let hash = 0;
+  for (const char of agentName) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) % 360;
+  return { letter: (agentName.trim()[0] ?? 'A').toUpperCase(), hue: hash };
+}
