@@ -189,5 +189,7 @@ export function sees(ui: UiMap) {
     toolState: ui.toolState !== undefined,
     toolProgress: ui.toolProgress !== undefined,
     turnState: ui.turnState !== undefined || ui.busy !== undefined,
+    seq: ui.seqAttribute !== undefined,
+    markdown: ui.answerFormat === 'markdown',
   };
 }

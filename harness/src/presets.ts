@@ -8,6 +8,8 @@ export const chatPageUi: UiMap = {
   turn: 'article.turn',
   runIdAttribute: 'data-run-id',
   answer: '.answer',
+  answerFormat: 'markdown',
+  seqAttribute: 'data-last-seq',
   thought: '.thoughts > li',
   toolCall: '[data-tool-call-id]',
   toolCallIdAttribute: 'data-tool-call-id',

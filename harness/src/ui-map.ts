@@ -30,6 +30,13 @@ export interface UiMap {
   runIdAttribute?: string;
   /** Inside a turn: the answer text; several matches (one per text part) are read in order, joined. */
   answer: string;
+  /**
+   * How the page draws the streamed text: as is, or rendered from markdown (then the drawn text is
+   * compared with the markdown's text, and a delta's arrival is read from `seqAttribute`). @default 'text'
+   */
+  answerFormat?: 'text' | 'markdown';
+  /** An attribute of the turn holding the seq of the last event it drew (our page: `data-last-seq`). */
+  seqAttribute?: string;
   /** Inside a turn: one element per thought, when the page shows them. */
   thought?: string;
   /** Inside a turn: one element per tool call, in call order. */

@@ -7,6 +7,7 @@ import { element, setData } from './dom';
 import { eventLogToArray } from './event-log';
 import type { LivenessSettings } from './liveness';
 import { turnLiveness } from './liveness';
+import { MarkdownView } from './markdown';
 import { NO_PAGE_FAULTS, type PageFaults } from './page-faults';
 import { ToolCallView } from './render-tool-call';
 import type { Thought, ToolCall, Turn } from './turn';
@@ -68,8 +69,7 @@ export class TurnView {
   private reasoningClosed = false;
   private toolList: HTMLUListElement | undefined;
   private readonly toolViews = new Map<string, ToolCallView>();
-  private answer: HTMLDivElement | undefined;
-  private answerText: Text | undefined;
+  private answer: MarkdownView | undefined;
   private violationsAlert: HTMLDivElement | undefined;
   private outcome: HTMLDivElement | undefined;
   private statusText = '';
@@ -189,7 +189,7 @@ export class TurnView {
     if (calls.length === 0) return;
     if (!this.toolList) {
       this.toolList = element('ul', { className: 'tool-calls', attributes: { 'aria-label': 'Tool calls' } });
-      this.agentBody.insertBefore(this.toolList, this.answer ?? this.violationsAlert ?? null);
+      this.agentBody.insertBefore(this.toolList, this.answer?.element ?? this.violationsAlert ?? null);
     }
     const callsOf = new Map<string, number>();
     for (const call of calls) callsOf.set(call.toolName, (callsOf.get(call.toolName) ?? 0) + 1);
@@ -209,17 +209,13 @@ export class TurnView {
     }
   }
 
-  // The answer only ever grows, so append the new tail to one text node instead of rebuilding it.
+  // Markdown, rebuilt block by block: only the last, growing block is parsed again on each commit.
   private updateAnswer(turn: Turn): void {
-    if (!this.answer || !this.answerText) {
-      this.answerText = document.createTextNode('');
-      this.answer = element('div', { className: 'answer' }, this.answerText);
-      this.agentBody.insertBefore(this.answer, this.violationsAlert ?? null);
+    if (!this.answer) {
+      this.answer = new MarkdownView(element('div', { className: 'answer' }));
+      this.agentBody.insertBefore(this.answer.element, this.violationsAlert ?? this.outcome ?? null);
     }
-    const text = this.context.faults.has('drop-repeated-delta') ? withoutRepeatedDeltas(turn) : turn.text;
-    const shown = this.answerText.length;
-    if (text.length > shown) this.answerText.appendData(text.slice(shown));
-    else this.answerText.data = text;
+    this.answer.show(this.context.faults.has('drop-repeated-delta') ? withoutRepeatedDeltas(turn) : turn.text);
   }
 
   /** A failed, stopped or interrupted run ends in a card that says so, with Retry (handled by the composer). */

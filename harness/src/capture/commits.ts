@@ -22,6 +22,8 @@ export interface TurnCommit {
   turnIndex: number;
   /** The UI map's `runIdAttribute`, when it has one. */
   runId?: string;
+  /** The UI map's `seqAttribute`: the seq of the last event the turn drew. */
+  lastSeq?: number;
   /** The turn state read through the UI map, '' when unknown. */
   state: string;
   /** The answer's text length, and its count of characters that are not white space. */

@@ -212,6 +212,7 @@ export function installAgentCapture(config: CaptureConfig): void {
         at,
         turnIndex: index,
         runId: ui.runIdAttribute ? (turn.getAttribute(ui.runIdAttribute) ?? undefined) : undefined,
+        lastSeq: ui.seqAttribute ? Number(turn.getAttribute(ui.seqAttribute) ?? Number.NaN) || undefined : undefined,
         state: readState(turn, ui.turnState),
         answerLength: answer.length,
         answerChars: nonSpace(answer),

@@ -28,7 +28,16 @@ export interface LagInput {
   timeOrigin: number;
   toolOf(commit: TurnCommit, toolCallId: string): ToolCallCommit | undefined;
   /** What the UI map can see. */
-  sees: { thoughts: boolean; toolState: boolean; toolProgress: boolean; turnState: boolean };
+  sees: {
+    thoughts: boolean;
+    toolState: boolean;
+    toolProgress: boolean;
+    turnState: boolean;
+    /** The turn tells the seq of the last event it drew. */
+    seq?: boolean;
+    /** The answer is drawn from markdown: its characters do not count the deltas'. */
+    markdown?: boolean;
+  };
 }
 
 const ENDED = new Set(['completed', 'failed', 'cancelled', 'interrupted', 'ended']);
@@ -69,7 +78,8 @@ function drawnTests(input: LagInput): DrawnTest[] {
       case 'partial_result': {
         chars += nonSpace(event.payload.delta);
         const due = chars;
-        return (commit) => commit.answerChars >= due;
+        if (sees.seq) return (commit) => (commit.lastSeq ?? 0) >= event.seq;
+        return sees.markdown ? undefined : (commit) => commit.answerChars >= due;
       }
       case 'agent_completed':
         return sees.turnState ? (commit) => ENDED.has(commit.state) : undefined;

@@ -4,8 +4,10 @@
  * cannot see an effect (no thought selector, say), the check says so instead
  * of passing on nothing.
  */
+
 import { type EventOf, isKeepAlive, type RunEventType } from '../../../protocol';
 import type { AgentRuns, HarnessTurn, RunView } from '../runs';
+import { markdownText } from './markdown-text';
 import { missingProgress } from './progress-check';
 
 const FINAL_STATE_OF = { success: 'completed', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted' };
@@ -85,9 +87,11 @@ async function answerMissing(runs: AgentRuns, turn: HarnessTurn, view: RunView):
     .allTextContents()
     .catch(() => []);
   const answer = parts.join('');
-  if (collapse(answer) === collapse(joined)) return [];
+  const markdown = runs.ui.answerFormat === 'markdown';
+  const due = markdown ? markdownText(joined) : joined;
+  if (collapse(answer) === collapse(due)) return [];
   return [
-    `partial_result: the answer shows ${clip(collapse(answer))} but the ${deltas.length} deltas join to ${clip(collapse(joined))}`,
+    `partial_result: the answer shows ${clip(collapse(answer))} but the ${deltas.length} deltas join to ${clip(collapse(due))}${markdown ? ' (drawn as markdown)' : ''}`,
   ];
 }
 

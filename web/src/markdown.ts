@@ -1,0 +1,229 @@
+/**
+ * Answers as markdown (CommonMark with GFM tables, strikethrough, task lists
+ * and autolinks), safe by construction: mdast-util-from-markdown parses the
+ * text to a syntax tree and the DOM is built node by node, text only through
+ * text nodes. Raw HTML stays literal text, images show their alt text (no
+ * remote loads), and links keep http(s) and mailto targets only. Code blocks
+ * get a Copy button.
+ *
+ * While an answer streams, only its last block changes: finished blocks (split
+ * at blank lines outside code fences) are parsed and built once.
+ */
+import type { Nodes, RootContent, TableCell } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
+
+const SAFE_LINK = /^(https?:|mailto:)/i;
+
+export function parseMarkdown(text: string) {
+  return fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+}
+
+/** Splits markdown at blank lines outside code fences: each block parses on its own. */
+export function markdownBlocks(text: string): string[] {
+  const blocks: string[] = [];
+  let fence: string | undefined;
+  let start = 0;
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    const end = text.indexOf('\n', lineStart);
+    const lineEnd = end === -1 ? text.length : end;
+    const line = text.slice(lineStart, lineEnd);
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (marker && (fence === undefined || (marker[0] === fence[0] && marker.length >= fence.length))) {
+      fence = fence === undefined ? marker : undefined;
+    } else if (fence === undefined && line.trim() === '' && lineStart > start) {
+      blocks.push(text.slice(start, lineStart));
+      start = lineEnd + 1;
+    }
+    if (end === -1) break;
+    lineStart = end + 1;
+  }
+  if (start < text.length) blocks.push(text.slice(start));
+  return blocks;
+}
+
+function create<K extends keyof HTMLElementTagNameMap>(tag: K, children: Node[] = []): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.append(...children);
+  return node;
+}
+
+function codeBlock(value: string, lang: string | null | undefined): HTMLElement {
+  const code = create('code', [document.createTextNode(value)]);
+  if (lang) code.dataset.lang = lang;
+  // The label is CSS content and aria-label, so the block's text stays the code alone.
+  const copy = create('button');
+  copy.type = 'button';
+  copy.className = 'copy-code';
+  copy.setAttribute('aria-label', 'Copy code');
+  copy.addEventListener('click', () => {
+    void navigator.clipboard?.writeText(value).then(() => {
+      copy.dataset.copied = 'true';
+      copy.setAttribute('aria-label', 'Copied');
+    });
+  });
+  const block = create('div', [copy, create('pre', [code])]);
+  block.className = 'code-block';
+  return block;
+}
+
+function cell(node: TableCell, header: boolean, align: string | null | undefined): HTMLElement {
+  const element = create(header ? 'th' : 'td', build(node.children));
+  if (align) element.style.textAlign = align;
+  return element;
+}
+
+function build(nodes: readonly (Nodes | RootContent)[]): Node[] {
+  return nodes.flatMap((node): Node[] => {
+    switch (node.type) {
+      case 'text':
+      case 'html':
+        return [document.createTextNode(node.value)];
+      case 'paragraph':
+        return [create('p', build(node.children))];
+      case 'heading':
+        // h1 and h2 belong to the page; an answer's headings start at h3.
+        return [create(`h${Math.min(6, node.depth + 2)}` as 'h3', build(node.children))];
+      case 'emphasis':
+        return [create('em', build(node.children))];
+      case 'strong':
+        return [create('strong', build(node.children))];
+      case 'delete':
+        return [create('del', build(node.children))];
+      case 'inlineCode':
+        return [create('code', [document.createTextNode(node.value)])];
+      case 'code':
+        return [codeBlock(node.value, node.lang)];
+      case 'blockquote':
+        return [create('blockquote', build(node.children))];
+      case 'break':
+        return [create('br')];
+      case 'thematicBreak':
+        return [create('hr')];
+      case 'list': {
+        const list = create(node.ordered ? 'ol' : 'ul', build(node.children));
+        if (node.ordered && node.start !== null && node.start !== undefined && node.start !== 1) {
+          list.setAttribute('start', String(node.start));
+        }
+        return [list];
+      }
+      case 'listItem': {
+        const item = create('li', build(node.children));
+        if (typeof node.checked === 'boolean') {
+          const box = create('input');
+          box.type = 'checkbox';
+          box.checked = node.checked;
+          box.disabled = true;
+          item.prepend(box);
+        }
+        return [item];
+      }
+      case 'link': {
+        if (!SAFE_LINK.test(node.url)) return build(node.children);
+        const link = create('a', build(node.children));
+        link.href = node.url;
+        link.rel = 'noopener noreferrer nofollow';
+        link.target = '_blank';
+        return [link];
+      }
+      case 'image':
+        return node.alt ? [document.createTextNode(node.alt)] : [];
+      case 'table': {
+        const [head, ...rows] = node.children;
+        const align = node.align ?? [];
+        const thead = create(
+          'thead',
+          head
+            ? [
+                create(
+                  'tr',
+                  head.children.map((c, i) => cell(c, true, align[i])),
+                ),
+              ]
+            : [],
+        );
+        const tbody = create(
+          'tbody',
+          rows.map((row) =>
+            create(
+              'tr',
+              row.children.map((c, i) => cell(c, false, align[i])),
+            ),
+          ),
+        );
+        const table = create('table', [thead, tbody]);
+        const scroller = create('div', [table]);
+        scroller.className = 'table-scroll';
+        return [scroller];
+      }
+      default:
+        // Link references, definitions, footnotes and the like: their text, if any, without markup.
+        return 'children' in node ? build(node.children as RootContent[]) : [];
+    }
+  });
+}
+
+/** One block of markdown as DOM nodes. */
+export function renderMarkdownBlock(text: string): Node[] {
+  return build(parseMarkdown(text).children);
+}
+
+/**
+ * Text that cannot change how markdown parses when appended within a line of a
+ * paragraph: no markup characters, no newline, nothing an autolink starts with.
+ */
+const PLAIN_TAIL = /^[\p{L}\p{N} ,.;'"?!-]+$/u;
+
+/**
+ * Keeps an element showing a growing markdown text: finished blocks are built
+ * once and kept; the last block is rebuilt as it grows, except when the new
+ * text is plain words at the end of a paragraph, which are appended as they are.
+ */
+export class MarkdownView {
+  #blocks: { text: string; nodes: Node[] }[] = [];
+  #text = '';
+  /** White space at the end of the source that the parse dropped and the DOM lacks. */
+  #dropped = '';
+
+  constructor(readonly element: HTMLElement) {}
+
+  show(text: string): void {
+    if (this.#appendPlain(text)) return;
+    this.#text = text;
+    this.#dropped = /[ \t]*$/.exec(text)?.[0] ?? '';
+    const blocks = markdownBlocks(text);
+    let same = 0;
+    while (same < blocks.length && same < this.#blocks.length && this.#blocks[same]?.text === blocks[same]) same++;
+    for (const stale of this.#blocks.splice(same)) for (const node of stale.nodes) node.parentNode?.removeChild(node);
+    for (const block of blocks.slice(same)) {
+      const nodes = renderMarkdownBlock(block);
+      this.element.append(...nodes);
+      this.#blocks.push({ text: block, nodes });
+    }
+  }
+
+  /** The fast path of streaming: plain words after a paragraph's text, where a parse would add the same. */
+  #appendPlain(text: string): boolean {
+    const tail = text.slice(this.#text.length);
+    const last = this.#blocks.at(-1);
+    const paragraph = last?.nodes.at(-1);
+    const textNode = paragraph instanceof HTMLParagraphElement ? paragraph.lastChild : null;
+    const fits =
+      last !== undefined &&
+      tail !== '' &&
+      text.startsWith(this.#text) &&
+      !this.#text.endsWith('\n') &&
+      PLAIN_TAIL.test(tail) &&
+      // GFM links a bare www. address: that is a parse's to draw.
+      !/www\./i.test(last.text.slice(-4) + tail) &&
+      textNode instanceof Text;
+    if (!fits) return false;
+    textNode.appendData(this.#dropped + tail);
+    this.#dropped = '';
+    last.text += tail;
+    this.#text = text;
+    return true;
+  }
+}
