@@ -51,7 +51,12 @@ describe('HTTP', () => {
 
   it('should list agents, tools and scenarios', async () => {
     const agents = await (await fetch(`${server.url}/api/agents`)).json();
-    expect(agents.agents.map((agent: { name: string }) => agent.name)).toEqual(['assistant', 'scenario', 'replay', 'commands']);
+    expect(agents.agents.map((agent: { name: string }) => agent.name)).toEqual([
+      'assistant',
+      'scenario',
+      'replay',
+      'commands',
+    ]);
     const tools = await (await fetch(`${server.url}/api/tools`)).json();
     expect(tools.tools.map((tool: { name: string }) => tool.name)).toEqual(
       expect.arrayContaining(['calculator', 'docs_search', 'clock']),
@@ -69,6 +74,25 @@ describe('GET /api/session', () => {
     const valid = await fetch(`${server.url}/api/session?token=${token}`);
     expect(valid.status).toBe(200);
     expect(await valid.json()).toMatchObject({ name: expect.any(String) });
+  });
+});
+
+describe('GET /api/threads', () => {
+  it("should list the caller's threads, newest first, titled by their first message, and no one else's", async () => {
+    const { token } = await WsTestClient.signIn(server.url);
+    const client = await connect(undefined, token);
+    const first = await client.runToCompletion('what is 2 + 3?');
+    await client.runToCompletion('and 4 * 5?', first.threadId);
+    const second = await client.runToCompletion('hello');
+    const list = async (query: string) => (await fetch(`${server.url}/api/threads${query}`)).json();
+    const { threads } = await list(`?token=${token}`);
+    expect(threads).toEqual([
+      { threadId: second.threadId, title: 'hello', updatedAt: expect.any(Number), runs: 1 },
+      { threadId: first.threadId, title: 'what is 2 + 3?', updatedAt: expect.any(Number), runs: 2 },
+    ]);
+    const other = await WsTestClient.signIn(server.url);
+    expect(await list(`?token=${other.token}`)).toEqual({ threads: [] });
+    expect((await fetch(`${server.url}/api/threads`)).status).toBe(401);
   });
 });
 

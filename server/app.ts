@@ -141,6 +141,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   });
   api.use(sessionRouter(tokens));
+  // The caller's past chats, newest first, titled by their first message.
+  api.get('/threads', async (req, res) => {
+    const user = await sessionUser(tokens, req).catch(() => undefined);
+    if (!user) {
+      res.status(401).json({ error: { code: 'unauthorized', message: 'a valid session is required' } });
+      return;
+    }
+    res.json({ threads: journal.threadsOf(user.userId) });
+  });
   api.get('/threads/:threadId/events', async (req, res) => {
     const query = threadEventsQuery.safeParse(req.query);
     if (!query.success) {

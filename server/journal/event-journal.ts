@@ -7,12 +7,15 @@
  * rows pending and retries them with backoff, telling the listener when the
  * journal stops and starts writing again; reads never fail because of it.
  */
+
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { RunEvent } from '../../protocol';
+import { listThreads, type ThreadSummary } from './thread-list';
 import { findUnfinishedRunOf, findUnfinishedRuns, type JournalRow, type UnfinishedRun } from './unfinished-runs';
 
+export type { ThreadSummary } from './thread-list';
 export type { UnfinishedRun } from './unfinished-runs';
 
 /** Appends committed per transaction at most; a burst flushes early. */
@@ -242,6 +245,12 @@ export class EventJournal {
       .prepare<[string], { owner_id: string | null }>('SELECT owner_id FROM threads WHERE thread_id = ?')
       .get(threadId);
     return row ? row.owner_id : undefined;
+  }
+
+  /** The owner's threads that hold a run, newest first; pending events are committed first while it can write. */
+  threadsOf(ownerId: string, limit?: number): ThreadSummary[] {
+    this.#flushUnlessFailing();
+    return listThreads(this.#db, ownerId, limit);
   }
 
   /** Highest seq journaled for the thread, pending included (a revived thread must not reuse one); 0 when unknown. */
