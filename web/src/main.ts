@@ -15,6 +15,7 @@ import { ensureSession } from './session';
 import { stallTimeoutFrom, startStallWatchdog } from './stall-watchdog';
 import { activeTurn, type ChatAction, type ChatState, canSend, initialState, reduce } from './state';
 import { installChatHarness } from './test-hook';
+import { ThreadListView } from './thread-list';
 import { storedThread, storeThread } from './thread-storage';
 
 /** How often elapsed times and liveness are brought up to date while a turn is active. */
@@ -163,6 +164,18 @@ bindComposer(
     palette: new CommandPalette(shell.textbox, shell.palette),
   },
 );
+
+new ThreadListView(shell.threadsToggle, shell.threads, {
+  load: () => fetch('/api/threads', { credentials: 'same-origin' }).then((response) => response.json()),
+  current: () => scheduler.getState().threadId,
+  pick(threadId) {
+    // The run left behind is stopped, as with New chat. A socket replays a thread once, so the picked one
+    // is replayed from its start on a fresh socket (the reconnect resumes it).
+    dispatch({ type: 'local/new-chat', cancelId: stopActiveRun() });
+    dispatch({ type: 'local/restore', threadId, switching: true });
+    connection.reconnect();
+  },
+});
 
 setInterval(() => {
   if (activeTurn(scheduler.getState())) dispatch({ type: 'local/tick' });

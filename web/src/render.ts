@@ -25,6 +25,8 @@ export interface ChatShell {
   /** The one polite live region: it announces each run's start and end. */
   readonly announcer: HTMLElement;
   readonly jumpToLatest: HTMLButtonElement;
+  readonly threadsToggle: HTMLButtonElement;
+  readonly threads: HTMLElement;
 }
 
 function required<T extends HTMLElement>(root: Document, id: string, type: new () => T): T {
@@ -47,6 +49,8 @@ export function findChatShell(root: Document): ChatShell {
     palette: required(root, 'command-palette', HTMLElement),
     announcer: required(root, 'announcer', HTMLElement),
     jumpToLatest: required(root, 'jump-to-latest', HTMLButtonElement),
+    threadsToggle: required(root, 'threads-toggle', HTMLButtonElement),
+    threads: required(root, 'threads', HTMLElement),
   };
 }
 

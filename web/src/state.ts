@@ -16,7 +16,7 @@ export type LocalAction =
   /** Stop was clicked for this run; `clientMessageId` is the cancel message's. */
   | { type: 'local/cancel'; runId: string; clientMessageId?: string }
   /** The page reloaded into a known thread; its history arrives through resume. */
-  | { type: 'local/restore'; threadId: string }
+  | { type: 'local/restore'; threadId: string; switching?: boolean }
   /** A resume was sent; `clientMessageId` identifies its error, if any. */
   | { type: 'local/resume'; clientMessageId: string }
   /** Twice a second while a turn is active: elapsed times and liveness move on. */
@@ -43,6 +43,8 @@ export interface ChatState {
   readonly connection: ConnectionStatus;
   /** The socket has been open at least once (tells "connecting" from "reconnecting"). */
   readonly hasConnected: boolean;
+  /** The page is opening another past chat on a fresh socket: the reconnect is not a lost connection. */
+  readonly switchingThread?: boolean;
   /** The thread of the conversation, from the first message_accepted; later sends reuse it. */
   readonly threadId?: string;
   /** Threads left with New chat: their late events are ignored. */
@@ -195,7 +197,12 @@ function applyEvent(state: ChatState, event: RunEvent, now: number): ChatState {
 }
 
 function applyConnection(state: ChatState, status: ConnectionStatus): ChatState {
-  const next = { ...state, connection: status, hasConnected: state.hasConnected || status === 'open' };
+  const next = {
+    ...state,
+    connection: status,
+    hasConnected: state.hasConnected || status === 'open',
+    switchingThread: status === 'open' ? undefined : state.switchingThread,
+  };
   if (status !== 'closed') return next;
   // A message not yet accepted has no runId, so nothing can resume it. Running turns resume on reconnect.
   const turns = state.turns.map((turn) =>
@@ -263,7 +270,7 @@ function reduceLocal(state: ChatState, action: LocalAction, now: number): ChatSt
     case 'local/cancel':
       return applyCancel(state, action, now);
     case 'local/restore':
-      return { ...state, threadId: action.threadId, lastSeq: 0 };
+      return { ...state, threadId: action.threadId, lastSeq: 0, switchingThread: action.switching };
     case 'local/resume':
       return { ...state, resumeId: action.clientMessageId };
     case 'local/tick':

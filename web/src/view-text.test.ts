@@ -87,6 +87,16 @@ describe('connectionBannerText', () => {
       'Connection lost, reconnecting…',
     );
   });
+
+  it('says a past chat is opening, not that the connection was lost, while the page switches sockets', () => {
+    const open = reduce(initialState, { type: 'local/connection', status: 'open' });
+    const switching = reduce(open, { type: 'local/restore', threadId: 'th-2', switching: true });
+    const closed = reduce(switching, { type: 'local/connection', status: 'closed' });
+    expect(connectionBannerText(closed)).toBe('Opening the chat…');
+    const reopened = reduce(closed, { type: 'local/connection', status: 'open' });
+    expect(connectionBannerText(reopened)).toBeUndefined();
+    expect(reopened.switchingThread).toBeUndefined();
+  });
 });
 
 describe('elapsedText and livenessNoticeText', () => {

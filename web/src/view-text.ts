@@ -63,6 +63,7 @@ export function violationText(violation: Violation): string {
 export function connectionBannerText(state: ChatState): string | undefined {
   if (state.connection === 'open') return undefined;
   if (state.connection === 'connecting' && !state.hasConnected) return 'Connecting…';
+  if (state.switchingThread) return 'Opening the chat…';
   return 'Connection lost, reconnecting…';
 }
 
