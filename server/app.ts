@@ -15,7 +15,7 @@ import { createLlmAgent } from './agents/llm/llm-agent';
 import { createReplayAgent, REPLAY_COMMAND } from './agents/replay-agent';
 import { createScenarioAgent, SCENARIO_COMMAND } from './agents/scenario-agent';
 import { loadScenarios } from './agents/scenario-file';
-import { sessionRouter, sessionUser } from './auth/session-http';
+import { requireSession, sessionRouter, sessionUser, userOf } from './auth/session-http';
 import { resolveSessionSecret, type SessionSecretSource } from './auth/session-secret';
 import { SessionTokens } from './auth/session-tokens';
 import {
@@ -142,26 +142,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   api.use(sessionRouter(tokens));
   // The caller's past chats, newest first, titled by their first message.
-  api.get('/threads', async (req, res) => {
-    const user = await sessionUser(tokens, req).catch(() => undefined);
-    if (!user) {
-      res.status(401).json({ error: { code: 'unauthorized', message: 'a valid session is required' } });
-      return;
-    }
-    res.json({ threads: journal.threadsOf(user.userId) });
+  const signedIn = requireSession(tokens);
+  api.get('/threads', signedIn, (_req, res) => {
+    res.json({ threads: journal.threadsOf(userOf(res).userId) });
   });
-  api.get('/threads/:threadId/events', async (req, res) => {
+  api.get('/threads/:threadId/events', signedIn, (req, res) => {
     const query = threadEventsQuery.safeParse(req.query);
     if (!query.success) {
       res.status(400).json({ error: { code: 'invalid_message', message: describeIssues(query.error) } });
       return;
     }
-    const user = await sessionUser(tokens, req).catch(() => undefined);
-    if (!user) {
-      res.status(401).json({ error: { code: 'unauthorized', message: 'a valid session is required' } });
-      return;
-    }
-    const { threadId } = req.params;
+    const user = userOf(res);
+    const threadId = String(req.params.threadId);
     try {
       runs.authorizeThread(threadId, user.userId);
     } catch (error) {
@@ -174,13 +166,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   if (options.scenarios) {
     // Test-only (with scenarios): cut the caller's sockets from the server side, mid-run.
-    api.post('/test/terminate-sockets', async (req, res) => {
-      const user = await sessionUser(tokens, req).catch(() => undefined);
-      if (!user) {
-        res.status(401).json({ error: { code: 'unauthorized', message: 'a valid session is required' } });
-        return;
-      }
-      res.json({ terminated: sockets.terminateUser(user.userId) });
+    api.post('/test/terminate-sockets', signedIn, (_req, res) => {
+      res.json({ terminated: sockets.terminateUser(userOf(res).userId) });
     });
   }
   api.use((req, res) => {

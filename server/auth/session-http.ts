@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { parseCookie as parseCookies } from 'cookie';
-import express, { type Request, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { describeIssues } from '../../protocol';
 import { DEFAULT_SESSION_TTL_SECONDS, type SessionTokens, type SessionUser } from './session-tokens';
@@ -26,6 +26,27 @@ export function tokenOf(request: IncomingMessage): string | undefined {
 export function sessionUser(tokens: SessionTokens, request: IncomingMessage): Promise<SessionUser> {
   const token = tokenOf(request);
   return token ? tokens.verify(token) : Promise.reject(new Error('no session token'));
+}
+
+/**
+ * Route middleware: a request without a valid session gets 401; with one, the
+ * route finds its user in `res.locals.user`.
+ */
+export function requireSession(tokens: SessionTokens): RequestHandler {
+  return (req, res, next) => {
+    sessionUser(tokens, req).then(
+      (user) => {
+        res.locals.user = user;
+        next();
+      },
+      () => res.status(401).json({ error: { code: 'unauthorized', message: 'a valid session is required' } }),
+    );
+  };
+}
+
+/** The session user `requireSession` found for this request. */
+export function userOf(res: Response): SessionUser {
+  return res.locals.user as SessionUser;
 }
 
 export function sessionRouter(tokens: SessionTokens): Router {
