@@ -20,27 +20,39 @@ export function parseMarkdown(text: string) {
   return fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
 }
 
-/** Splits markdown at blank lines outside code fences: each block parses on its own. */
+/** A line that may carry on the block before a blank line: indented (list item, code) or a list item. */
+const CONTINUES = /^(\s|[-*+]\s|\d+[.)]\s)/;
+/** A link reference definition: it may serve a link in any block, so such text is not split. */
+const DEFINITION = /^ {0,3}\[[^\]]+\]:/m;
+
+/**
+ * Splits markdown where a parse of the whole would start a new top-level block
+ * anyway: at a blank line outside a code fence, when the next line starts at
+ * the margin and is not a list item. Each block then parses on its own.
+ */
 export function markdownBlocks(text: string): string[] {
+  if (text === '') return [];
+  if (DEFINITION.test(text)) return [text];
+  const lines = text.split('\n');
   const blocks: string[] = [];
   let fence: string | undefined;
-  let start = 0;
-  let lineStart = 0;
-  while (lineStart <= text.length) {
-    const end = text.indexOf('\n', lineStart);
-    const lineEnd = end === -1 ? text.length : end;
-    const line = text.slice(lineStart, lineEnd);
-    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-    if (marker && (fence === undefined || (marker[0] === fence[0] && marker.length >= fence.length))) {
-      fence = fence === undefined ? marker : undefined;
-    } else if (fence === undefined && line.trim() === '' && lineStart > start) {
-      blocks.push(text.slice(start, lineStart));
-      start = lineEnd + 1;
+  let current: string[] = [];
+  lines.forEach((line, i) => {
+    current.push(line);
+    const marker = /^\s*(`{3,}|~{3,})(.*)$/.exec(line);
+    if (marker?.[1]) {
+      const [, run = '', info = ''] = marker;
+      if (fence === undefined) fence = run;
+      else if (run[0] === fence[0] && run.length >= fence.length && info.trim() === '') fence = undefined;
+      return;
     }
-    if (end === -1) break;
-    lineStart = end + 1;
-  }
-  if (start < text.length) blocks.push(text.slice(start));
+    const next = lines[i + 1];
+    if (fence !== undefined || line.trim() !== '' || next === undefined || next === '' || CONTINUES.test(next)) return;
+    if (current.some((kept) => kept.trim() !== '')) blocks.push(`${current.join('\n')}\n`);
+    current = [];
+  });
+  const rest = current.join('\n');
+  if (rest !== '') blocks.push(rest);
   return blocks;
 }
 
@@ -177,6 +189,22 @@ export function renderMarkdownBlock(text: string): Node[] {
 const PLAIN_TAIL = /^[\p{L}\p{N} ,.;'"?!-]+$/u;
 
 /**
+ * What `text` adds to `shown` when appending it as plain text draws what a
+ * parse would (given that `shown` ends in a paragraph's text); undefined when
+ * only a parse can draw it.
+ */
+export function plainTail(shown: string, text: string): string | undefined {
+  if (!text.startsWith(shown) || text.length === shown.length) return undefined;
+  const tail = text.slice(shown.length);
+  // After a line break, the next characters may start a list, a heading or a quote.
+  if (/\n[ \t]*$/.test(shown) || !PLAIN_TAIL.test(tail)) return undefined;
+  // With the word it continues, the tail could finish an autolink (http://, foo@bar, www.), an entity
+  // (&nbsp;) or an escape (\.).
+  const word = /\S*$/.exec(shown)?.[0] ?? '';
+  return /[:@&\\]|www\./i.test(word + tail) ? undefined : tail;
+}
+
+/**
  * Keeps an element showing a growing markdown text: finished blocks are built
  * once and kept; the last block is rebuilt as it grows, except when the new
  * text is plain words at the end of a paragraph, which are appended as they are.
@@ -206,20 +234,11 @@ export class MarkdownView {
 
   /** The fast path of streaming: plain words after a paragraph's text, where a parse would add the same. */
   #appendPlain(text: string): boolean {
-    const tail = text.slice(this.#text.length);
+    const tail = plainTail(this.#text, text);
     const last = this.#blocks.at(-1);
     const paragraph = last?.nodes.at(-1);
     const textNode = paragraph instanceof HTMLParagraphElement ? paragraph.lastChild : null;
-    const fits =
-      last !== undefined &&
-      tail !== '' &&
-      text.startsWith(this.#text) &&
-      !this.#text.endsWith('\n') &&
-      PLAIN_TAIL.test(tail) &&
-      // GFM links a bare www. address: that is a parse's to draw.
-      !/www\./i.test(last.text.slice(-4) + tail) &&
-      textNode instanceof Text;
-    if (!fits) return false;
+    if (tail === undefined || last === undefined || !(textNode instanceof Text)) return false;
     textNode.appendData(this.#dropped + tail);
     this.#dropped = '';
     last.text += tail;
