@@ -175,6 +175,7 @@ new ThreadListView(shell.threadsToggle, shell.threads, {
     dispatch({ type: 'local/restore', threadId, switching: true });
     connection.reconnect();
   },
+  focusAfterPick: () => shell.textbox.focus(),
 });
 
 setInterval(() => {

@@ -6,6 +6,7 @@ import { element } from './dom';
 import { NO_PAGE_FAULTS, type PageFaults } from './page-faults';
 import { TurnView, type TurnViewContext } from './render-turn';
 import { activeTurn, type ChatState, canSend, type GlobalError } from './state';
+import { isReplayedTurn } from './turn';
 import { connectionBannerText, runAnnouncement } from './view-text';
 
 /** Within this many pixels of the bottom, new content keeps the log scrolled down. */
@@ -71,6 +72,8 @@ export function createChatRenderer(
   shell.jumpToLatest.addEventListener('click', () => {
     shell.log.scrollTop = shell.log.scrollHeight;
     shell.jumpToLatest.hidden = true;
+    // The button goes away under the focus: the composer takes it.
+    shell.textbox.focus({ preventScroll: true });
   });
 
   function renderTurns(state: ChatState, context: TurnViewContext): boolean {
@@ -118,12 +121,13 @@ export function createChatRenderer(
     shell.globalErrors.hidden = errors.length === 0;
   }
 
-  // Only changes are announced: a run's start, and how it ended (not every thought).
+  // Only changes are announced: a run's start, and how it ended (not every thought). A replayed history
+  // (a reload, a past chat) is not news: only the turns this page sent are announced.
   function announce(state: ChatState): void {
     const before = new Map(previous?.turns.map((turn) => [turn.clientMessageId, turn.state]));
     for (const turn of state.turns) {
       const was = before.get(turn.clientMessageId);
-      if (was === turn.state || (was === undefined && previous === undefined)) continue;
+      if (was === turn.state || isReplayedTurn(turn)) continue;
       const text = runAnnouncement(turn, was);
       if (text && shell.announcer.textContent !== text) shell.announcer.textContent = text;
     }

@@ -179,6 +179,8 @@ function sendErrorText(error: ErrorMessage): string {
 }
 
 function applyEvent(state: ChatState, event: RunEvent, now: number): ChatState {
+  // The old socket may still deliver while the page switches chats; the new one replays from the start.
+  if (state.switchingThread) return { ...state, unknownRunEvents: state.unknownRunEvents + 1 };
   const foreign =
     state.threadId !== undefined ? event.threadId !== state.threadId : state.leftThreads.includes(event.threadId);
   if (foreign) return { ...state, unknownRunEvents: state.unknownRunEvents + 1 };

@@ -7,9 +7,7 @@ import { z } from 'zod';
 import { element } from './dom';
 
 const threadListSchema = z.object({
-  threads: z.array(
-    z.object({ threadId: z.string(), title: z.string(), updatedAt: z.number(), runs: z.number().int() }),
-  ),
+  threads: z.array(z.object({ threadId: z.string(), title: z.string(), updatedAt: z.number() })),
 });
 
 export type ThreadSummary = z.infer<typeof threadListSchema>['threads'][number];
@@ -18,16 +16,15 @@ export function parseThreadList(answer: unknown): ThreadSummary[] {
   return threadListSchema.parse(answer).threads;
 }
 
-/** "2 runs · 5 min ago": how much a thread holds, and when it last moved. */
+/** "5 min ago": when a thread last moved. */
 export function threadMetaText(thread: ThreadSummary, now: number): string {
-  const runs = thread.runs === 1 ? '1 run' : `${thread.runs} runs`;
   const minutes = Math.floor(Math.max(0, now - thread.updatedAt) / 60_000);
   let when: string;
   if (minutes < 1) when = 'just now';
   else if (minutes < 60) when = `${minutes} min ago`;
   else if (minutes < 24 * 60) when = `${Math.floor(minutes / 60)} h ago`;
   else when = new Date(thread.updatedAt).toLocaleDateString();
-  return `${runs} · ${when}`;
+  return when;
 }
 
 export interface ThreadListHandlers {
@@ -35,6 +32,7 @@ export interface ThreadListHandlers {
   /** The thread the page is on, if any. */
   current(): string | undefined;
   pick(threadId: string): void;
+  focusAfterPick(): void;
 }
 
 export class ThreadListView {
@@ -90,6 +88,8 @@ export class ThreadListView {
       button.addEventListener('click', () => {
         this.close();
         if (thread.threadId !== current) this.handlers.pick(thread.threadId);
+        // The list goes away under the focus: the composer takes it, ready for the next message.
+        this.handlers.focusAfterPick();
       });
       return element('li', {}, button);
     });

@@ -99,8 +99,15 @@ function isEnded(turn: Turn): boolean {
  * text is agent_started's input, and it began when the server started the run
  * (never later than now, should the clocks disagree).
  */
+const REPLAYED_PREFIX = 'replay-';
+
+/** A turn built from a replayed history (a reload, a past chat, another tab), not sent from this page. */
+export function isReplayedTurn(turn: Turn): boolean {
+  return turn.clientMessageId.startsWith(REPLAYED_PREFIX);
+}
+
 export function createReplayedTurn(started: EventOf<'agent_started'>, now: number): Turn {
-  const turn = createTurn(`replay-${started.runId}`, started.payload.input, Math.min(now, started.ts));
+  const turn = createTurn(`${REPLAYED_PREFIX}${started.runId}`, started.payload.input, Math.min(now, started.ts));
   return { ...turn, runId: started.runId, state: 'running' };
 }
 

@@ -93,7 +93,18 @@ describe('connectionBannerText', () => {
     const switching = reduce(open, { type: 'local/restore', threadId: 'th-2', switching: true });
     const closed = reduce(switching, { type: 'local/connection', status: 'closed' });
     expect(connectionBannerText(closed)).toBe('Opening the chat…');
-    const reopened = reduce(closed, { type: 'local/connection', status: 'open' });
+    // What the old socket still delivers for the picked thread is not applied: the new socket replays it all.
+    const late = reduce(closed, {
+      type: 'agent_started',
+      threadId: 'th-2',
+      runId: 'r-9',
+      seq: 7,
+      ts: 1,
+      payload: { agentName: 'assistant', input: 'hi' },
+    });
+    expect(late.lastSeq).toBe(0);
+    expect(late.turns).toEqual([]);
+    const reopened = reduce(late, { type: 'local/connection', status: 'open' });
     expect(connectionBannerText(reopened)).toBeUndefined();
     expect(reopened.switchingThread).toBeUndefined();
   });
