@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { RunEvent } from '../../protocol';
-import { listThreads, type ThreadSummary } from './thread-list';
+import { listThreads, THREAD_OWNER_INDEX, type ThreadSummary } from './thread-list';
 import { findUnfinishedRunOf, findUnfinishedRuns, type JournalRow, type UnfinishedRun } from './unfinished-runs';
 
 export type { ThreadSummary } from './thread-list';
@@ -116,6 +116,7 @@ export class EventJournal {
       DROP INDEX IF EXISTS events_by_run; -- a second B-tree on every insert; lookups go by thread instead
       CREATE TABLE IF NOT EXISTS threads (thread_id TEXT PRIMARY KEY, owner_id TEXT) WITHOUT ROWID;
     `);
+    this.#db.exec(THREAD_OWNER_INDEX);
     const insertThread = this.#db.prepare('INSERT OR IGNORE INTO threads (thread_id, owner_id) VALUES (?, ?)');
     this.#commit = this.#db.transaction((threads: PendingThread[], rows: JournalRow[]) => {
       for (const thread of threads) insertThread.run(thread.threadId, thread.ownerId);

@@ -1,7 +1,8 @@
 /**
- * A user's past threads, for the page's list of chats: each titled by its
- * first message (what its first run's agent_started says it was asked), with
- * when it last moved and how many runs it holds, newest first.
+ * A user's past threads, for the page's list of chats: each titled by what
+ * its first run was asked (the first message, without its command), newest
+ * first. Two primary-key lookups per thread (its first agent_started, its last
+ * event) through the owner index: no thread's events are scanned.
  */
 import type Database from 'better-sqlite3';
 
@@ -11,7 +12,6 @@ export interface ThreadSummary {
   title: string;
   /** Epoch ms of the thread's last event. */
   updatedAt: number;
-  runs: number;
 }
 
 /** Longest title, in characters. */
@@ -19,19 +19,24 @@ export const TITLE_MAX = 80;
 /** Most threads listed. */
 export const DEFAULT_THREAD_LIST_LIMIT = 50;
 
+/** The owner index the listing needs; created with the journal's tables. */
+export const THREAD_OWNER_INDEX = 'CREATE INDEX IF NOT EXISTS threads_by_owner ON threads (owner_id)';
+
 const THREADS_OF_OWNER = `
-  SELECT t.thread_id AS threadId,
-    (SELECT frame FROM events e WHERE e.thread_id = t.thread_id AND e.type = 'agent_started' ORDER BY seq LIMIT 1)
-      AS firstStarted,
-    (SELECT frame FROM events e WHERE e.thread_id = t.thread_id ORDER BY seq DESC LIMIT 1) AS lastFrame,
-    (SELECT COUNT(*) FROM events e WHERE e.thread_id = t.thread_id AND e.type = 'agent_started') AS runs
-  FROM threads t WHERE t.owner_id = ?`;
+  SELECT threadId, firstStarted, updatedAt FROM (
+    SELECT t.thread_id AS threadId,
+      (SELECT frame FROM events e WHERE e.thread_id = t.thread_id AND e.type = 'agent_started' ORDER BY seq LIMIT 1)
+        AS firstStarted,
+      (SELECT json_extract(frame, '$.ts') FROM events e WHERE e.thread_id = t.thread_id ORDER BY seq DESC LIMIT 1)
+        AS updatedAt
+    FROM threads t WHERE t.owner_id = ?
+  ) WHERE firstStarted IS NOT NULL
+  ORDER BY updatedAt DESC LIMIT ?`;
 
 interface Row {
   threadId: string;
-  firstStarted: string | null;
-  lastFrame: string | null;
-  runs: number;
+  firstStarted: string;
+  updatedAt: number;
 }
 
 function titleOf(firstStarted: string): string {
@@ -45,20 +50,8 @@ export function listThreads(
   ownerId: string,
   limit = DEFAULT_THREAD_LIST_LIMIT,
 ): ThreadSummary[] {
-  const rows = db.prepare<[string], Row>(THREADS_OF_OWNER).all(ownerId);
-  return rows
-    .flatMap((row) =>
-      row.firstStarted && row.lastFrame
-        ? [
-            {
-              threadId: row.threadId,
-              title: titleOf(row.firstStarted),
-              updatedAt: (JSON.parse(row.lastFrame) as { ts: number }).ts,
-              runs: row.runs,
-            },
-          ]
-        : [],
-    )
-    .sort((a, b) => b.updatedAt - a.updatedAt)
-    .slice(0, limit);
+  return db
+    .prepare<[string, number], Row>(THREADS_OF_OWNER)
+    .all(ownerId, limit)
+    .map((row) => ({ threadId: row.threadId, title: titleOf(row.firstStarted), updatedAt: row.updatedAt }));
 }
