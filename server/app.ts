@@ -9,7 +9,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { CLOSE_CODES, describeIssues } from '../protocol';
-import { commandCatalog, createCommandAgent, HELP_COMMAND } from './agents/commands';
+import { commandCatalog, createHelpAgent, createUnknownCommandAgent, HELP_COMMAND } from './agents/commands';
 import { createDefaultAgent } from './agents/default-agent';
 import { createLlmAgent } from './agents/llm/llm-agent';
 import { createReplayAgent, REPLAY_COMMAND } from './agents/replay-agent';
@@ -91,7 +91,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     faults: Boolean(options.faults),
     llm: Boolean(options.llm),
   });
-  registry.register(createCommandAgent(commands), { command: HELP_COMMAND, commandFallback: true });
+  registry.register(createHelpAgent(commands), { command: HELP_COMMAND });
+  registry.register(createUnknownCommandAgent(commands), { commandFallback: true });
   const journalPath = options.journalPath ?? DEFAULT_JOURNAL_PATH;
   const secret = resolveSessionSecret({ secret: options.sessions?.secret, journalPath });
   logSessionSecret(logger, secret);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent, AgentContext } from '../runtime/agent';
 import { AgentRegistry } from '../runtime/agent-registry';
-import { commandCatalog, createCommandAgent, helpText } from './commands';
+import { commandCatalog, createHelpAgent, createUnknownCommandAgent, helpText } from './commands';
 
 const offline = commandCatalog({ scenarios: false, faults: false, llm: false });
 
@@ -29,9 +29,11 @@ describe('commands', () => {
     expect(all).not.toContain('Turned off');
   });
 
-  it('answers /help, and fails a disabled or unknown command with why, never treating it as a question', async () => {
-    const agent = createCommandAgent(offline);
-    await expect(answer(agent, '/help')).resolves.toContain('Commands:');
+  it('answers /help, whatever follows it, and fails a disabled or unknown command with why', async () => {
+    const help = createHelpAgent(offline);
+    await expect(answer(help, '')).resolves.toContain('Commands:');
+    await expect(answer(help, '/scenario')).resolves.toContain('Commands:');
+    const agent = createUnknownCommandAgent(offline);
     await expect(answer(agent, '/fault suppress=tool_completed; hi')).rejects.toThrow(
       '/fault is turned off on this server: start the server with AGENT_FAULTS=1',
     );
@@ -42,11 +44,13 @@ describe('commands', () => {
 
   it('routes an unregistered command to the command agent, but a path or plain text to the default agent', () => {
     const assistant: Agent = { name: 'assistant', description: '', run: async () => {} };
-    const commands = createCommandAgent(offline);
+    const help = createHelpAgent(offline);
+    const commands = createUnknownCommandAgent(offline);
     const registry = new AgentRegistry()
       .register(assistant, { isDefault: true })
-      .register(commands, { command: '/help', commandFallback: true });
-    expect(registry.route('/help').agent).toBe(commands);
+      .register(help, { command: '/help' })
+      .register(commands, { commandFallback: true });
+    expect(registry.route('/help /scenario')).toEqual({ agent: help, input: '/scenario' });
     expect(registry.route('/fault x; hi')).toEqual({ agent: commands, input: '/fault x; hi' });
     expect(registry.route('/usr/bin is what?').agent).toBe(assistant);
     expect(registry.route('what is 2 + 2?').agent).toBe(assistant);

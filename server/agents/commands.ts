@@ -78,20 +78,27 @@ export function helpText(catalog: readonly CommandInfo[]): string {
   return parts.join('\n');
 }
 
+/** `/help`: the commands, whatever follows it. */
+export function createHelpAgent(catalog: readonly CommandInfo[]): Agent {
+  return {
+    name: 'help',
+    description: 'Lists the commands.',
+    async run(context) {
+      context.stream(helpText(catalog));
+    },
+  };
+}
+
 /**
- * Answers `/help`, and fails the run of any other command routed here (one the
- * registry does not have) with why: turned off, and how to turn it on; or unknown.
+ * The registry's command fallback: fails the run of a command no agent has,
+ * with why: turned off here, and how to turn it on; or unknown.
  */
-export function createCommandAgent(catalog: readonly CommandInfo[]): Agent {
+export function createUnknownCommandAgent(catalog: readonly CommandInfo[]): Agent {
   return {
     name: 'commands',
-    description: 'Lists the commands, and explains one that is unknown or turned off.',
+    description: 'Explains a command that is unknown or turned off.',
     async run(context) {
-      const word = commandWord(context.input) ?? HELP_COMMAND;
-      if (word === HELP_COMMAND) {
-        context.stream(helpText(catalog));
-        return;
-      }
+      const word = commandWord(context.input) ?? context.input.trim();
       const known = catalog.find((info) => info.command === word);
       if (known && !known.enabled) throw new Error(`${word} is turned off on this server: ${known.enableWith}`);
       throw new Error(`unknown command ${word}; ${HELP_COMMAND} lists the commands`);
