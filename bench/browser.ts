@@ -105,6 +105,7 @@ export async function measureBrowser(events: number): Promise<BrowserResult> {
     const cases: BrowserCase[] = [];
     for (const [label, text] of [
       [`${events} events at 2,000/s`, `/scenario bench-page count=${events} perSecond=2000`],
+      [`${events} markdown events at 2,000/s`, `/scenario bench-markdown count=${events} perSecond=2000`],
       [`${events} events in one burst`, `/scenario burst ${events}`],
     ] as const) {
       const result = await runCase(browser, server.url, label, text, events);

@@ -177,9 +177,26 @@ function build(nodes: readonly (Nodes | RootContent)[]): Node[] {
   });
 }
 
-/** One block of markdown as DOM nodes. */
-export function renderMarkdownBlock(text: string): Node[] {
-  return build(parseMarkdown(text).children);
+/**
+ * Blocks of markdown as DOM nodes, one list per block, from one parse of them
+ * all (a parse costs more to start than to read a short block): each top-level
+ * node goes to the block its source starts in.
+ */
+export function renderMarkdownBlocks(blocks: readonly string[]): Node[][] {
+  if (blocks.length === 0) return [];
+  const ends: number[] = [];
+  let end = 0;
+  for (const block of blocks) {
+    end += block.length;
+    ends.push(end);
+  }
+  const groups = blocks.map((): RootContent[] => []);
+  for (const node of parseMarkdown(blocks.join('')).children) {
+    const start = node.position?.start.offset ?? 0;
+    const index = ends.findIndex((blockEnd) => start < blockEnd);
+    groups[index === -1 ? groups.length - 1 : index]?.push(node);
+  }
+  return groups.map((nodes) => build(nodes));
 }
 
 /**
@@ -196,11 +213,12 @@ const PLAIN_TAIL = /^[\p{L}\p{N} ,.;'"?!-]+$/u;
 export function plainTail(shown: string, text: string): string | undefined {
   if (!text.startsWith(shown) || text.length === shown.length) return undefined;
   const tail = text.slice(shown.length);
+  const end = shown.slice(-256);
   // After a line break, the next characters may start a list, a heading or a quote.
-  if (/\n[ \t]*$/.test(shown) || !PLAIN_TAIL.test(tail)) return undefined;
+  if (/\n[ \t]*$/.test(end) || !PLAIN_TAIL.test(tail)) return undefined;
   // With the word it continues, the tail could finish an autolink (http://, foo@bar, www.), an entity
   // (&nbsp;) or an escape (\.).
-  const word = /\S*$/.exec(shown)?.[0] ?? '';
+  const word = /\S*$/.exec(end)?.[0] ?? '';
   return /[:@&\\]|www\./i.test(word + tail) ? undefined : tail;
 }
 
@@ -219,17 +237,31 @@ export class MarkdownView {
 
   show(text: string): void {
     if (this.#appendPlain(text)) return;
-    this.#text = text;
-    this.#dropped = /[ \t]*$/.exec(text)?.[0] ?? '';
-    const blocks = markdownBlocks(text);
+    // A growing text keeps its finished blocks: only what follows them is split and compared again, so a
+    // long answer costs each frame its last block, not its whole length.
+    const keep = this.#finishedBlocksKept(text);
+    const offset = keep.reduce((length, block) => length + block.text.length, 0);
+    const blocks = markdownBlocks(text.slice(offset));
+    const rest = this.#blocks.slice(keep.length);
     let same = 0;
-    while (same < blocks.length && same < this.#blocks.length && this.#blocks[same]?.text === blocks[same]) same++;
-    for (const stale of this.#blocks.splice(same)) for (const node of stale.nodes) node.parentNode?.removeChild(node);
-    for (const block of blocks.slice(same)) {
-      const nodes = renderMarkdownBlock(block);
+    while (same < blocks.length && same < rest.length && rest[same]?.text === blocks[same]) same++;
+    for (const stale of rest.slice(same)) for (const node of stale.nodes) node.parentNode?.removeChild(node);
+    this.#blocks = [...keep, ...rest.slice(0, same)];
+    const fresh = blocks.slice(same);
+    renderMarkdownBlocks(fresh).forEach((nodes, i) => {
       this.element.append(...nodes);
-      this.#blocks.push({ text: block, nodes });
-    }
+      this.#blocks.push({ text: fresh[i] as string, nodes });
+    });
+    this.#text = text;
+    this.#dropped = /[ \t]*$/.exec(text.slice(-256))?.[0] ?? '';
+  }
+
+  /** The blocks before the last, when `text` only appends to what is shown and adds no reference definition. */
+  #finishedBlocksKept(text: string): { text: string; nodes: Node[] }[] {
+    if (!text.startsWith(this.#text) || this.#blocks.length < 2) return [];
+    const kept = this.#blocks.slice(0, -1);
+    const keptLength = kept.reduce((length, block) => length + block.text.length, 0);
+    return DEFINITION.test(text.slice(keptLength)) ? [] : kept;
   }
 
   /** The fast path of streaming: plain words after a paragraph's text, where a parse would add the same. */
