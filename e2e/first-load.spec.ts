@@ -23,3 +23,20 @@ test.describe('first load', () => {
     expect(failures).toEqual([]);
   });
 });
+
+test.describe('content security policy', () => {
+  test('should run the page, markdown and tool cards included, with no CSP violation', async ({ page, chat }) => {
+    // The policy is sent by the server; anything the page did that it forbids would be reported here.
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    expect((await page.request.get('/')).headers()['content-security-policy']).toContain("script-src 'self'");
+    const markdown = await chat.send('/scenario markdown');
+    await expect(markdown.root).toHaveAttribute('data-run-state', 'completed');
+    const tools = await chat.send('/scenario parallel-tools');
+    await expect(tools.root).toHaveAttribute('data-run-state', 'completed');
+    await tools.toolCall('t-1').getByRole('button', { name: 'Details' }).click();
+    expect(violations).toEqual([]);
+  });
+});

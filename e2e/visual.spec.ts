@@ -73,6 +73,10 @@ const looks = [
   { look: 'phone', use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
 ];
 
+// The snapshot-only style sheet is injected into the page, which the page's CSP (style-src 'self') refuses;
+// the policy itself is tested in first-load.spec.ts.
+test.use({ bypassCSP: true });
+
 for (const { look, use } of looks) {
   test.describe(`visual: ${look}`, () => {
     test.use(use);

@@ -67,6 +67,21 @@ describe('HTTP', () => {
   });
 });
 
+describe('security headers', () => {
+  it('should send a CSP without inline script or framing, nosniff, X-Frame-Options and a Referrer-Policy', async () => {
+    for (const path of ['/', '/api/scenarios', '/healthz']) {
+      const { headers } = await fetch(`${server.url}${path}`);
+      const csp = headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(headers.get('x-frame-options')).toBe('DENY');
+      expect(headers.get('x-content-type-options')).toBe('nosniff');
+      expect(headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    }
+  });
+});
+
 describe('GET /api/session', () => {
   it('should answer 204 without a session, 401 for an invalid one and 200 for a valid one', async () => {
     expect((await fetch(`${server.url}/api/session`)).status).toBe(204);

@@ -32,6 +32,7 @@ import {
 } from './config';
 import { EventJournal } from './journal/event-journal';
 import { createLogger } from './logger';
+import { securityHeaders } from './security-headers';
 import { AgentRegistry } from './runtime/agent-registry';
 import { ThreadNotifier } from './runtime/notifier';
 import { RunManager, RunRejectedError } from './runtime/run-manager';
@@ -122,6 +123,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   let closing: Promise<void> | undefined;
   app.get('/healthz', (_req, res) => {
     const failure = journal.writeFailure;
