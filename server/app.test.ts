@@ -268,4 +268,14 @@ describe('bad input', () => {
     const { events } = await bystander.runToCompletion('1 + 2');
     expectValidLifecycle(events);
   });
+
+  it('should close the socket with 1007 for a text frame that is not UTF-8, and keep serving others', async () => {
+    const [victim, bystander] = [await connect(), await connect()];
+    // A lone continuation byte: ws sends the buffer as a text frame as is.
+    victim.socket.send(Buffer.from([0x7b, 0x80, 0x7d]), { binary: false });
+    await victim.until(() => victim.closed !== undefined).catch(() => {});
+    expect(victim.closed?.code).toBe(1007);
+    const { events } = await bystander.runToCompletion('1 + 2');
+    expectValidLifecycle(events);
+  });
 });
