@@ -32,11 +32,11 @@ import {
 } from './config';
 import { EventJournal } from './journal/event-journal';
 import { createLogger } from './logger';
-import { securityHeaders } from './security-headers';
 import { AgentRegistry } from './runtime/agent-registry';
 import { ThreadNotifier } from './runtime/notifier';
 import { RunManager, RunRejectedError } from './runtime/run-manager';
 import { ToolDispatcher } from './runtime/tool-dispatcher';
+import { securityHeaders } from './security-headers';
 import { createDefaultTools, createDocsIndex, loadDocs, testTools } from './tools';
 import { attachSocketServer } from './transport/socket-server';
 

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -64,6 +64,17 @@ describe('EventJournal', () => {
       const second = new EventJournal({ path: file });
       expect(second.lastSeq('t-1')).toBe(3);
       second.close();
+    });
+
+    it('should keep its file 0600, and its -wal, in a folder it makes 0700', () => {
+      const dir = path.join(mkdtempSync(path.join(tmpdir(), 'journal-')), 'private');
+      const journal = new EventJournal({ path: path.join(dir, 'journal.db'), batchSize: 1 });
+      append(journal, event(1));
+      const mode = (file: string) => statSync(path.join(dir, file)).mode & 0o777;
+      expect(mode('.')).toBe(0o700);
+      expect(mode('journal.db')).toBe(0o600);
+      expect(mode('journal.db-wal')).toBe(0o600);
+      journal.close();
     });
 
     it('should keep a batch it cannot commit (a duplicate seq) pending, delivering none of it', () => {

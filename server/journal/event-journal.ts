@@ -8,7 +8,7 @@
  * journal stops and starts writing again; reads never fail because of it.
  */
 
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { RunEvent } from '../../protocol';
@@ -68,6 +68,18 @@ interface PendingThread {
   ownerId: string | null;
 }
 
+/**
+ * The journal holds every user's messages and answers: its folder is made
+ * 0700 when the journal creates it, and the file is 0600 (SQLite gives its
+ * -wal and -shm files the database file's mode).
+ */
+function createPrivateFile(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
+}
+
 export class EventJournal {
   readonly #db: Database.Database;
   readonly #batchSize: number;
@@ -94,9 +106,7 @@ export class EventJournal {
   readonly #lastSeq: Database.Statement<[string], { seq: number | null }>;
 
   constructor(options: EventJournalOptions) {
-    if (!options.database && options.path !== ':memory:') {
-      mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
-    }
+    if (!options.database && options.path !== ':memory:') createPrivateFile(options.path);
     this.#db = options.database ?? new Database(options.path);
     this.#batchSize = options.batchSize ?? DEFAULT_JOURNAL_BATCH_SIZE;
     this.#retryMinMs = options.retryMinMs ?? DEFAULT_JOURNAL_RETRY_MIN_MS;
