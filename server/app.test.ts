@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type WebSocket from 'ws';
 import {
   checkRunLifecycle,
@@ -79,6 +79,32 @@ describe('security headers', () => {
       expect(headers.get('x-content-type-options')).toBe('nosniff');
       expect(headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
     }
+  });
+});
+
+describe('session cookie', () => {
+  const cookieOf = async (url: string, headers: Record<string, string> = {}) =>
+    (
+      await fetch(`${url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ name: 'Ada' }),
+      })
+    ).headers.get('set-cookie') ?? '';
+
+  it('should be Secure behind a trusted TLS proxy, and not otherwise', async () => {
+    const https = { 'x-forwarded-proto': 'https' };
+    expect(await cookieOf(server.url, https)).not.toMatch(/;\s*Secure/i); // no proxy is trusted by default
+    const proxied = await startTestServer({ trustProxy: 'loopback' });
+    onTestFinished(() => proxied.close());
+    expect(await cookieOf(proxied.url, https)).toMatch(/;\s*Secure/i);
+    expect(await cookieOf(proxied.url)).not.toMatch(/;\s*Secure/i);
+  });
+
+  it('should be cleared by DELETE /api/session (logout)', async () => {
+    const logout = await fetch(`${server.url}/api/session`, { method: 'DELETE' });
+    expect(logout.status).toBe(204);
+    expect(logout.headers.get('set-cookie')).toMatch(/^agent_session=;.*Expires=Thu, 01 Jan 1970/);
   });
 });
 

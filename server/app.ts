@@ -123,6 +123,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? false);
   app.use(securityHeaders());
   let closing: Promise<void> | undefined;
   app.get('/healthz', (_req, res) => {

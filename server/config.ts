@@ -42,6 +42,12 @@ export interface ServerOptions {
   scenarios?: boolean;
   /** Enables `/fault …;` prefixes that break a run's stream on purpose, for the harness self-test. @default false */
   faults?: boolean;
+  /**
+   * Express's `trust proxy`: which proxies' X-Forwarded-* headers to believe, so a request that reached
+   * a TLS-terminating proxy counts as secure (the session cookie is then `Secure`). From TRUST_PROXY:
+   * `true`, a hop count, or addresses/subnets such as `loopback`. @default false: no proxy is trusted
+   */
+  trustProxy?: boolean | number | string;
   /** Pino log level (`silent` in tests). @default DEFAULT_LOG_LEVEL ('info') */
   logLevel?: string;
   /** `pretty` (readable lines) or `json` (one object per line). @default 'pretty' when stdout is a terminal, else 'json' */
@@ -120,6 +126,13 @@ const envSchema = z.object({
   AGENT_FAULTS: flag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  TRUST_PROXY: z
+    .string()
+    .min(1)
+    .transform((value) =>
+      value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value,
+    )
+    .optional(),
   AGENT_PACE_MS: z.coerce.number().int().min(0).max(10_000).optional(),
   TOOL_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(10).optional(),
@@ -196,6 +209,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     faults: e.AGENT_FAULTS,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
+    trustProxy: e.TRUST_PROXY,
     agentPaceMs: e.AGENT_PACE_MS,
     toolTimeoutMs: e.TOOL_TIMEOUT_MS,
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,

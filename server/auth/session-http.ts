@@ -1,6 +1,8 @@
 /**
  * Sessions over HTTP: `POST /api/session` issues a token and sets it as an
- * HttpOnly SameSite cookie, `GET /api/session` says who you are (204 when
+ * HttpOnly SameSite cookie (Secure when the request came over TLS; behind a
+ * proxy, set `trustProxy` so Express believes its X-Forwarded-Proto),
+ * `DELETE /api/session` logs out, `GET /api/session` says who you are (204 when
  * there is no session yet, 401 when its token is invalid), and
  * `sessionUser` reads the token from the cookie or a `token` query parameter.
  */
@@ -66,6 +68,11 @@ export function sessionRouter(tokens: SessionTokens): Router {
       maxAge: DEFAULT_SESSION_TTL_SECONDS * 1000,
     });
     res.status(201).json({ ...user, token });
+  });
+  // Logout: the cookie goes. The token itself stays valid until its exp (tokens are not stored).
+  router.delete('/session', (req, res) => {
+    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
+    res.status(204).end();
   });
   router.get('/session', async (req, res) => {
     // No token is a normal first visit, not an error: 204 keeps the page's first load free of a red 401.

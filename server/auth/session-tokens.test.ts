@@ -16,6 +16,18 @@ describe('SessionTokens', () => {
       await expect(tokens.verify('garbage')).rejects.toThrow();
     });
 
+    it('should refuse a token that never expires, even one signed with its own secret', async () => {
+      const secret = 'a-test-secret-of-some-length';
+      const tokens = new SessionTokens({ secret });
+      const forever = await new SignJWT({ name: 'Ada' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('u-1')
+        .setIssuer('agent-event-harness')
+        .setAudience('agent-event-harness')
+        .sign(new TextEncoder().encode(secret));
+      await expect(tokens.verify(forever)).rejects.toThrow(/exp/);
+    });
+
     it('should refuse an expired token', async () => {
       const tokens = new SessionTokens({ secret: 'a-test-secret-of-some-length', ttlSeconds: -10 });
       const { token } = await tokens.issue('Ada');

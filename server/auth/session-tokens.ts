@@ -75,7 +75,12 @@ export class SessionTokens {
     try {
       const { alg } = decodeProtectedHeader(token);
       if (alg === 'HS256') {
-        ({ payload } = await jwtVerify(token, this.#secret, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }));
+        // A token without exp would be good forever: every token must carry one.
+        ({ payload } = await jwtVerify(token, this.#secret, {
+          issuer: LOCAL_ISSUER,
+          audience: LOCAL_AUDIENCE,
+          requiredClaims: ['exp'],
+        }));
       } else if (this.#jwks) {
         const { issuer, audience } = this.#options;
         ({ payload } = await jwtVerify(token, this.#jwks, {
