@@ -44,7 +44,14 @@ import { attachSocketServer } from './transport/socket-server';
 const LLM_COMMAND = '/llm';
 const ASSISTANT_COMMAND = '/assistant';
 
-const threadEventsQuery = z.object({ afterSeq: z.coerce.number().int().nonnegative().default(0) });
+/** Events per page of `GET /api/threads/:threadId/events`, by default and at most. */
+export const DEFAULT_EVENTS_PAGE = 1_000;
+export const MAX_EVENTS_PAGE = 5_000;
+
+const threadEventsQuery = z.object({
+  afterSeq: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_EVENTS_PAGE).default(DEFAULT_EVENTS_PAGE),
+});
 
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:3000`. */
@@ -165,8 +172,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       res.status(error.code === 'forbidden' ? 403 : 404).json({ error: { code: error.code, message: error.message } });
       return;
     }
-    const frames = runs.framesAfter(threadId, query.data.afterSeq);
-    res.type('json').send(`{"threadId":${JSON.stringify(threadId)},"events":[${frames.join(',')}]}`);
+    const { afterSeq, limit } = query.data;
+    const frames = runs.framesAfter(threadId, afterSeq, limit);
+    // A full page may have more after it: the next page starts after its last seq.
+    const last = frames.length === limit ? (JSON.parse(frames.at(-1) as string) as { seq: number }).seq : undefined;
+    const next = last === undefined ? '' : `,"nextAfterSeq":${last}`;
+    res.type('json').send(`{"threadId":${JSON.stringify(threadId)},"events":[${frames.join(',')}]${next}}`);
   });
   if (options.scenarios) {
     // Test-only (with scenarios): cut the caller's sockets from the server side, mid-run.

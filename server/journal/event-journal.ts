@@ -102,7 +102,7 @@ export class EventJournal {
   /** INSERT statements by row count, prepared on first use. */
   readonly #inserts = new Map<number, Database.Statement<unknown[]>>();
   readonly #commit: (threads: PendingThread[], rows: JournalRow[]) => void;
-  readonly #readAfter: Database.Statement<[string, number], { frame: string }>;
+  readonly #readAfter: Database.Statement<[string, number, number], { frame: string }>;
   readonly #lastSeq: Database.Statement<[string], { seq: number | null }>;
 
   constructor(options: EventJournalOptions) {
@@ -137,7 +137,7 @@ export class EventJournal {
         );
       }
     });
-    this.#readAfter = this.#db.prepare('SELECT frame FROM events WHERE thread_id = ? AND seq > ? ORDER BY seq');
+    this.#readAfter = this.#db.prepare('SELECT frame FROM events WHERE thread_id = ? AND seq > ? ORDER BY seq LIMIT ?');
     this.#lastSeq = this.#db.prepare('SELECT MAX(seq) AS seq FROM events WHERE thread_id = ?');
   }
 
@@ -243,9 +243,10 @@ export class EventJournal {
    * commits them, so a caller that subscribes in the same synchronous step
    * (resume) gets each exactly once either way.
    */
-  framesAfter(threadId: string, afterSeq: number): string[] {
+  framesAfter(threadId: string, afterSeq: number, limit?: number): string[] {
     this.#flushUnlessFailing();
-    return this.#readAfter.all(threadId, afterSeq).map((row) => row.frame);
+    // SQLite reads LIMIT -1 as no limit.
+    return this.#readAfter.all(threadId, afterSeq, limit ?? -1).map((row) => row.frame);
   }
 
   /** The thread's owner: a user id, null for an unowned thread, undefined for an unknown one. */

@@ -117,10 +117,10 @@ export class RunManager {
    * journal holds open but nobody runs any more is closed first, so a reader
    * never follows it forever.
    */
-  framesAfter(threadId: string, afterSeq: number): string[] {
+  framesAfter(threadId: string, afterSeq: number, limit?: number): string[] {
     const thread = this.#threads.get(threadId);
     if (thread) this.#closeLostRun(thread);
-    return this.#options.journal?.framesAfter(threadId, afterSeq) ?? [];
+    return this.#options.journal?.framesAfter(threadId, afterSeq, limit) ?? [];
   }
 
   /**

@@ -93,6 +93,23 @@ describe('GET /api/threads/:threadId/events', () => {
     const body = await response.json();
     expect(body).toEqual({ threadId, events: events.filter((event) => event.seq > 2) });
 
+    // Paged: each full page names where the next starts; the pages join to the whole thread.
+    const paged: RunEvent[] = [];
+    let after: number | undefined = 0;
+    while (after !== undefined) {
+      const page = await (
+        await fetch(`${server.url}/api/threads/${threadId}/events?afterSeq=${after}&limit=3`, { headers })
+      ).json();
+      expect(page.events.length).toBeLessThanOrEqual(3);
+      paged.push(...page.events);
+      after = page.nextAfterSeq;
+    }
+    expect(paged).toEqual(events);
+    for (const limit of ['0', '5001', 'x']) {
+      const refused = await fetch(`${server.url}/api/threads/${threadId}/events?limit=${limit}`, { headers });
+      expect(refused.status).toBe(400);
+    }
+
     const bad = await fetch(`${server.url}/api/threads/${threadId}/events?afterSeq=-1`, { headers });
     expect(bad.status).toBe(400);
     await expect(bad.json()).resolves.toMatchObject({ error: { code: 'invalid_message' } });
