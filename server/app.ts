@@ -151,7 +151,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       commands,
     });
   });
-  api.use(sessionRouter(tokens));
+  api.use(sessionRouter(tokens, { perMinute: options.sessionsPerMinute }));
   // The caller's past chats, newest first, titled by their first message.
   const signedIn = requireSession(tokens);
   api.get('/threads', signedIn, (_req, res) => {

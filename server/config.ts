@@ -48,6 +48,8 @@ export interface ServerOptions {
    * `true`, a hop count, or addresses/subnets such as `loopback`. @default false: no proxy is trusted
    */
   trustProxy?: boolean | number | string;
+  /** New sessions one client address may open per minute (POST /api/session). @default DEFAULT_SESSIONS_PER_MINUTE (30) */
+  sessionsPerMinute?: number;
   /** Pino log level (`silent` in tests). @default DEFAULT_LOG_LEVEL ('info') */
   logLevel?: string;
   /** `pretty` (readable lines) or `json` (one object per line). @default 'pretty' when stdout is a terminal, else 'json' */
@@ -126,6 +128,7 @@ const envSchema = z.object({
   AGENT_FAULTS: flag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  SESSIONS_PER_MINUTE: z.coerce.number().positive().optional(),
   TRUST_PROXY: z
     .string()
     .min(1)
@@ -210,6 +213,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     trustProxy: e.TRUST_PROXY,
+    sessionsPerMinute: e.SESSIONS_PER_MINUTE,
     agentPaceMs: e.AGENT_PACE_MS,
     toolTimeoutMs: e.TOOL_TIMEOUT_MS,
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,

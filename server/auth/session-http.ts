@@ -11,6 +11,7 @@ import { parseCookie as parseCookies } from 'cookie';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { describeIssues } from '../../protocol';
+import { type SessionMintLimitOptions, sessionMintLimit } from './session-mint-limit';
 import { DEFAULT_SESSION_TTL_SECONDS, type SessionTokens, type SessionUser } from './session-tokens';
 
 export const SESSION_COOKIE = 'agent_session';
@@ -51,9 +52,9 @@ export function userOf(res: Response): SessionUser {
   return res.locals.user as SessionUser;
 }
 
-export function sessionRouter(tokens: SessionTokens): Router {
+export function sessionRouter(tokens: SessionTokens, limits: SessionMintLimitOptions = {}): Router {
   const router = express.Router();
-  router.post('/session', express.json({ limit: '4kb' }), async (req: Request, res) => {
+  router.post('/session', sessionMintLimit(limits), express.json({ limit: '4kb' }), async (req: Request, res) => {
     const body = sessionRequest.safeParse(req.body ?? {});
     if (!body.success) {
       res.status(400).json({ error: { code: 'invalid_message', message: describeIssues(body.error) } });

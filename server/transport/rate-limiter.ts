@@ -35,11 +35,27 @@ export class RateLimiter {
 
   /** Takes one token; false means the message must be refused. */
   tryTake(): boolean {
-    const now = this.#now();
-    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#updatedAt) / 1000) * this.ratePerSecond);
-    this.#updatedAt = now;
+    this.#refill();
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;
     return true;
+  }
+
+  /** Milliseconds until a token is there (0 when one is). */
+  get retryAfterMs(): number {
+    this.#refill();
+    return this.#tokens >= 1 ? 0 : ((1 - this.#tokens) / this.ratePerSecond) * 1000;
+  }
+
+  /** The bucket is full: it remembers nothing a fresh one would not. */
+  get isFull(): boolean {
+    this.#refill();
+    return this.#tokens >= this.burst;
+  }
+
+  #refill(): void {
+    const now = this.#now();
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#updatedAt) / 1000) * this.ratePerSecond);
+    this.#updatedAt = now;
   }
 }
