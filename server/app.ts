@@ -121,6 +121,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     logger,
     journal,
     maxConcurrentRuns: options.maxConcurrentRuns,
+    maxActiveRuns: options.maxActiveRuns,
     keepAliveMs: options.keepAliveMs,
     faults: options.faults,
   });

@@ -76,6 +76,8 @@ export interface ServerOptions {
   messageBurst?: number;
   /** Runs one user may have in progress at once. @default DEFAULT_MAX_CONCURRENT_RUNS (4) */
   maxConcurrentRuns?: number;
+  /** Runs the whole server may have in progress at once. @default DEFAULT_MAX_ACTIVE_RUNS (200) */
+  maxActiveRuns?: number;
   /** Send buffer above which a socket's frames queue (and deltas coalesce). @default 1 MiB */
   highWaterBytes?: number;
   /** Queue size at which a slow socket is closed with 1013. @default 4 MiB */
@@ -142,6 +144,7 @@ const envSchema = z.object({
   MESSAGE_RATE: z.coerce.number().positive().optional(),
   MESSAGE_BURST: z.coerce.number().int().min(1).optional(),
   MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).optional(),
+  MAX_ACTIVE_RUNS: z.coerce.number().int().min(1).optional(),
   JOURNAL_PATH: z.string().min(1).optional(),
   REPLAY_DIR: z.string().min(1).optional(),
   STATIC_DIR: z.string().min(1).optional(),
@@ -220,6 +223,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     messageRate: e.MESSAGE_RATE,
     messageBurst: e.MESSAGE_BURST,
     maxConcurrentRuns: e.MAX_CONCURRENT_RUNS,
+    maxActiveRuns: e.MAX_ACTIVE_RUNS,
     journalPath: e.JOURNAL_PATH,
     replayDir: e.REPLAY_DIR,
     staticDir: e.STATIC_DIR,

@@ -22,7 +22,15 @@ const waitingAgent: Agent = {
   run: (ctx) => ctx.pause(60_000),
 };
 
-function setup(options: { maxThreads?: number; maxConcurrentRuns?: number; faults?: boolean; journal?: boolean } = {}) {
+function setup(
+  options: {
+    maxThreads?: number;
+    maxConcurrentRuns?: number;
+    maxActiveRuns?: number;
+    faults?: boolean;
+    journal?: boolean;
+  } = {},
+) {
   const { journal, ...rest } = options;
   const notifier = new ThreadNotifier();
   const registry = new AgentRegistry().register(echoAgent, { isDefault: true }).register(waitingAgent, {
@@ -132,6 +140,20 @@ describe('RunManager', () => {
   });
 
   describe('concurrency cap', () => {
+    it('should refuse any run over maxActiveRuns, all owners together, and take one again once a run ends', async () => {
+      const { runs } = setup({ maxActiveRuns: 2 });
+      const alice = runs.startRun({ text: '/wait', owner: 'alice' });
+      const bob = runs.startRun({ text: '/wait', owner: 'bob' });
+      expect(() => runs.startRun({ text: '/wait', owner: 'carol' })).toThrow(
+        expect.objectContaining({ code: 'rate_limited', message: expect.stringContaining('running 2 runs') }),
+      );
+      runs.cancel(alice.runId, 'alice');
+      await alice.done;
+      const carol = runs.startRun({ text: '/wait', owner: 'carol' });
+      await runs.shutdown('done');
+      for (const run of [bob, carol]) await expect(run.done).resolves.toMatchObject({ status: 'cancelled' });
+    });
+
     it('should refuse an owner over maxConcurrentRuns with rate_limited, without creating a thread', async () => {
       const { runs } = setup({ maxConcurrentRuns: 2 });
       const first = runs.startRun({ text: '/wait', owner: 'alice' });

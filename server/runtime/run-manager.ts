@@ -19,6 +19,8 @@ import type { ToolDispatcher } from './tool-dispatcher';
 
 /** Runs one owner (a connection, later a user) may have in progress at once. */
 export const DEFAULT_MAX_CONCURRENT_RUNS = 4;
+/** Runs the whole server may have in progress at once, all owners together. */
+export const DEFAULT_MAX_ACTIVE_RUNS = 200;
 
 export interface RunManagerOptions {
   registry: AgentRegistry;
@@ -40,6 +42,11 @@ export interface RunManagerOptions {
    * @default DEFAULT_MAX_CONCURRENT_RUNS (4)
    */
   maxConcurrentRuns?: number;
+  /**
+   * Runs in progress on the whole server at once; more answer `rate_limited`, so many users (or many
+   * guests of one) cannot take every CPU slot from the rest. @default DEFAULT_MAX_ACTIVE_RUNS (200)
+   */
+  maxActiveRuns?: number;
   /** Silence after which a run sends a keep-alive. @default DEFAULT_RUN_KEEPALIVE_MS (2 s) */
   keepAliveMs?: number;
   /** Honour `/fault …;` prefixes that break a run's stream on purpose (AGENT_FAULTS=1). @default false */
@@ -176,6 +183,13 @@ export class RunManager {
     const maxRuns = this.#options.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS;
     if (owner !== undefined && (this.#activeByOwner.get(owner) ?? 0) >= maxRuns) {
       throw new RunRejectedError('rate_limited', `at most ${maxRuns} runs may be in progress at once`);
+    }
+    const maxActive = this.#options.maxActiveRuns ?? DEFAULT_MAX_ACTIVE_RUNS;
+    if (this.#runs.size >= maxActive) {
+      throw new RunRejectedError(
+        'rate_limited',
+        `the server is running ${maxActive} runs, its most at once; try again when one ends`,
+      );
     }
     const thread = this.#resolveThread(request.threadId, owner);
     const { plan, text } = this.#faultsOf(request.text);

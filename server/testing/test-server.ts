@@ -10,8 +10,9 @@ export function startTestServer(overrides: ServerOptions = {}): Promise<RunningS
     agentPaceMs: 0,
     journalPath: ':memory:',
     staticDir: '/nonexistent',
-    // Tests and benchmarks sign in many users from one address.
+    // Tests and benchmarks sign in many users from one address, and the scale bench runs 1,000 at once.
     sessionsPerMinute: 1_000_000,
+    maxActiveRuns: 100_000,
     ...overrides,
   });
 }
