@@ -50,6 +50,7 @@ export default defineConfig({
           JOURNAL_PATH: ':memory:',
           // Every test's browser context is a new guest from 127.0.0.1.
           SESSIONS_PER_MINUTE: '100000',
+          MAX_SOCKETS_PER_ADDRESS: '100000',
           STATIC_DIR: TEST_PAGE_DIR,
           // Blank is unset: the suite's shared server runs the deterministic agent, whatever the shell says.
           LLM_BASE_URL: '',

@@ -49,6 +49,7 @@ async function main(): Promise<number> {
     JOURNAL_PATH: path.join(dataDir, 'journal.db'),
     // The suite opens a new guest per test from 127.0.0.1; a deployment keeps its own cap.
     SESSIONS_PER_MINUTE: '100000',
+    MAX_SOCKETS_PER_ADDRESS: '100000',
     SESSION_SECRET: 'staging-check-session-secret',
     AGENT_SCENARIOS: '0',
     AGENT_FAULTS: '0',

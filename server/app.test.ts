@@ -152,6 +152,39 @@ describe('WebSocket upgrade', () => {
     await expect(WsTestClient.connect(`${wsUrl}?token=${forged}`)).rejects.toThrow('upgrade refused: 401');
   });
 
+  it('should refuse a user over its socket cap with 429, and take one again once a socket closes', async () => {
+    const capped = await startTestServer({ maxSocketsPerUser: 2 });
+    onTestFinished(() => capped.close());
+    const { token } = await WsTestClient.signIn(capped.url);
+    const [first, second] = [
+      await WsTestClient.connectAs(capped.url, token),
+      await WsTestClient.connectAs(capped.url, token),
+    ];
+    await expect(WsTestClient.connectAs(capped.url, token)).rejects.toThrow('upgrade refused: 429');
+    const other = await WsTestClient.signIn(capped.url);
+    const stranger = await WsTestClient.connectAs(capped.url, other.token);
+    first.close();
+    await expect
+      .poll(() =>
+        WsTestClient.connectAs(capped.url, token).then(
+          (client) => client.close(),
+          () => 'refused',
+        ),
+      )
+      .not.toBe('refused');
+    second.close();
+    stranger.close();
+  });
+
+  it('should refuse an address over its socket cap, all its users together', async () => {
+    const capped = await startTestServer({ maxSocketsPerAddress: 2 });
+    onTestFinished(() => capped.close());
+    const connectNew = async () => WsTestClient.connectAs(capped.url, (await WsTestClient.signIn(capped.url)).token);
+    const open = [await connectNew(), await connectNew()];
+    await expect(connectNew()).rejects.toThrow('upgrade refused: 429');
+    for (const client of open) client.close();
+  });
+
   it('should refuse paths other than /ws with 404', async () => {
     await expect(WsTestClient.connect(wsUrl.replace(/\/ws$/, '/other'))).rejects.toThrow('upgrade refused: 404');
   });

@@ -214,6 +214,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     rateLimit: { ratePerSecond: options.messageRate, burst: options.messageBurst },
     backpressure: { highWaterBytes: options.highWaterBytes, maxQueuedBytes: options.maxQueuedBytes },
+    maxSocketsPerUser: options.maxSocketsPerUser,
+    maxSocketsPerAddress: options.maxSocketsPerAddress,
     isOriginAllowed: (origin) => allowedOrigins.has(origin),
     authenticate: (request) => sessionUser(tokens, request),
   });

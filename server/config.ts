@@ -78,6 +78,10 @@ export interface ServerOptions {
   maxConcurrentRuns?: number;
   /** Runs the whole server may have in progress at once. @default DEFAULT_MAX_ACTIVE_RUNS (200) */
   maxActiveRuns?: number;
+  /** Open WebSockets one user may hold; more are refused with 429. @default DEFAULT_MAX_SOCKETS_PER_USER (16) */
+  maxSocketsPerUser?: number;
+  /** Open WebSockets one client address may hold. @default DEFAULT_MAX_SOCKETS_PER_ADDRESS (64) */
+  maxSocketsPerAddress?: number;
   /** Send buffer above which a socket's frames queue (and deltas coalesce). @default 1 MiB */
   highWaterBytes?: number;
   /** Queue size at which a slow socket is closed with 1013. @default 4 MiB */
@@ -145,6 +149,8 @@ const envSchema = z.object({
   MESSAGE_BURST: z.coerce.number().int().min(1).optional(),
   MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).optional(),
   MAX_ACTIVE_RUNS: z.coerce.number().int().min(1).optional(),
+  MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).optional(),
+  MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).optional(),
   JOURNAL_PATH: z.string().min(1).optional(),
   REPLAY_DIR: z.string().min(1).optional(),
   STATIC_DIR: z.string().min(1).optional(),
@@ -224,6 +230,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     messageBurst: e.MESSAGE_BURST,
     maxConcurrentRuns: e.MAX_CONCURRENT_RUNS,
     maxActiveRuns: e.MAX_ACTIVE_RUNS,
+    maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
+    maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
     journalPath: e.JOURNAL_PATH,
     replayDir: e.REPLAY_DIR,
     staticDir: e.STATIC_DIR,

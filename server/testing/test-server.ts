@@ -13,6 +13,7 @@ export function startTestServer(overrides: ServerOptions = {}): Promise<RunningS
     // Tests and benchmarks sign in many users from one address, and the scale bench runs 1,000 at once.
     sessionsPerMinute: 1_000_000,
     maxActiveRuns: 100_000,
+    maxSocketsPerAddress: 100_000,
     ...overrides,
   });
 }

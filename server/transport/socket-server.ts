@@ -18,6 +18,10 @@ import type { OutboundQueueOptions } from './outbound-queue';
 import type { RateLimiterOptions } from './rate-limiter';
 
 export const WEBSOCKET_PATH = '/ws';
+/** Open sockets one user may hold; more are refused with 429 (a page needs one, a few tabs a few). */
+export const DEFAULT_MAX_SOCKETS_PER_USER = 16;
+/** Open sockets one client address may hold, all its users together. */
+export const DEFAULT_MAX_SOCKETS_PER_ADDRESS = 64;
 
 export interface SocketServerOptions {
   runs: RunManager;
@@ -33,6 +37,10 @@ export interface SocketServerOptions {
   rateLimit?: RateLimiterOptions;
   /** Send-side limits for slow readers. @default OutboundQueue's defaults (1 MiB buffered, 4 MiB queued) */
   backpressure?: OutboundQueueOptions;
+  /** @default DEFAULT_MAX_SOCKETS_PER_USER (16) */
+  maxSocketsPerUser?: number;
+  /** The TCP peer's address (a proxy's, behind one). @default DEFAULT_MAX_SOCKETS_PER_ADDRESS (64) */
+  maxSocketsPerAddress?: number;
 }
 
 export interface SocketServer {
@@ -58,6 +66,19 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
   let nextConnectionId = 1;
   const userOf = new WeakMap<WebSocket, string>();
   const connections = new Set<ClientConnection>();
+  const open = { byUser: new Map<string, number>(), byAddress: new Map<string, number>() };
+  const count = (map: Map<string, number>, key: string, step: number) => {
+    const next = (map.get(key) ?? 0) + step;
+    if (next > 0) map.set(key, next);
+    else map.delete(key);
+  };
+  const overCap = (userId: string, address: string): string | undefined => {
+    const perUser = options.maxSocketsPerUser ?? DEFAULT_MAX_SOCKETS_PER_USER;
+    const perAddress = options.maxSocketsPerAddress ?? DEFAULT_MAX_SOCKETS_PER_ADDRESS;
+    if ((open.byUser.get(userId) ?? 0) >= perUser) return `user has ${perUser} sockets open`;
+    if ((open.byAddress.get(address) ?? 0) >= perAddress) return `address has ${perAddress} sockets open`;
+    return undefined;
+  };
 
   httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Node drops its own error handler for upgrades: without ours, a reset peer would crash the process.
@@ -74,6 +95,18 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
     options.authenticate(request).then(
       (user) => {
         if (socket.destroyed) return;
+        const address = request.socket.remoteAddress ?? 'unknown';
+        const over = overCap(user.userId, address);
+        if (over) {
+          options.logger.warn({ userId: user.userId, address, over }, 'rejected WebSocket upgrade over a socket cap');
+          return rejectUpgrade(socket, 429, 'Too Many Requests', { 'Retry-After': '5' });
+        }
+        count(open.byUser, user.userId, 1);
+        count(open.byAddress, address, 1);
+        socket.once('close', () => {
+          count(open.byUser, user.userId, -1);
+          count(open.byAddress, address, -1);
+        });
         socket.off('error', onSocketError); // ws installs its own
         wss.handleUpgrade(request, socket, head, (ws) => {
           const connectionId = nextConnectionId++;
@@ -130,7 +163,10 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
   };
 }
 
-function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+function rejectUpgrade(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}): void {
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${extra}Content-Length: 0\r\n\r\n`);
 }
