@@ -74,6 +74,10 @@ export interface ServerOptions {
   messageRate?: number;
   /** Client messages a connection may send at once. @default DEFAULT_MESSAGE_BURST (40) */
   messageBurst?: number;
+  /** Client messages per second per user, across all its sockets. @default DEFAULT_USER_MESSAGE_RATE (40) */
+  userMessageRate?: number;
+  /** Client messages a user may send at once, across all its sockets. @default DEFAULT_USER_MESSAGE_BURST (80) */
+  userMessageBurst?: number;
   /** Runs one user may have in progress at once. @default DEFAULT_MAX_CONCURRENT_RUNS (4) */
   maxConcurrentRuns?: number;
   /** Runs the whole server may have in progress at once. @default DEFAULT_MAX_ACTIVE_RUNS (200) */
@@ -82,6 +86,8 @@ export interface ServerOptions {
   maxSocketsPerUser?: number;
   /** Open WebSockets one client address may hold. @default DEFAULT_MAX_SOCKETS_PER_ADDRESS (64) */
   maxSocketsPerAddress?: number;
+  /** Resume replays one user may run at once, across its sockets; more wait their turn. @default DEFAULT_MAX_REPLAYS_PER_USER (2) */
+  maxReplaysPerUser?: number;
   /** Send buffer above which a socket's frames queue (and deltas coalesce). @default 1 MiB */
   highWaterBytes?: number;
   /** Queue size at which a slow socket is closed with 1013. @default 4 MiB */
@@ -147,10 +153,13 @@ const envSchema = z.object({
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(10).optional(),
   MESSAGE_RATE: z.coerce.number().positive().optional(),
   MESSAGE_BURST: z.coerce.number().int().min(1).optional(),
+  USER_MESSAGE_RATE: z.coerce.number().positive().optional(),
+  USER_MESSAGE_BURST: z.coerce.number().int().min(1).optional(),
   MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).optional(),
   MAX_ACTIVE_RUNS: z.coerce.number().int().min(1).optional(),
   MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).optional(),
   MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).optional(),
+  MAX_REPLAYS_PER_USER: z.coerce.number().int().min(1).optional(),
   JOURNAL_PATH: z.string().min(1).optional(),
   REPLAY_DIR: z.string().min(1).optional(),
   STATIC_DIR: z.string().min(1).optional(),
@@ -228,10 +237,13 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
     messageRate: e.MESSAGE_RATE,
     messageBurst: e.MESSAGE_BURST,
+    userMessageRate: e.USER_MESSAGE_RATE,
+    userMessageBurst: e.USER_MESSAGE_BURST,
     maxConcurrentRuns: e.MAX_CONCURRENT_RUNS,
     maxActiveRuns: e.MAX_ACTIVE_RUNS,
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
     maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
+    maxReplaysPerUser: e.MAX_REPLAYS_PER_USER,
     journalPath: e.JOURNAL_PATH,
     replayDir: e.REPLAY_DIR,
     staticDir: e.STATIC_DIR,

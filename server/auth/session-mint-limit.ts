@@ -5,13 +5,10 @@
  * Retry-After and `{error: {code: 'rate_limited'}}`.
  */
 import type { RequestHandler } from 'express';
-import { RateLimiter } from '../transport/rate-limiter';
+import { KeyedRateLimiter } from '../transport/rate-limiter';
 
 /** New sessions one address may open per minute, on average and at once. @default */
 export const DEFAULT_SESSIONS_PER_MINUTE = 30;
-/** Addresses remembered at most; full buckets are forgotten first. */
-const MAX_TRACKED = 10_000;
-
 export interface SessionMintLimitOptions {
   /** @default DEFAULT_SESSIONS_PER_MINUTE (30) */
   perMinute?: number;
@@ -21,22 +18,14 @@ export interface SessionMintLimitOptions {
 
 export function sessionMintLimit(options: SessionMintLimitOptions = {}): RequestHandler {
   const perMinute = options.perMinute ?? DEFAULT_SESSIONS_PER_MINUTE;
-  const buckets = new Map<string, RateLimiter>();
+  const buckets = new KeyedRateLimiter({ ratePerSecond: perMinute / 60, burst: perMinute, now: options.now });
   return (req, res, next) => {
     const address = req.ip ?? 'unknown';
-    let bucket = buckets.get(address);
-    if (!bucket) {
-      if (buckets.size >= MAX_TRACKED) {
-        for (const [key, kept] of buckets) if (kept.isFull) buckets.delete(key);
-      }
-      bucket = new RateLimiter({ ratePerSecond: perMinute / 60, burst: perMinute, now: options.now });
-      buckets.set(address, bucket);
-    }
-    if (bucket.tryTake()) {
+    if (buckets.tryTake(address)) {
       next();
       return;
     }
-    const seconds = Math.max(1, Math.ceil(bucket.retryAfterMs / 1000));
+    const seconds = Math.max(1, Math.ceil(buckets.retryAfterMs(address) / 1000));
     res.setHeader('Retry-After', String(seconds));
     res.status(429).json({
       error: {

@@ -76,8 +76,14 @@ export class WsTestClient {
   async next<T extends ServerMessage>(predicate: (message: ServerMessage) => message is T, from?: number): Promise<T>;
   async next(predicate: (message: ServerMessage) => boolean, from?: number): Promise<ServerMessage>;
   async next(predicate: (message: ServerMessage) => boolean, from = 0): Promise<ServerMessage> {
-    await this.until(() => this.messages.slice(from).some(predicate));
-    return this.messages.slice(from).find(predicate) as ServerMessage;
+    // Scans each message once: a replay of 100,000 events must not cost 100,000² checks.
+    let index = from;
+    await this.until(() => {
+      for (; index < this.messages.length; index += 1)
+        if (predicate(this.messages[index] as ServerMessage)) return true;
+      return false;
+    });
+    return this.messages[index] as ServerMessage;
   }
 
   /** Sends a user message and resolves once its run has completed. */

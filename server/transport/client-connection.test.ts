@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
 import { ThreadNotifier } from '../runtime/notifier';
 import type { RunManager } from '../runtime/run-manager';
 import { ClientConnection } from './client-connection';
+import { ReplayGate } from './replay-gate';
 
 /** Just enough of a ws WebSocket for the send path. */
 class FakeWebSocket extends EventEmitter {
@@ -42,5 +43,81 @@ describe('ClientConnection', () => {
       expect(tcp).toMatchObject({ corks: 2, uncorks: 1 });
       expect(socket.sent).toEqual(['a', 'b', 'c', 'd']);
     });
+  });
+});
+
+/** A thread of `count` journaled events (not deltas, which a slow socket merges), read as the RunManager reads them. */
+function journaledThread(count: number) {
+  const frames = Array.from({ length: count }, (_, i) =>
+    JSON.stringify({ type: 'agent_thinking', threadId: 't-1', runId: 'r-1', seq: i + 1, payload: {} }),
+  );
+  const reads: { afterSeq: number; limit: number | undefined }[] = [];
+  const runs = {
+    authorizeThread: () => {},
+    framesAfter(_threadId: string, afterSeq: number, limit?: number) {
+      reads.push({ afterSeq, limit });
+      return frames.slice(afterSeq, limit === undefined ? undefined : afterSeq + limit);
+    },
+  } as unknown as RunManager;
+  return { frames, reads, runs };
+}
+
+function resumer(runs: RunManager, notifier: ThreadNotifier, gate?: ReplayGate) {
+  const socket = new FakeWebSocket();
+  new ClientConnection(socket as unknown as WebSocket, {
+    runs,
+    notifier,
+    logger: pino({ level: 'silent' }),
+    owner: 'u-1',
+    replayChunk: 10,
+    replayGate: gate,
+    backpressure: { highWaterBytes: 100 },
+  });
+  const resume = () =>
+    socket.emit('message', Buffer.from(JSON.stringify({ type: 'resume', threadId: 't-1', afterSeq: 0 })), false);
+  const seqs = () => socket.sent.map((frame) => (JSON.parse(frame) as { seq?: number }).seq);
+  return { socket, resume, seqs };
+}
+
+describe('ClientConnection resume', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('should replay in chunks, each once the socket took the one before, then go live without a gap', async () => {
+    vi.useFakeTimers();
+    const { frames, reads, runs } = journaledThread(35);
+    const notifier = new ThreadNotifier();
+    const { socket, resume, seqs } = resumer(runs, notifier);
+    socket.bufferedAmount = 1_000; // a reader that is not reading
+    resume();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(reads).toEqual([{ afterSeq: 0, limit: 10 }]); // one chunk held, no more read
+    expect(notifier.subscriberCount('t-1')).toBe(0);
+
+    socket.bufferedAmount = 0;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(reads.map((read) => read.afterSeq)).toEqual([0, 10, 20, 30]);
+    expect(notifier.subscriberCount('t-1')).toBe(1);
+    notifier.publish('t-1', JSON.stringify({ type: 'partial_result', seq: 36 }));
+    expect(seqs()).toEqual([...frames.map((_, i) => i + 1), 36]);
+  });
+
+  it("should take turns with the user's other replays when the gate is full", async () => {
+    vi.useFakeTimers();
+    const { runs } = journaledThread(25);
+    const gate = new ReplayGate({ maxActive: 1 });
+    const first = resumer(runs, new ThreadNotifier(), gate);
+    const second = resumer(runs, new ThreadNotifier(), gate);
+    first.socket.bufferedAmount = 1_000;
+    first.resume();
+    second.resume();
+    await vi.advanceTimersByTimeAsync(1_000);
+    // The second socket reads freely, yet gets nothing while the first holds the user's one slot.
+    expect(second.seqs()).toEqual([]);
+    expect(gate.activeCount).toBe(1);
+
+    first.socket.bufferedAmount = 0;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect([first.seqs().length, second.seqs().length]).toEqual([25, 25]);
+    expect(gate.activeCount).toBe(0);
   });
 });

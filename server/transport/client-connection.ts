@@ -15,7 +15,8 @@ import {
 import type { EventSubscriber, ThreadNotifier } from '../runtime/notifier';
 import { type RunManager, RunRejectedError } from '../runtime/run-manager';
 import { OutboundQueue, type OutboundQueueOptions } from './outbound-queue';
-import { RateLimiter, type RateLimiterOptions } from './rate-limiter';
+import { type KeyedRateLimiter, RateLimiter, type RateLimiterOptions } from './rate-limiter';
+import type { ReplayGate } from './replay-gate';
 
 export interface ClientConnectionOptions {
   runs: RunManager;
@@ -23,10 +24,16 @@ export interface ClientConnectionOptions {
   logger: Logger;
   /** The user: owns the threads it starts, and its runs count toward its concurrency cap. */
   owner: string;
-  /** Message rate limit. @default RateLimiter's defaults */
+  /** Message rate limit of this socket. @default RateLimiter's defaults */
   rateLimit?: RateLimiterOptions;
+  /** Message rate limit of the user, keyed by `owner` and shared by all its sockets. @default none */
+  userRateLimit?: KeyedRateLimiter;
   /** Send-side limits for slow readers. @default OutboundQueue's defaults */
   backpressure?: OutboundQueueOptions;
+  /** Takes turns for this user's resume replays, across its sockets. @default none: replays never wait */
+  replayGate?: ReplayGate;
+  /** Journal events read and sent per step of a resume replay. @default DEFAULT_REPLAY_CHUNK (500) */
+  replayChunk?: number;
   /**
    * The TCP socket under the WebSocket. When given, frames sent in one tick
    * leave in one write (cork, then uncork on the next tick) instead of one
@@ -41,11 +48,17 @@ export interface Corkable {
   uncork(): void;
 }
 
+/** Events per step of a resume replay: what a paused reader holds at most, on top of its send buffer. */
+export const DEFAULT_REPLAY_CHUNK = 500;
+
 export class ClientConnection implements EventSubscriber {
   readonly #socket: WebSocket;
   readonly #options: ClientConnectionOptions;
   readonly #log: Logger;
   readonly #unsubscribers = new Map<string, () => void>();
+  /** Threads whose replay is still under way: they go live when it catches up. */
+  readonly #replaying = new Set<string>();
+  #closed = false;
   readonly #limiter: RateLimiter;
   readonly #outbound: OutboundQueue;
   #corked = false;
@@ -98,10 +111,9 @@ export class ClientConnection implements EventSubscriber {
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {
-    if (!this.#limiter.tryTake()) {
-      const { ratePerSecond, burst } = this.#limiter;
-      const message = `too many messages: at most ${ratePerSecond}/s (bursts of ${burst})`;
-      this.#replyError({ type: 'error', code: 'rate_limited', message });
+    const refused = this.#overRateLimit();
+    if (refused) {
+      this.#replyError({ type: 'error', code: 'rate_limited', message: refused });
       return;
     }
     if (isBinary) {
@@ -140,6 +152,20 @@ export class ClientConnection implements EventSubscriber {
     }
   }
 
+  /** Why this message is refused, when it is: the socket's limit, then the user's (across its sockets). */
+  #overRateLimit(): string | undefined {
+    if (!this.#limiter.tryTake()) {
+      const { ratePerSecond, burst } = this.#limiter;
+      return `too many messages: at most ${ratePerSecond}/s (bursts of ${burst})`;
+    }
+    const perUser = this.#options.userRateLimit;
+    if (perUser && !perUser.tryTake(this.#options.owner)) {
+      const { ratePerSecond, burst } = perUser;
+      return `too many messages from this user: at most ${ratePerSecond}/s across all its sockets (bursts of ${burst})`;
+    }
+    return undefined;
+  }
+
   #startRun({ clientMessageId, threadId, text }: UserMessage): void {
     this.#options.runs.startRun({ threadId, text, owner: this.#options.owner }, (accepted) => {
       this.#subscribe(accepted.threadId);
@@ -148,32 +174,68 @@ export class ClientConnection implements EventSubscriber {
   }
 
   /**
-   * Replays the journal after `afterSeq`, then goes live. Both happen in one
-   * synchronous step, and events are journaled in the same step as they are
-   * published, so nothing can fall between replay and live: no gap, no duplicate.
+   * Replays the journal after `afterSeq` in chunks, each sent once the socket
+   * has taken the one before, then goes live. The last read and the
+   * subscription happen in one synchronous step, and events are journaled in
+   * the same step as they are published, so nothing can fall between replay
+   * and live: no gap, no duplicate.
    */
-  #resume({ threadId, afterSeq }: ResumeMessage): void {
-    const { runs } = this.#options;
-    runs.authorizeThread(threadId, this.#options.owner);
-    if (this.#unsubscribers.has(threadId)) {
+  #resume({ threadId, afterSeq, clientMessageId }: ResumeMessage): void {
+    this.#options.runs.authorizeThread(threadId, this.#options.owner);
+    if (this.#unsubscribers.has(threadId) || this.#replaying.has(threadId)) {
       // A second replay on the same socket would duplicate events and could be used to pile up memory.
       throw new RunRejectedError(
         'thread_busy',
         `this socket already follows thread ${threadId}; resume once per socket`,
       );
     }
-    const frames = runs.framesAfter(threadId, afterSeq);
-    this.#subscribe(threadId);
-    if (this.#socket.readyState === this.#socket.OPEN) this.#outbound.sendBacklog(frames);
-    this.#log.info({ threadId, afterSeq, replayed: frames.length }, 'client resumed');
+    this.#replaying.add(threadId);
+    this.#replay(threadId, afterSeq).catch((error: unknown) => {
+      this.#replaying.delete(threadId);
+      if (error instanceof RunRejectedError) {
+        this.#replyError({ type: 'error', code: error.code, message: error.message, clientMessageId });
+      } else {
+        this.#log.error({ err: error, threadId }, 'resume failed');
+        this.#replyError({ type: 'error', code: 'internal_error', message: 'resume failed', clientMessageId });
+      }
+    });
+  }
+
+  async #replay(threadId: string, afterSeq: number): Promise<void> {
+    const release = (await this.#options.replayGate?.acquire(this.#options.owner)) ?? (() => {});
+    const chunk = this.#options.replayChunk ?? DEFAULT_REPLAY_CHUNK;
+    let cursor = afterSeq;
+    let replayed = 0;
+    try {
+      while (!this.#closed) {
+        const frames = this.#options.runs.framesAfter(threadId, cursor, chunk);
+        replayed += frames.length;
+        if (frames.length < chunk) {
+          this.#replaying.delete(threadId);
+          this.#subscribe(threadId);
+          this.#outbound.sendBacklog(frames);
+          this.#log.info({ threadId, afterSeq, replayed }, 'client resumed');
+          return;
+        }
+        this.#outbound.sendBacklog(frames);
+        cursor = (JSON.parse(frames.at(-1) as string) as { seq: number }).seq;
+        await this.#outbound.whenReady();
+        // Let other sockets' work in between chunks, even when this reader keeps up.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      release();
+    }
   }
 
   #subscribe(threadId: string): void {
-    if (this.#unsubscribers.has(threadId)) return;
+    // A replay under way reads this thread's new events too, and subscribes when it catches up.
+    if (this.#unsubscribers.has(threadId) || this.#replaying.has(threadId)) return;
     this.#unsubscribers.set(threadId, this.#options.notifier.subscribe(threadId, this));
   }
 
   #onClose(code: number): void {
+    this.#closed = true;
     this.#outbound.dispose();
     for (const unsubscribe of this.#unsubscribers.values()) unsubscribe();
     this.#unsubscribers.clear();

@@ -66,6 +66,8 @@ export class OutboundQueue {
   #closed = false;
   /** Callers of `whenDrained`, woken by the drain timer. */
   #drainWaiters: (() => void)[] = [];
+  /** Callers of `whenReady`, woken by the drain timer. */
+  #readyWaiters: (() => void)[] = [];
 
   constructor(socket: OutboundSocket, options: OutboundQueueOptions = {}) {
     this.#socket = socket;
@@ -89,9 +91,9 @@ export class OutboundQueue {
   }
 
   /**
-   * Queues a resume's replay: bounded by the thread's journal (and shrunk by
-   * coalescing), so it is not held to the live limit; live frames that follow
-   * it are, on top of it.
+   * Queues a chunk of a resume's replay: bounded by the replay's chunk size
+   * (and shrunk by coalescing), so it is not held to the live limit; live
+   * frames that follow it are, on top of it.
    */
   sendBacklog(frames: readonly string[]): void {
     if (this.#closed || frames.length === 0) return;
@@ -120,6 +122,19 @@ export class OutboundQueue {
     return new Promise((resolve) => {
       this.#drainWaiters.push(resolve);
       // The send buffer empties without an event we can hear, so the drain timer also watches it while someone waits.
+      this.#timer ??= setInterval(() => this.#drain(), DRAIN_CHECK_MS);
+    });
+  }
+
+  /**
+   * Resolves once the queue is empty and the send buffer is under the high
+   * water mark (or the queue was disposed): a chunked replay sends its next
+   * chunk then, so a slow reader holds one chunk at a time, not the thread.
+   */
+  whenReady(): Promise<void> {
+    if (this.#isReady()) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#readyWaiters.push(resolve);
       this.#timer ??= setInterval(() => this.#drain(), DRAIN_CHECK_MS);
     });
   }
@@ -164,7 +179,18 @@ export class OutboundQueue {
       this.#socket.send(serialize(next));
     }
     if (this.#isDrained()) this.#wakeDrainWaiters();
-    if (this.#queue.length === 0 && this.#drainWaiters.length === 0) this.#clear();
+    if (this.#isReady()) this.#wakeReadyWaiters();
+    if (this.#queue.length === 0 && this.#drainWaiters.length === 0 && this.#readyWaiters.length === 0) this.#clear();
+  }
+
+  #isReady(): boolean {
+    return this.#closed || (this.#queue.length === 0 && this.#socket.bufferedAmount < this.#highWater);
+  }
+
+  #wakeReadyWaiters(): void {
+    const waiters = this.#readyWaiters;
+    this.#readyWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   #isDrained(): boolean {
@@ -186,7 +212,10 @@ export class OutboundQueue {
   }
 
   #clear(): void {
-    if (this.#closed) this.#wakeDrainWaiters();
+    if (this.#closed) {
+      this.#wakeDrainWaiters();
+      this.#wakeReadyWaiters();
+    }
     clearInterval(this.#timer);
     this.#timer = undefined;
     this.#queue = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from './rate-limiter';
+import { KeyedRateLimiter, RateLimiter } from './rate-limiter';
 
 describe('RateLimiter', () => {
   describe('#tryTake', () => {
@@ -17,5 +17,28 @@ describe('RateLimiter', () => {
       now += 10_000; // refills to the burst, not beyond
       expect(Array.from({ length: 4 }, () => limiter.tryTake())).toEqual([true, true, true, false]);
     });
+  });
+});
+
+describe('KeyedRateLimiter', () => {
+  it('should give each key its own bucket, and say when a refused key may act again', () => {
+    let now = 0;
+    const limiter = new KeyedRateLimiter({ ratePerSecond: 2, burst: 2, now: () => now });
+    expect([limiter.tryTake('a'), limiter.tryTake('a'), limiter.tryTake('a')]).toEqual([true, true, false]);
+    expect(limiter.tryTake('b')).toBe(true);
+    expect(limiter.retryAfterMs('a')).toBe(500);
+    now += 500;
+    expect(limiter.tryTake('a')).toBe(true);
+  });
+
+  it('should forget full buckets past maxKeys, never a key that is being held back', () => {
+    let now = 0;
+    const limiter = new KeyedRateLimiter({ ratePerSecond: 1, burst: 1, maxKeys: 2, now: () => now });
+    expect(limiter.tryTake('spent')).toBe(true);
+    now += 2_000;
+    expect(limiter.tryTake('refilled')).toBe(true);
+    now += 500; // 'spent' is full again; 'refilled' is half
+    expect(limiter.tryTake('new')).toBe(true);
+    expect(limiter.tryTake('refilled')).toBe(false);
   });
 });

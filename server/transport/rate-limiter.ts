@@ -59,3 +59,42 @@ export class RateLimiter {
     this.#updatedAt = now;
   }
 }
+
+export interface KeyedRateLimiterOptions extends RateLimiterOptions {
+  /** Keys remembered at most; full buckets (which a fresh one would equal) are forgotten first. @default 10,000 */
+  maxKeys?: number;
+}
+
+/** One token bucket per key (a user, an address), shared by everything that key does. */
+export class KeyedRateLimiter {
+  readonly ratePerSecond: number;
+  readonly burst: number;
+  readonly #options: KeyedRateLimiterOptions;
+  readonly #buckets = new Map<string, RateLimiter>();
+
+  constructor(options: KeyedRateLimiterOptions = {}) {
+    this.#options = options;
+    this.ratePerSecond = options.ratePerSecond ?? DEFAULT_MESSAGE_RATE;
+    this.burst = options.burst ?? DEFAULT_MESSAGE_BURST;
+  }
+
+  tryTake(key: string): boolean {
+    return this.#bucket(key).tryTake();
+  }
+
+  /** Milliseconds until `key` may act again (0 when it may now). */
+  retryAfterMs(key: string): number {
+    return this.#buckets.get(key)?.retryAfterMs ?? 0;
+  }
+
+  #bucket(key: string): RateLimiter {
+    let bucket = this.#buckets.get(key);
+    if (bucket) return bucket;
+    if (this.#buckets.size >= (this.#options.maxKeys ?? 10_000)) {
+      for (const [kept, old] of this.#buckets) if (old.isFull) this.#buckets.delete(kept);
+    }
+    bucket = new RateLimiter({ ratePerSecond: this.ratePerSecond, burst: this.burst, now: this.#options.now });
+    this.#buckets.set(key, bucket);
+    return bucket;
+  }
+}

@@ -15,8 +15,8 @@ async function serve(options: ServerOptions = {}): Promise<string> {
   return server.url;
 }
 
-async function connect(url: string, options?: Parameters<typeof WsTestClient.connect>[1]) {
-  const client = await WsTestClient.connectAs(url, undefined, options);
+async function connect(url: string, options?: Parameters<typeof WsTestClient.connect>[1], token?: string) {
+  const client = await WsTestClient.connectAs(url, token, options);
   clients.push(client);
   return client;
 }
@@ -38,6 +38,27 @@ describe('rate limits', () => {
     expect(codes.filter((code) => code !== 'not_found' && code !== 'rate_limited')).toEqual([]);
     expect(client.messages.find((m) => m.type === 'error' && m.code === 'rate_limited')).toMatchObject({
       message: 'too many messages: at most 1/s (bursts of 10)',
+    });
+
+    const bystander = await connect(url);
+    await expect(bystander.runToCompletion('1 + 1')).resolves.toMatchObject({ events: expect.any(Array) });
+  });
+
+  it("should hold a user to one message rate across all its sockets, and leave other users' alone", async () => {
+    const url = await serve({ messageRate: 1_000, messageBurst: 1_000, userMessageRate: 1, userMessageBurst: 10 });
+    const { token } = await WsTestClient.signIn(url);
+    const sockets = await Promise.all(Array.from({ length: 5 }, () => connect(url, undefined, token)));
+    for (const socket of sockets) for (let i = 0; i < 6; i += 1) socket.send({ type: 'cancel', runId: `r-${i}` });
+    for (const socket of sockets) await socket.until(() => socket.messages.length === 6);
+    const codes = sockets.flatMap((socket) => socket.messages.map((m) => (m.type === 'error' ? m.code : m.type)));
+    // 30 messages, each socket well within its own limit: the user's burst of 10 (plus a token or two) passes.
+    expect(codes.filter((code) => code === 'not_found').length).toBeLessThanOrEqual(12);
+    expect(codes.filter((code) => code === 'rate_limited').length).toBeGreaterThanOrEqual(18);
+    const refused = sockets
+      .flatMap((socket) => socket.messages)
+      .find((m) => m.type === 'error' && m.code === 'rate_limited');
+    expect(refused).toMatchObject({
+      message: 'too many messages from this user: at most 1/s across all its sockets (bursts of 10)',
     });
 
     const bystander = await connect(url);

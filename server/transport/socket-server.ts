@@ -15,13 +15,17 @@ import type { RunManager } from '../runtime/run-manager';
 import { ClientConnection } from './client-connection';
 import { startHeartbeat } from './heartbeat';
 import type { OutboundQueueOptions } from './outbound-queue';
-import type { RateLimiterOptions } from './rate-limiter';
+import { KeyedRateLimiter, type RateLimiterOptions } from './rate-limiter';
+import { ReplayGate, type ReplayGateOptions } from './replay-gate';
 
 export const WEBSOCKET_PATH = '/ws';
 /** Open sockets one user may hold; more are refused with 429 (a page needs one, a few tabs a few). */
 export const DEFAULT_MAX_SOCKETS_PER_USER = 16;
 /** Open sockets one client address may hold, all its users together. */
 export const DEFAULT_MAX_SOCKETS_PER_ADDRESS = 64;
+/** Messages per second one user may send across all its sockets, and its burst allowance. */
+export const DEFAULT_USER_MESSAGE_RATE = 40;
+export const DEFAULT_USER_MESSAGE_BURST = 80;
 
 export interface SocketServerOptions {
   runs: RunManager;
@@ -35,8 +39,15 @@ export interface SocketServerOptions {
   heartbeatIntervalMs?: number;
   /** Per-connection message rate limit. @default RateLimiter's defaults (20/s, burst 40) */
   rateLimit?: RateLimiterOptions;
+  /**
+   * Per-user message rate limit, across all of the user's sockets.
+   * @default DEFAULT_USER_MESSAGE_RATE (40/s), DEFAULT_USER_MESSAGE_BURST (80)
+   */
+  userRateLimit?: RateLimiterOptions;
   /** Send-side limits for slow readers. @default OutboundQueue's defaults (1 MiB buffered, 4 MiB queued) */
   backpressure?: OutboundQueueOptions;
+  /** Resume replays per user: at once, and waiting. @default ReplayGate's defaults (2 at once, 32 waiting) */
+  replays?: ReplayGateOptions;
   /** @default DEFAULT_MAX_SOCKETS_PER_USER (16) */
   maxSocketsPerUser?: number;
   /** The TCP peer's address (a proxy's, behind one). @default DEFAULT_MAX_SOCKETS_PER_ADDRESS (64) */
@@ -64,6 +75,12 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
     perMessageDeflate: false,
   });
   let nextConnectionId = 1;
+  const replayGate = new ReplayGate(options.replays);
+  const userRateLimit = new KeyedRateLimiter({
+    ratePerSecond: options.userRateLimit?.ratePerSecond ?? DEFAULT_USER_MESSAGE_RATE,
+    burst: options.userRateLimit?.burst ?? DEFAULT_USER_MESSAGE_BURST,
+    now: options.userRateLimit?.now,
+  });
   const userOf = new WeakMap<WebSocket, string>();
   const connections = new Set<ClientConnection>();
   const open = { byUser: new Map<string, number>(), byAddress: new Map<string, number>() };
@@ -121,7 +138,9 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
             logger,
             owner: user.userId,
             rateLimit,
+            userRateLimit,
             backpressure,
+            replayGate,
             tcpSocket: socket instanceof Socket ? socket : undefined,
           });
           connections.add(connection);
