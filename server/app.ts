@@ -33,6 +33,7 @@ import {
 import { EventJournal } from './journal/event-journal';
 import { createLogger } from './logger';
 import { AgentRegistry } from './runtime/agent-registry';
+import { scheduleRetention } from './runtime/journal-retention';
 import { ThreadNotifier } from './runtime/notifier';
 import { RunManager, RunRejectedError } from './runtime/run-manager';
 import { ToolDispatcher } from './runtime/tool-dispatcher';
@@ -128,6 +129,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (options.faults) logger.warn('AGENT_FAULTS is on: "/fault …;" messages break their runs on purpose');
   const interrupted = runs.interruptUnfinishedRuns();
   if (interrupted > 0) logger.warn({ interrupted }, 'closed runs left open by the previous process');
+  const stopRetention = scheduleRetention(runs, logger, options.retention);
 
   const app = express();
   app.disable('x-powered-by');
@@ -247,6 +249,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 
   async function shutDown(): Promise<void> {
+    stopRetention();
     await runs.shutdown('server shutting down');
     // The runs' last events wait in the journal's buffer: committing them hands them to the sockets.
     if (!journal.flush()) {

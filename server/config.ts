@@ -8,6 +8,7 @@ import { describeIssues } from '../protocol';
 import type { LlmAgentOptions } from './agents/llm/options';
 import type { SessionTokenOptions } from './auth/session-tokens';
 import type { LogFormat } from './logger';
+import type { RetentionScheduleOptions } from './runtime/journal-retention';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -100,6 +101,11 @@ export interface ServerOptions {
    * first start), or a random one per process for a `:memory:` journal
    */
   sessions?: SessionTokenOptions;
+  /**
+   * What the journal forgets: per thread, in total, and by age, checked every `intervalMs`
+   * (see RetentionOptions). @default 100,000 events per thread, 1 GiB in total, 30 days, every 10 min
+   */
+  retention?: RetentionScheduleOptions;
   /** First retry after a failed journal commit (e.g. a full disk), doubling per failure. @default 250 ms */
   journalRetryMinMs?: number;
   /** Longest wait between two retries of a failed journal commit. @default 5000 ms */
@@ -164,6 +170,10 @@ const envSchema = z.object({
   REPLAY_DIR: z.string().min(1).optional(),
   STATIC_DIR: z.string().min(1).optional(),
   KEEPALIVE_MS: z.coerce.number().int().min(10).optional(),
+  JOURNAL_MAX_THREAD_EVENTS: z.coerce.number().int().min(1).optional(),
+  JOURNAL_MAX_BYTES: z.coerce.number().int().min(1).optional(),
+  JOURNAL_MAX_AGE_DAYS: z.coerce.number().positive().optional(),
+  JOURNAL_RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).optional(),
   JOURNAL_RETRY_MIN_MS: z.coerce.number().int().min(1).optional(),
   JOURNAL_RETRY_MAX_MS: z.coerce.number().int().min(1).optional(),
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).optional(),
@@ -248,6 +258,12 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     replayDir: e.REPLAY_DIR,
     staticDir: e.STATIC_DIR,
     keepAliveMs: e.KEEPALIVE_MS,
+    retention: {
+      maxThreadEvents: e.JOURNAL_MAX_THREAD_EVENTS,
+      maxBytes: e.JOURNAL_MAX_BYTES,
+      maxAgeDays: e.JOURNAL_MAX_AGE_DAYS,
+      intervalMs: e.JOURNAL_RETENTION_INTERVAL_MS,
+    },
     journalRetryMinMs: e.JOURNAL_RETRY_MIN_MS,
     journalRetryMaxMs: e.JOURNAL_RETRY_MAX_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,

@@ -12,9 +12,11 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { RunEvent } from '../../protocol';
+import { applyRetention, migrateThreadStats, type RetentionOptions, type RetentionResult } from './retention';
 import { listThreads, THREAD_OWNER_INDEX, type ThreadSummary } from './thread-list';
 import { findUnfinishedRunOf, findUnfinishedRuns, type JournalRow, type UnfinishedRun } from './unfinished-runs';
 
+export type { RetentionOptions, RetentionResult } from './retention';
 export type { ThreadSummary } from './thread-list';
 export type { UnfinishedRun } from './unfinished-runs';
 
@@ -38,6 +40,8 @@ export interface EventJournalOptions {
   retryMinMs?: number;
   /** Cap of the retry backoff. @default DEFAULT_JOURNAL_RETRY_MAX_MS (5 s) */
   retryMaxMs?: number;
+  /** Epoch ms clock: when a thread was last used, for age-based retention. @default Date.now */
+  now?: () => number;
 }
 
 /** Why the journal cannot write. */
@@ -85,6 +89,7 @@ export class EventJournal {
   readonly #batchSize: number;
   readonly #retryMinMs: number;
   readonly #retryMaxMs: number;
+  readonly #now: () => number;
   /**
    * Appended, not yet committed. During an outage this only holds what the runs
    * active when it began still emit: the RunManager fails them at once (they end
@@ -111,6 +116,7 @@ export class EventJournal {
     this.#batchSize = options.batchSize ?? DEFAULT_JOURNAL_BATCH_SIZE;
     this.#retryMinMs = options.retryMinMs ?? DEFAULT_JOURNAL_RETRY_MIN_MS;
     this.#retryMaxMs = Math.max(this.#retryMinMs, options.retryMaxMs ?? DEFAULT_JOURNAL_RETRY_MAX_MS);
+    this.#now = options.now ?? Date.now;
     this.#db.pragma('journal_mode = WAL');
     // WAL + NORMAL: durable across process crashes; a power cut may lose the last transaction.
     this.#db.pragma('synchronous = NORMAL');
@@ -127,15 +133,23 @@ export class EventJournal {
       CREATE TABLE IF NOT EXISTS threads (thread_id TEXT PRIMARY KEY, owner_id TEXT) WITHOUT ROWID;
     `);
     this.#db.exec(THREAD_OWNER_INDEX);
-    const insertThread = this.#db.prepare('INSERT OR IGNORE INTO threads (thread_id, owner_id) VALUES (?, ?)');
+    migrateThreadStats(this.#db, this.#now());
+    const insertThread = this.#db.prepare(
+      'INSERT OR IGNORE INTO threads (thread_id, owner_id, updated_at) VALUES (?, ?, ?)',
+    );
+    const countRows = this.#db.prepare(
+      'UPDATE threads SET event_count = event_count + ?, bytes = bytes + ?, updated_at = ? WHERE thread_id = ?',
+    );
     this.#commit = this.#db.transaction((threads: PendingThread[], rows: JournalRow[]) => {
-      for (const thread of threads) insertThread.run(thread.threadId, thread.ownerId);
+      const now = this.#now();
+      for (const thread of threads) insertThread.run(thread.threadId, thread.ownerId, now);
       for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
         const chunk = rows.slice(start, start + ROWS_PER_INSERT);
         this.#insertStatement(chunk.length).run(
           chunk.flatMap((row) => [row.threadId, row.seq, row.runId, row.type, row.frame]),
         );
       }
+      for (const [threadId, added] of sizeByThread(rows)) countRows.run(added.events, added.bytes, now, threadId);
     });
     this.#readAfter = this.#db.prepare('SELECT frame FROM events WHERE thread_id = ? AND seq > ? ORDER BY seq LIMIT ?');
     this.#lastSeq = this.#db.prepare('SELECT MAX(seq) AS seq FROM events WHERE thread_id = ?');
@@ -293,6 +307,15 @@ export class EventJournal {
     if (!this.#failure) this.flush();
   }
 
+  /**
+   * Deletes what the retention limits say to forget (see retention.ts), never
+   * a thread in `busy`. Skipped while the journal cannot write.
+   */
+  applyRetention(options: RetentionOptions, busy: ReadonlySet<string>): RetentionResult {
+    if (this.#failure || !this.flush()) return { events: 0, bytes: 0, threads: [] };
+    return applyRetention(this.#db, options, this.#now(), busy);
+  }
+
   /** Commits what is pending and closes the database; throws if some events could not be saved. */
   close(): void {
     this.#closed = true;
@@ -307,6 +330,18 @@ export class EventJournal {
       throw new Error(`journal closed with ${unsaved} unsaved event(s): ${this.#failure?.reason ?? 'unknown error'}`);
     }
   }
+}
+
+/** Events and bytes (UTF-8) a batch adds to each thread. */
+function sizeByThread(rows: readonly JournalRow[]): Map<string, { events: number; bytes: number }> {
+  const sizes = new Map<string, { events: number; bytes: number }>();
+  for (const row of rows) {
+    const size = sizes.get(row.threadId) ?? { events: 0, bytes: 0 };
+    size.events += 1;
+    size.bytes += Buffer.byteLength(row.frame);
+    sizes.set(row.threadId, size);
+  }
+  return sizes;
 }
 
 /** Names a failed write for operators (SQLite code and message) and for users (plain words). */

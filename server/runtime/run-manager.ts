@@ -9,7 +9,13 @@ import type { Logger } from 'pino';
 import type { ErrorCode, PayloadOf, RunEvent, RunEventType } from '../../protocol';
 import { type FaultPlan, FaultPlanError } from '../faults/fault-plan';
 import { RunFaults } from '../faults/run-faults';
-import type { EventJournal, JournalWriteFailure, UnfinishedRun } from '../journal/event-journal';
+import type {
+  EventJournal,
+  JournalWriteFailure,
+  RetentionOptions,
+  RetentionResult,
+  UnfinishedRun,
+} from '../journal/event-journal';
 import type { AgentRegistry } from './agent-registry';
 import { failHeldBackRuns } from './journal-outage';
 import type { ThreadNotifier } from './notifier';
@@ -262,6 +268,17 @@ export class RunManager {
     if (thread && !allowed) {
       throw new RunRejectedError('forbidden', 'this thread belongs to another user');
     }
+  }
+
+  /**
+   * Applies the journal's retention limits, sparing threads with a run in
+   * progress, and forgets the threads it deleted: continuing one answers not_found.
+   */
+  applyRetention(options: RetentionOptions): RetentionResult {
+    const busy = new Set([...this.#runs.values()].map((run) => run.context.threadId));
+    const result = this.#options.journal?.applyRetention(options, busy) ?? { events: 0, bytes: 0, threads: [] };
+    for (const threadId of result.threads) this.#threads.forget(threadId);
+    return result;
   }
 
   /** Refuses new runs, cancels every active one and waits for each to complete. */

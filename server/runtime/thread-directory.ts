@@ -52,6 +52,11 @@ export class ThreadDirectory {
     this.#threads.set(thread.id, thread);
   }
 
+  /** Drops an idle thread the journal no longer holds. */
+  forget(threadId: string): void {
+    if (!this.#threads.get(threadId)?.activeRun) this.#threads.delete(threadId);
+  }
+
   /** Brings a journaled thread back into memory, continuing its seq. */
   revive(threadId: string): Thread {
     const existing = this.#threads.get(threadId);

@@ -1,0 +1,44 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EventJournal } from '../journal/event-journal';
+import type { Agent } from './agent';
+import { AgentRegistry } from './agent-registry';
+import { scheduleRetention } from './journal-retention';
+import { ThreadNotifier } from './notifier';
+import { RunManager } from './run-manager';
+import { ToolDispatcher } from './tool-dispatcher';
+
+const DAY = 24 * 60 * 60 * 1000;
+const hello: Agent = { name: 'hello', description: 'says hi', run: async (ctx) => ctx.stream('hi') };
+
+function runsWithClock() {
+  const clock = { now: 0 };
+  const runs = new RunManager({
+    registry: new AgentRegistry().register(hello, { isDefault: true }),
+    dispatcher: new ToolDispatcher(),
+    notifier: new ThreadNotifier(),
+    logger: pino({ level: 'silent' }),
+    journal: new EventJournal({ path: ':memory:', now: () => clock.now }),
+  });
+  return { runs, clock };
+}
+
+describe('scheduleRetention', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('should delete threads past their age at each interval, after which continuing one answers not_found', async () => {
+    const { runs, clock } = runsWithClock();
+    const { threadId, done } = runs.startRun({ text: 'hi', owner: 'u-1' });
+    await done;
+    vi.useFakeTimers();
+    const stop = scheduleRetention(runs, pino({ level: 'silent' }), { maxAgeDays: 1, intervalMs: 60_000 });
+    expect(runs.hasThread(threadId)).toBe(true); // the pass at start found it young
+    clock.now += 2 * DAY;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(runs.hasThread(threadId)).toBe(false);
+    expect(() => runs.startRun({ threadId, text: 'again', owner: 'u-1' })).toThrow(
+      expect.objectContaining({ code: 'not_found' }),
+    );
+    stop();
+  });
+});
