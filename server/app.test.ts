@@ -108,6 +108,29 @@ describe('session cookie', () => {
   });
 });
 
+describe('identity-provider mode', () => {
+  it('should refuse guest sessions with 403 unless ALLOW_GUESTS turns them on', async () => {
+    const idp = { jwksUrl: 'http://127.0.0.1:9/jwks.json', issuer: 'https://idp.test', audience: 'chat' };
+    const strict = await startTestServer({ sessions: idp });
+    onTestFinished(() => strict.close());
+    const refused = await fetch(`${strict.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Mallory' }),
+    });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({
+      error: {
+        code: 'forbidden',
+        message: 'guest sessions are off on this server: sign in with its identity provider',
+      },
+    });
+    const open = await startTestServer({ sessions: { ...idp, allowGuests: true } });
+    onTestFinished(() => open.close());
+    await expect(WsTestClient.signIn(open.url)).resolves.toMatchObject({ token: expect.any(String) });
+  });
+});
+
 describe('GET /api/session', () => {
   it('should answer 204 without a session, 401 for an invalid one and 200 for a valid one', async () => {
     expect((await fetch(`${server.url}/api/session`)).status).toBe(204);

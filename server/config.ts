@@ -181,6 +181,7 @@ const envSchema = z.object({
   JWT_JWKS_URL: z.url().optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
+  ALLOW_GUESTS: flag.optional(),
   // Blank counts as unset for the three that go together, so `LLM_API_KEY=` reads as "missing".
   LLM_BASE_URL: z.preprocess(
     blankAsUnset,
@@ -267,7 +268,13 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     journalRetryMinMs: e.JOURNAL_RETRY_MIN_MS,
     journalRetryMaxMs: e.JOURNAL_RETRY_MAX_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
-    sessions: { secret: e.SESSION_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    sessions: {
+      secret: e.SESSION_SECRET,
+      jwksUrl: e.JWT_JWKS_URL,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      allowGuests: e.ALLOW_GUESTS,
+    },
     llm: llmFromEnv(e),
   };
 }

@@ -12,7 +12,12 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import { z } from 'zod';
 import { describeIssues } from '../../protocol';
 import { type SessionMintLimitOptions, sessionMintLimit } from './session-mint-limit';
-import { DEFAULT_SESSION_TTL_SECONDS, type SessionTokens, type SessionUser } from './session-tokens';
+import {
+  DEFAULT_SESSION_TTL_SECONDS,
+  GuestsDisabledError,
+  type SessionTokens,
+  type SessionUser,
+} from './session-tokens';
 
 export const SESSION_COOKIE = 'agent_session';
 
@@ -60,7 +65,15 @@ export function sessionRouter(tokens: SessionTokens, limits: SessionMintLimitOpt
       res.status(400).json({ error: { code: 'invalid_message', message: describeIssues(body.error) } });
       return;
     }
-    const { token, user } = await tokens.issue(body.data.name);
+    let issued: Awaited<ReturnType<SessionTokens['issue']>>;
+    try {
+      issued = await tokens.issue(body.data.name);
+    } catch (error) {
+      if (!(error instanceof GuestsDisabledError)) throw error;
+      res.status(403).json({ error: { code: 'forbidden', message: error.message } });
+      return;
+    }
+    const { token, user } = issued;
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',

@@ -53,10 +53,10 @@ describe('SessionTokens', () => {
     });
     afterAll(() => new Promise<void>((resolve) => jwksServer.close(() => resolve())));
 
-    const idpToken = (claims: { iss: string; aud: string }) =>
+    const idpToken = (claims: { iss: string; aud: string }, sub = 'user-42') =>
       new SignJWT({ name: 'Grace' })
         .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-        .setSubject('user-42')
+        .setSubject(sub)
         .setIssuer(claims.iss)
         .setAudience(claims.aud)
         .setExpirationTime('5m')
@@ -65,11 +65,46 @@ describe('SessionTokens', () => {
     it('should accept an identity provider token with the right issuer and audience', async () => {
       const tokens = new SessionTokens({ jwksUrl, issuer: 'https://idp.test', audience: 'chat' });
       await expect(tokens.verify(await idpToken({ iss: 'https://idp.test', aud: 'chat' }))).resolves.toEqual({
-        userId: 'user-42',
+        userId: 'idp:user-42',
         name: 'Grace',
       });
       await expect(tokens.verify(await idpToken({ iss: 'https://idp.test', aud: 'other' }))).rejects.toThrow(/aud/);
       await expect(tokens.verify(await idpToken({ iss: 'https://evil.test', aud: 'chat' }))).rejects.toThrow(/iss/);
+    });
+
+    it('should turn guests off with a provider: none issued, none accepted, unless allowed', async () => {
+      const secret = 'a-test-secret-of-some-length';
+      const { token: guestToken } = await new SessionTokens({ secret }).issue('Ada');
+      const idp = { jwksUrl, issuer: 'https://idp.test', audience: 'chat', secret };
+      const strict = new SessionTokens(idp);
+      expect(strict.guestsAllowed).toBe(false);
+      await expect(strict.issue('Mallory')).rejects.toThrow('guest sessions are off on this server');
+      await expect(strict.verify(guestToken)).rejects.toThrow('guest sessions are off on this server');
+      const open = new SessionTokens({ ...idp, allowGuests: true });
+      await expect(open.verify(guestToken)).resolves.toMatchObject({ name: 'Ada' });
+    });
+
+    it('should keep provider and guest ids apart, whatever the provider puts in sub', async () => {
+      const secret = 'a-test-secret-of-some-length';
+      const tokens = new SessionTokens({
+        jwksUrl,
+        issuer: 'https://idp.test',
+        audience: 'chat',
+        secret,
+        allowGuests: true,
+      });
+      const { user: guest } = await tokens.issue('Ada');
+      const lookalike = await idpToken({ iss: 'https://idp.test', aud: 'chat' }, guest.userId);
+      await expect(tokens.verify(lookalike)).resolves.toMatchObject({ userId: `idp:${guest.userId}` });
+      // Nor can a token signed with the server's secret claim a provider user's id.
+      const forged = await new SignJWT({ name: 'Grace' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('idp:user-42')
+        .setIssuer('agent-event-harness')
+        .setAudience('agent-event-harness')
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(secret));
+      await expect(tokens.verify(forged)).rejects.toThrow('a guest token cannot name an identity-provider user');
     });
 
     it('should refuse a JWKS without issuer and audience checks', () => {

@@ -1,7 +1,9 @@
 /**
- * Session tokens: the server issues HS256 JWTs (jose) for `POST /api/session`,
- * and verifies either its own tokens or, when configured, tokens from an
- * identity provider's JWKS, with issuer and audience checks.
+ * Session tokens: the server issues HS256 JWTs (jose) for `POST /api/session`
+ * (guests), and verifies either its own tokens or, when configured, tokens from
+ * an identity provider's JWKS, with issuer and audience checks. With a provider,
+ * guests are off unless allowed, and its users' ids carry PROVIDER_ID_PREFIX,
+ * so a provider `sub` can never name a guest (whose ids the server makes).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
@@ -11,6 +13,8 @@ export const DEFAULT_SESSION_TTL_SECONDS = 24 * 60 * 60;
 /** Issuer and audience claims of tokens this server issues. */
 export const LOCAL_ISSUER = 'agent-event-harness';
 export const LOCAL_AUDIENCE = 'agent-event-harness';
+/** Prefix of the user ids of identity-provider users: `idp:<sub>`. */
+export const PROVIDER_ID_PREFIX = 'idp:';
 
 export interface SessionTokenOptions {
   /**
@@ -28,6 +32,11 @@ export interface SessionTokenOptions {
   audience?: string;
   /** Lifetime of issued tokens. @default DEFAULT_SESSION_TTL_SECONDS (24 h) */
   ttlSeconds?: number;
+  /**
+   * Issue and accept guest sessions (this server's own HS256 tokens).
+   * @default true without `jwksUrl`; false with one (ALLOW_GUESTS=1 turns them back on)
+   */
+  allowGuests?: boolean;
 }
 
 export interface SessionUser {
@@ -38,6 +47,14 @@ export interface SessionUser {
 
 export class InvalidTokenError extends Error {
   override name = 'InvalidTokenError';
+}
+
+/** `issue` when guests are off. */
+export class GuestsDisabledError extends Error {
+  override name = 'GuestsDisabledError';
+  constructor() {
+    super('guest sessions are off on this server: sign in with its identity provider');
+  }
 }
 
 export class SessionTokens {
@@ -55,8 +72,14 @@ export class SessionTokens {
     this.#jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
   }
 
-  /** Issues a token for a new user. */
+  /** Whether `issue` makes guest sessions (and their tokens are accepted). */
+  get guestsAllowed(): boolean {
+    return this.#options.allowGuests ?? !this.#options.jwksUrl;
+  }
+
+  /** Issues a token for a new guest; throws GuestsDisabledError when guests are off. */
   async issue(name: string): Promise<{ token: string; user: SessionUser }> {
+    if (!this.guestsAllowed) throw new GuestsDisabledError();
     const user = { userId: randomUUID(), name };
     const token = await new SignJWT({ name })
       .setProtectedHeader({ alg: 'HS256' })
@@ -72,9 +95,11 @@ export class SessionTokens {
   /** Verifies a token; throws InvalidTokenError with the reason. */
   async verify(token: string): Promise<SessionUser> {
     let payload: JWTPayload;
+    let fromProvider = false;
     try {
       const { alg } = decodeProtectedHeader(token);
       if (alg === 'HS256') {
+        if (!this.guestsAllowed) throw new Error('guest sessions are off on this server');
         // A token without exp would be good forever: every token must carry one.
         ({ payload } = await jwtVerify(token, this.#secret, {
           issuer: LOCAL_ISSUER,
@@ -88,6 +113,7 @@ export class SessionTokens {
           ...(audience ? { audience } : {}),
           requiredClaims: ['exp'],
         }));
+        fromProvider = true;
       } else {
         throw new Error(`tokens signed with ${String(alg)} are not accepted`);
       }
@@ -95,6 +121,10 @@ export class SessionTokens {
       throw new InvalidTokenError(error instanceof Error ? error.message : 'invalid token');
     }
     if (!payload.sub) throw new InvalidTokenError('token has no subject');
-    return { userId: payload.sub, name: typeof payload.name === 'string' ? payload.name : payload.sub };
+    if (!fromProvider && payload.sub.startsWith(PROVIDER_ID_PREFIX)) {
+      throw new InvalidTokenError('a guest token cannot name an identity-provider user');
+    }
+    const name = typeof payload.name === 'string' ? payload.name : payload.sub;
+    return { userId: fromProvider ? `${PROVIDER_ID_PREFIX}${payload.sub}` : payload.sub, name };
   }
 }

@@ -80,7 +80,12 @@ function isIgnoredStopReply(action: ChatAction): boolean {
 }
 
 // The socket upgrade needs the session cookie; a failure here shows as a connection that keeps retrying.
-await ensureSession().catch(() => false);
+const session = await ensureSession().catch(() => undefined);
+// Refused outright (guests off, too many new sessions): say so, or the page would reconnect in silence.
+if (session && !session.ok && session.status >= 400 && session.status < 500) {
+  const code = session.status === 429 ? 'rate_limited' : 'forbidden';
+  dispatch({ type: 'error', code, message: `Cannot sign in: ${session.message}` });
+}
 
 const stallTimeoutMs = stallTimeoutFrom(location.search);
 const watchdog = startStallWatchdog({

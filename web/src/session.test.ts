@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ensureSession, type FetchLike } from './session';
 
-function fakeFetch(statuses: number[]): FetchLike & { calls: (string | undefined)[] } {
+function fakeFetch(statuses: number[], body?: unknown): FetchLike & { calls: (string | undefined)[] } {
   const calls: (string | undefined)[] = [];
   const fn = async (_input: string, init?: RequestInit) => {
     calls.push(init?.method ?? 'GET');
     const status = statuses.shift() ?? 500;
-    return { ok: status < 300, status };
+    return { ok: status < 300, status, json: async () => body };
   };
   return Object.assign(fn, { calls });
 }
@@ -14,17 +14,30 @@ function fakeFetch(statuses: number[]): FetchLike & { calls: (string | undefined
 describe('ensureSession', () => {
   it('should keep an existing session', async () => {
     const fetchFn = fakeFetch([200]);
-    await expect(ensureSession(fetchFn)).resolves.toBe(true);
+    await expect(ensureSession(fetchFn)).resolves.toEqual({ ok: true });
     expect(fetchFn.calls).toEqual(['GET']);
   });
 
   it('should open a guest session when there is none, and report a refusal', async () => {
     const opened = fakeFetch([204, 201]);
-    await expect(ensureSession(opened)).resolves.toBe(true);
+    await expect(ensureSession(opened)).resolves.toEqual({ ok: true });
     expect(opened.calls).toEqual(['GET', 'POST']);
     const expired = fakeFetch([401, 201]);
-    await expect(ensureSession(expired)).resolves.toBe(true);
+    await expect(ensureSession(expired)).resolves.toEqual({ ok: true });
     expect(expired.calls).toEqual(['GET', 'POST']);
-    await expect(ensureSession(fakeFetch([401, 503]))).resolves.toBe(false);
+    await expect(ensureSession(fakeFetch([401, 503]))).resolves.toEqual({
+      ok: false,
+      status: 503,
+      message: 'the server answered 503',
+    });
+  });
+
+  it("should pass on the server's reason for a refusal", async () => {
+    const error = { error: { code: 'forbidden', message: 'guest sessions are off on this server' } };
+    await expect(ensureSession(fakeFetch([204, 403], error))).resolves.toEqual({
+      ok: false,
+      status: 403,
+      message: 'guest sessions are off on this server',
+    });
   });
 });

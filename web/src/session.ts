@@ -3,18 +3,31 @@
  * only asks whether it has one and opens a guest session when it does not.
  */
 
-export type FetchLike = (input: string, init?: RequestInit) => Promise<Pick<Response, 'ok' | 'status'>>;
+export type FetchLike = (
+  input: string,
+  init?: RequestInit,
+) => Promise<Pick<Response, 'ok' | 'status'> & { json?: () => Promise<unknown> }>;
 
-/** Makes sure a valid session cookie is set; resolves false when the server refused to open one. */
-export async function ensureSession(fetchFn: FetchLike = fetch, name = 'Guest'): Promise<boolean> {
+/** A session is there, or the server refused to open one, and why (its own words when it gave some). */
+export type SessionResult = { ok: true } | { ok: false; status: number; message: string };
+
+/** Makes sure a valid session cookie is set. */
+export async function ensureSession(fetchFn: FetchLike = fetch, name = 'Guest'): Promise<SessionResult> {
   const current = await fetchFn('/api/session', { credentials: 'same-origin' });
   // 200: a session; 204: none yet (a first visit); 401: an expired or invalid one.
-  if (current.status === 200) return true;
+  if (current.status === 200) return { ok: true };
   const created = await fetchFn('/api/session', {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name }),
   });
-  return created.ok;
+  if (created.ok) return { ok: true };
+  const body = await created.json?.().catch(() => undefined);
+  const said = (body as { error?: { message?: unknown } } | undefined)?.error?.message;
+  return {
+    ok: false,
+    status: created.status,
+    message: typeof said === 'string' ? said : `the server answered ${created.status}`,
+  };
 }
