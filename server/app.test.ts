@@ -108,6 +108,14 @@ describe('session cookie', () => {
   });
 });
 
+describe('test switches', () => {
+  it('should refuse to start with scenarios on beyond loopback, before listening', async () => {
+    await expect(startTestServer({ host: '0.0.0.0', scenarios: true })).rejects.toThrow(
+      /AGENT_SCENARIOS is a test switch: .* listens only on loopback/,
+    );
+  });
+});
+
 describe('identity-provider mode', () => {
   it('should refuse guest sessions with 403 unless ALLOW_GUESTS turns them on', async () => {
     const idp = { jwksUrl: 'http://127.0.0.1:9/jwks.json', issuer: 'https://idp.test', audience: 'chat' };

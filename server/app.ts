@@ -38,6 +38,7 @@ import { ThreadNotifier } from './runtime/notifier';
 import { RunManager, RunRejectedError } from './runtime/run-manager';
 import { ToolDispatcher } from './runtime/tool-dispatcher';
 import { securityHeaders } from './security-headers';
+import { checkTestSwitches } from './test-switches';
 import { createDefaultTools, createDocsIndex, loadDocs, testTools } from './tools';
 import { attachSocketServer } from './transport/socket-server';
 
@@ -71,6 +72,7 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? DEFAULT_HOST;
   const logger = createLogger({ level: options.logLevel ?? DEFAULT_LOG_LEVEL, format: options.logFormat });
+  checkTestSwitches(host, { ...options, allowOnNetwork: options.allowTestSwitchesOnNetwork }, logger);
 
   const docs = createDocsIndex(await loadDocs(options.docsRoot ?? PROJECT_ROOT));
   const dispatcher = new ToolDispatcher(createDefaultTools(docs), {

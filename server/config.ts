@@ -44,6 +44,11 @@ export interface ServerOptions {
   /** Enables `/fault …;` prefixes that break a run's stream on purpose, for the harness self-test. @default false */
   faults?: boolean;
   /**
+   * With scenarios or faults on, listen on a host the network can reach anyway (the server refuses
+   * otherwise, and warns loudly when forced). @default false
+   */
+  allowTestSwitchesOnNetwork?: boolean;
+  /**
    * Express's `trust proxy`: which proxies' X-Forwarded-* headers to believe, so a request that reached
    * a TLS-terminating proxy counts as secure (the session cookie is then `Secure`). From TRUST_PROXY:
    * `true`, a hop count, or addresses/subnets such as `loopback`. @default false: no proxy is trusted
@@ -144,6 +149,7 @@ const envSchema = z.object({
     .optional(),
   AGENT_SCENARIOS: flag.optional(),
   AGENT_FAULTS: flag.optional(),
+  ALLOW_TEST_SWITCHES_ON_NETWORK: flag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   SESSIONS_PER_MINUTE: z.coerce.number().positive().optional(),
@@ -239,6 +245,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     allowedOrigins: e.ALLOWED_ORIGINS,
     scenarios: e.AGENT_SCENARIOS,
     faults: e.AGENT_FAULTS,
+    allowTestSwitchesOnNetwork: e.ALLOW_TEST_SWITCHES_ON_NETWORK,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     trustProxy: e.TRUST_PROXY,

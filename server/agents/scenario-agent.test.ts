@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentContext } from '../runtime/agent';
-import { createScenarioAgent, UNPACED_STREAM_CHUNK } from './scenario-agent';
+import { BURST_CHUNK, createScenarioAgent, UNPACED_STREAM_CHUNK } from './scenario-agent';
 import { bindScenario, parseScenario } from './scenario-file';
 
 /** An AgentContext that records the deltas streamed. */
@@ -30,6 +30,27 @@ const stream = parseScenario('stream', {
     perSecond: { default: 0, min: 0, max: 100_000 },
   },
   steps: [{ stream: '$count', perSecond: '$perSecond', text: '{i}@{now} ' }],
+});
+
+describe('burst step', () => {
+  it('should hand the event loop back every BURST_CHUNK deltas, so one message cannot hold the server', async () => {
+    const burst = parseScenario('burst', {
+      description: 'a burst',
+      params: { count: { default: 5, min: 1, max: 100_000 } },
+      steps: [{ burst: '$count' }],
+    });
+    const agent = createScenarioAgent(new Map([['burst', burst]]));
+    const { context, deltas } = recordingContext(`burst ${BURST_CHUNK * 3 + 1}`);
+    const seenAt: number[] = [];
+    const watch = () => {
+      seenAt.push(deltas.length);
+      if (deltas.length < BURST_CHUNK * 3 + 1) setImmediate(watch);
+    };
+    setImmediate(watch);
+    await agent.run(context);
+    expect(deltas).toHaveLength(BURST_CHUNK * 3 + 1);
+    expect(seenAt.slice(0, 3)).toEqual([BURST_CHUNK, BURST_CHUNK * 2, BURST_CHUNK * 3]);
+  });
 });
 
 describe('stream step', () => {

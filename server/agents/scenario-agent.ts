@@ -37,14 +37,29 @@ async function playStep(context: AgentContext, step: ScenarioStep, totalSteps: n
   } else if ('say' in step) {
     await say(context, step.say, step.wordsPerDelta ?? 1, step.pauseMs ?? 0);
   } else if ('burst' in step) {
-    const text = step.text ?? 'token {i} ';
-    for (let i = 1; i <= step.burst; i += 1) context.stream(text.replaceAll('{i}', String(i)));
+    await burst(context, step.burst, step.text ?? 'token {i} ');
   } else if ('stream' in step) {
     await streamSteadily(context, step.stream, step.perSecond ?? 0, step.text ?? 'token {i} ');
   } else if ('pause' in step) {
     await context.pause(step.pause);
   } else {
     throw new Error(step.fail);
+  }
+}
+
+/**
+ * Deltas a burst emits per macrotask before it yields: big enough to arrive in
+ * bursts, small enough that one message cannot hold the server for everyone.
+ */
+export const BURST_CHUNK = 1_000;
+
+async function burst(context: AgentContext, count: number, text: string): Promise<void> {
+  for (let i = 1; i <= count; i += 1) {
+    context.stream(text.replaceAll('{i}', String(i)));
+    if (i % BURST_CHUNK === 0 && i < count) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (context.signal.aborted) throw context.signal.reason;
+    }
   }
 }
 
