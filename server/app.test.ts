@@ -139,6 +139,23 @@ describe('identity-provider mode', () => {
   });
 });
 
+describe('POST /api/session', () => {
+  it('should answer a body over 4 KiB with 413 and bad JSON with 400, each with a clear error', async () => {
+    const post = (body: string) =>
+      fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const big = await post(JSON.stringify({ name: 'x'.repeat(10_000) }));
+    expect([big.status, await big.json()]).toEqual([
+      413,
+      { error: { code: 'invalid_message', message: 'the request body is over its limit of 4096 bytes' } },
+    ]);
+    const bad = await post('{not json');
+    expect([bad.status, await bad.json()]).toEqual([
+      400,
+      { error: { code: 'invalid_message', message: 'the request body is not valid JSON' } },
+    ]);
+  });
+});
+
 describe('GET /api/session', () => {
   it('should answer 204 without a session, 401 for an invalid one and 200 for a valid one', async () => {
     expect((await fetch(`${server.url}/api/session`)).status).toBe(204);

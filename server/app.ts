@@ -205,6 +205,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   }
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
+    const client = clientError(error);
+    if (client) {
+      res.status(client.status).json({ error: { code: 'invalid_message', message: client.message } });
+      return;
+    }
     logger.error({ err: error, path: req.path }, 'request failed');
     res.status(500).json({ error: { code: 'internal_error', message: 'internal server error' } });
   };
@@ -274,6 +279,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     httpServer.closeAllConnections();
     await new Promise<void>((resolve) => httpServer.close(() => resolve()));
   }
+}
+
+/** A request the body parser refused (bad JSON, too large): the client's fault, said in plain words. */
+function clientError(error: unknown): { status: number; message: string } | undefined {
+  const { status, type, limit } = (error ?? {}) as { status?: unknown; type?: unknown; limit?: unknown };
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  if (type === 'entity.too.large') return { status, message: `the request body is over its limit of ${limit} bytes` };
+  if (type === 'entity.parse.failed') return { status, message: 'the request body is not valid JSON' };
+  return { status, message: error instanceof Error ? error.message : 'bad request' };
 }
 
 function logSessionSecret(logger: Logger, source: SessionSecretSource): void {
