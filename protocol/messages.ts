@@ -127,4 +127,6 @@ export const CLOSE_CODES = {
   goingAway: 1001,
   /** A frame exceeded MAX_CLIENT_FRAME_BYTES. */
   messageTooBig: 1009,
+  /** The server failed midway through something it owed this socket (a resume's replay): reconnect and resume. */
+  internalError: 1011,
 } as const;

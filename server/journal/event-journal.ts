@@ -12,11 +12,17 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { RunEvent } from '../../protocol';
-import { applyRetention, migrateThreadStats, type RetentionOptions, type RetentionResult } from './retention';
+import {
+  applyRetention,
+  type IsBusy,
+  migrateThreadStats,
+  type RetentionOptions,
+  type RetentionResult,
+} from './retention';
 import { listThreads, THREAD_OWNER_INDEX, type ThreadSummary } from './thread-list';
 import { findUnfinishedRunOf, findUnfinishedRuns, type JournalRow, type UnfinishedRun } from './unfinished-runs';
 
-export type { RetentionOptions, RetentionResult } from './retention';
+export type { IsBusy, RetentionOptions, RetentionResult } from './retention';
 export type { ThreadSummary } from './thread-list';
 export type { UnfinishedRun } from './unfinished-runs';
 
@@ -308,12 +314,13 @@ export class EventJournal {
   }
 
   /**
-   * Deletes what the retention limits say to forget (see retention.ts), never
-   * a thread in `busy`. Skipped while the journal cannot write.
+   * Deletes what the retention limits say to forget (see retention.ts), in
+   * small steps, never a thread that is busy when its step comes. Skipped
+   * while the journal cannot write.
    */
-  applyRetention(options: RetentionOptions, busy: ReadonlySet<string>): RetentionResult {
+  async applyRetention(options: RetentionOptions, isBusy: IsBusy): Promise<RetentionResult> {
     if (this.#failure || !this.flush()) return { events: 0, bytes: 0, threads: [] };
-    return applyRetention(this.#db, options, this.#now(), busy);
+    return applyRetention(this.#db, options, this.#now(), isBusy);
   }
 
   /** Commits what is pending and closes the database; throws if some events could not be saved. */

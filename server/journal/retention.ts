@@ -51,9 +51,14 @@ export function migrateThreadStats(db: Database.Database, now: number): void {
       ALTER TABLE threads ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE threads ADD COLUMN event_count INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE threads ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+      -- Journals older than the threads table have events without a row: count them too (unowned).
+      INSERT OR IGNORE INTO threads (thread_id, owner_id) SELECT DISTINCT thread_id, NULL FROM events;
     `);
+    // Last used: the time of the thread's last event, so old threads keep their age.
     db.prepare(
-      `UPDATE threads SET updated_at = ?,
+      `UPDATE threads SET
+         updated_at = COALESCE((SELECT json_extract(frame, '$.ts') FROM events e
+           WHERE e.thread_id = threads.thread_id ORDER BY seq DESC LIMIT 1), ?),
          event_count = (SELECT COUNT(*) FROM events e WHERE e.thread_id = threads.thread_id),
          bytes = (SELECT COALESCE(SUM(length(CAST(frame AS BLOB))), 0) FROM events e WHERE e.thread_id = threads.thread_id)`,
     ).run(now);
@@ -61,40 +66,60 @@ export function migrateThreadStats(db: Database.Database, now: number): void {
   db.exec('CREATE INDEX IF NOT EXISTS threads_by_use ON threads (updated_at)');
 }
 
-/** Applies every limit once; `busy` threads (a run in progress) are never touched. */
-export function applyRetention(
+/** Whether a thread is in use now (a run in progress, a replay under way): asked right before each step. */
+export type IsBusy = (threadId: string) => boolean;
+
+/**
+ * Applies every limit once. Each step is one small transaction, and the event
+ * loop runs between steps, so a big pass never stalls the server; a thread
+ * that is busy when its step comes is left alone.
+ */
+export async function applyRetention(
   db: Database.Database,
   options: RetentionOptions,
   now: number,
-  busy: ReadonlySet<string>,
-): RetentionResult {
+  isBusy: IsBusy,
+): Promise<RetentionResult> {
   const result: RetentionResult = { events: 0, bytes: 0, threads: [] };
   const maxAgeDays = options.maxAgeDays ?? DEFAULT_MAX_THREAD_AGE_DAYS;
+  const cutoff = now - maxAgeDays * DAY_MS;
   const old = db
-    .prepare<[number], { thread_id: string }>('SELECT thread_id FROM threads WHERE updated_at < ?')
-    .all(now - maxAgeDays * DAY_MS)
-    .map((row) => row.thread_id)
-    .filter((id) => !busy.has(id));
-  deleteThreads(db, old, result);
-  trimThreads(db, options.maxThreadEvents ?? DEFAULT_MAX_THREAD_EVENTS, busy, result);
-  shrinkToSize(db, options.maxBytes ?? DEFAULT_MAX_JOURNAL_BYTES, busy, result);
+    .prepare<[number], { thread_id: string }>(
+      'SELECT thread_id FROM threads WHERE updated_at < ? ORDER BY updated_at, thread_id',
+    )
+    .all(cutoff)
+    .map((row) => row.thread_id);
+  await deleteThreads(db, old, isBusy, result, cutoff);
+  await trimThreads(db, options.maxThreadEvents ?? DEFAULT_MAX_THREAD_EVENTS, isBusy, result);
+  await shrinkToSize(db, options.maxBytes ?? DEFAULT_MAX_JOURNAL_BYTES, isBusy, result);
   return result;
 }
 
-function deleteThreads(db: Database.Database, ids: readonly string[], result: RetentionResult): void {
-  const stats = db.prepare<[string], { event_count: number; bytes: number }>(
-    'SELECT event_count, bytes FROM threads WHERE thread_id = ?',
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Deletes threads whole; with `usedBefore`, only those still unused since then (one may have been used meanwhile). */
+async function deleteThreads(
+  db: Database.Database,
+  ids: readonly string[],
+  isBusy: IsBusy,
+  result: RetentionResult,
+  usedBefore = Number.POSITIVE_INFINITY,
+) {
+  const stats = db.prepare<[string], { event_count: number; bytes: number; updated_at: number }>(
+    'SELECT event_count, bytes, updated_at FROM threads WHERE thread_id = ?',
   );
   const dropEvents = db.prepare('DELETE FROM events WHERE thread_id = ?');
   const dropThread = db.prepare('DELETE FROM threads WHERE thread_id = ?');
   for (let start = 0; start < ids.length; start += THREADS_PER_STEP) {
+    if (start > 0) await nextTurn();
     db.transaction((step: readonly string[]) => {
       for (const id of step) {
         const row = stats.get(id);
+        if (!row || isBusy(id) || row.updated_at >= usedBefore) continue;
         dropEvents.run(id);
         dropThread.run(id);
-        result.events += row?.event_count ?? 0;
-        result.bytes += row?.bytes ?? 0;
+        result.events += row.event_count;
+        result.bytes += row.bytes;
         result.threads.push(id);
       }
     })(ids.slice(start, start + THREADS_PER_STEP));
@@ -102,7 +127,7 @@ function deleteThreads(db: Database.Database, ids: readonly string[], result: Re
 }
 
 /** Deletes each long thread's oldest finished runs, whole, until it is within `maxEvents`; its newest run stays. */
-function trimThreads(db: Database.Database, maxEvents: number, busy: ReadonlySet<string>, result: RetentionResult) {
+async function trimThreads(db: Database.Database, maxEvents: number, isBusy: IsBusy, result: RetentionResult) {
   const long = db
     .prepare<[number], { thread_id: string; event_count: number }>(
       'SELECT thread_id, event_count FROM threads WHERE event_count > ?',
@@ -122,7 +147,8 @@ function trimThreads(db: Database.Database, maxEvents: number, busy: ReadonlySet
   const cut = db.prepare('DELETE FROM events WHERE thread_id = ? AND seq <= ?');
   const account = db.prepare('UPDATE threads SET event_count = event_count - ?, bytes = bytes - ? WHERE thread_id = ?');
   for (const { thread_id: id, event_count: count } of long) {
-    if (busy.has(id)) continue;
+    await nextTurn();
+    if (isBusy(id)) continue;
     const target = nthSeq.get(id, count - maxEvents - 1)?.seq;
     const ends = runEnds.all(id, id).map((row) => row.seq);
     const end = ends.find((seq) => target !== undefined && seq >= target) ?? ends.at(-1);
@@ -138,21 +164,29 @@ function trimThreads(db: Database.Database, maxEvents: number, busy: ReadonlySet
 }
 
 /** Deletes the least recently used threads until the journal is within `maxBytes`. */
-function shrinkToSize(db: Database.Database, maxBytes: number, busy: ReadonlySet<string>, result: RetentionResult) {
+async function shrinkToSize(db: Database.Database, maxBytes: number, isBusy: IsBusy, result: RetentionResult) {
   const total = db.prepare<[], { bytes: number | null }>('SELECT SUM(bytes) AS bytes FROM threads');
   const oldest = db.prepare<[number], { thread_id: string; bytes: number }>(
     'SELECT thread_id, bytes FROM threads ORDER BY updated_at LIMIT ?',
   );
-  let excess = (total.get()?.bytes ?? 0) - maxBytes;
-  while (excess > 0) {
+  const skipped = new Set<string>();
+  for (let excess = (total.get()?.bytes ?? 0) - maxBytes; excess > 0; excess = (total.get()?.bytes ?? 0) - maxBytes) {
+    await nextTurn();
     const victims: string[] = [];
-    for (const row of oldest.all(THREADS_PER_STEP + busy.size)) {
-      if (busy.has(row.thread_id)) continue;
+    let freed = 0;
+    for (const row of oldest.all(THREADS_PER_STEP + skipped.size)) {
+      if (skipped.has(row.thread_id)) continue;
+      if (isBusy(row.thread_id)) {
+        skipped.add(row.thread_id);
+        continue;
+      }
       victims.push(row.thread_id);
-      excess -= row.bytes;
-      if (excess <= 0 || victims.length === THREADS_PER_STEP) break;
+      freed += row.bytes;
+      if (freed >= excess || victims.length === THREADS_PER_STEP) break;
     }
     if (victims.length === 0) return;
-    deleteThreads(db, victims, result);
+    const before = result.threads.length;
+    await deleteThreads(db, victims, isBusy, result);
+    if (result.threads.length === before) return; // every victim became busy: next pass
   }
 }

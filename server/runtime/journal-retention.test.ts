@@ -41,4 +41,16 @@ describe('scheduleRetention', () => {
     );
     stop();
   });
+
+  it('should leave a thread alone while a replay reads it', async () => {
+    const { runs, clock } = runsWithClock();
+    const { threadId, done } = runs.startRun({ text: 'hi', owner: 'u-1' });
+    await done;
+    expect((await runs.applyRetention({ maxAgeDays: 1 })).threads).toEqual([]); // young (and now all committed)
+    clock.now += 2 * DAY;
+    const endRead = runs.beginRead(threadId);
+    expect((await runs.applyRetention({ maxAgeDays: 1 })).threads).toEqual([]);
+    endRead();
+    expect((await runs.applyRetention({ maxAgeDays: 1 })).threads).toEqual([threadId]);
+  });
 });

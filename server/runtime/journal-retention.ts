@@ -18,15 +18,20 @@ export function scheduleRetention(
   logger: Logger,
   options: RetentionScheduleOptions = {},
 ): () => void {
-  const pass = () => {
+  let running = false;
+  const pass = async () => {
+    if (running) return; // a pass longer than the interval: the next one waits for the one after
+    running = true;
     try {
-      const { events, bytes, threads } = runs.applyRetention(options);
+      const { events, bytes, threads } = await runs.applyRetention(options);
       if (events > 0) logger.info({ events, bytes, threads: threads.length }, 'journal retention deleted old events');
     } catch (error) {
       logger.error({ err: error }, 'journal retention failed; it runs again at the next interval');
+    } finally {
+      running = false;
     }
   };
-  pass();
+  void pass();
   const timer = setInterval(pass, options.intervalMs ?? DEFAULT_RETENTION_INTERVAL_MS);
   timer.unref();
   return () => clearInterval(timer);

@@ -97,6 +97,8 @@ export class RunManager {
   readonly #threads: ThreadDirectory;
   readonly #runs = new Map<string, { context: RunContext; done: Promise<RunSummary> }>();
   readonly #activeByOwner = new Map<string, number>();
+  /** Threads with a resume replay under way, and how many. */
+  readonly #readers = new Map<string, number>();
   /** Fault injection, only when faults are on (AGENT_FAULTS=1). */
   readonly #faults: RunFaults | undefined;
   #shuttingDown = false;
@@ -271,12 +273,33 @@ export class RunManager {
   }
 
   /**
-   * Applies the journal's retention limits, sparing threads with a run in
-   * progress, and forgets the threads it deleted: continuing one answers not_found.
+   * Marks a thread as being read (a resume replay under way) until the returned
+   * function is called: retention leaves it alone, so a replay never skips.
    */
-  applyRetention(options: RetentionOptions): RetentionResult {
-    const busy = new Set([...this.#runs.values()].map((run) => run.context.threadId));
-    const result = this.#options.journal?.applyRetention(options, busy) ?? { events: 0, bytes: 0, threads: [] };
+  beginRead(threadId: string): () => void {
+    this.#readers.set(threadId, (this.#readers.get(threadId) ?? 0) + 1);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      const left = (this.#readers.get(threadId) ?? 1) - 1;
+      if (left > 0) this.#readers.set(threadId, left);
+      else this.#readers.delete(threadId);
+    };
+  }
+
+  /**
+   * Applies the journal's retention limits, sparing threads with a run in
+   * progress or a replay under way, and forgets the threads it deleted:
+   * continuing one answers not_found.
+   */
+  async applyRetention(options: RetentionOptions): Promise<RetentionResult> {
+    const { journal } = this.#options;
+    if (!journal) return { events: 0, bytes: 0, threads: [] };
+    const result = await journal.applyRetention(
+      options,
+      (threadId) => this.#readers.has(threadId) || Boolean(this.#threads.peek(threadId)?.activeRun),
+    );
     for (const threadId of result.threads) this.#threads.forget(threadId);
     return result;
   }

@@ -52,6 +52,11 @@ export class ThreadDirectory {
     this.#threads.set(thread.id, thread);
   }
 
+  /** The thread if it is in memory; never revives one (cheap, for checks on many threads). */
+  peek(threadId: string): Thread | undefined {
+    return this.#threads.get(threadId);
+  }
+
   /** Drops an idle thread the journal no longer holds. */
   forget(threadId: string): void {
     if (!this.#threads.get(threadId)?.activeRun) this.#threads.delete(threadId);

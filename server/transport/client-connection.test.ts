@@ -13,8 +13,14 @@ class FakeWebSocket extends EventEmitter {
   readyState = 1;
   bufferedAmount = 0;
   readonly sent: string[] = [];
+  closedWith: number | undefined;
   send(frame: string): void {
     this.sent.push(frame);
+  }
+  close(code: number): void {
+    this.closedWith = code;
+    this.readyState = 3;
+    this.emit('close', code);
   }
 }
 
@@ -52,14 +58,26 @@ function journaledThread(count: number) {
     JSON.stringify({ type: 'agent_thinking', threadId: 't-1', runId: 'r-1', seq: i + 1, payload: {} }),
   );
   const reads: { afterSeq: number; limit: number | undefined }[] = [];
+  const reading = { now: 0 };
   const runs = {
     authorizeThread: () => {},
+    beginRead: () => {
+      reading.now += 1;
+      return () => {
+        reading.now -= 1;
+      };
+    },
     framesAfter(_threadId: string, afterSeq: number, limit?: number) {
       reads.push({ afterSeq, limit });
+      if (afterSeq === failAfter) throw new Error('database connection is not open');
       return frames.slice(afterSeq, limit === undefined ? undefined : afterSeq + limit);
     },
   } as unknown as RunManager;
-  return { frames, reads, runs };
+  let failAfter: number | undefined;
+  const failReadsAfter = (seq: number) => {
+    failAfter = seq;
+  };
+  return { frames, reads, runs, reading, failReadsAfter };
 }
 
 function resumer(runs: RunManager, notifier: ThreadNotifier, gate?: ReplayGate) {
@@ -119,5 +137,24 @@ describe('ClientConnection resume', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect([first.seqs().length, second.seqs().length]).toEqual([25, 25]);
     expect(gate.activeCount).toBe(0);
+  });
+
+  it('should mark the thread as read while replaying, and close the socket with 1011 when a read fails midway', async () => {
+    vi.useFakeTimers();
+    const { runs, reading, failReadsAfter } = journaledThread(35);
+    const notifier = new ThreadNotifier();
+    const { socket, resume, seqs } = resumer(runs, notifier);
+    socket.bufferedAmount = 1_000;
+    resume();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(reading.now).toBe(1); // retention leaves the thread alone meanwhile
+    failReadsAfter(10);
+    socket.bufferedAmount = 0;
+    await vi.advanceTimersByTimeAsync(100);
+    // A partial replay is not passed off as whole: the client reconnects and resumes again.
+    expect(socket.closedWith).toBe(1011);
+    expect(seqs()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]); // the first chunk, then nothing
+    expect(notifier.subscriberCount('t-1')).toBe(0);
+    expect(reading.now).toBe(0);
   });
 });

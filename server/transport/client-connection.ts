@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import {
+  CLOSE_CODES,
   type ErrorMessage,
   parseClientFrame,
   type ResumeMessage,
@@ -58,7 +59,8 @@ export class ClientConnection implements EventSubscriber {
   readonly #unsubscribers = new Map<string, () => void>();
   /** Threads whose replay is still under way: they go live when it catches up. */
   readonly #replaying = new Set<string>();
-  #closed = false;
+  /** Aborted when the socket closes: a replay waiting for its turn gives up its place. */
+  readonly #closed = new AbortController();
   readonly #limiter: RateLimiter;
   readonly #outbound: OutboundQueue;
   #corked = false;
@@ -180,7 +182,7 @@ export class ClientConnection implements EventSubscriber {
    * the same step as they are published, so nothing can fall between replay
    * and live: no gap, no duplicate.
    */
-  #resume({ threadId, afterSeq, clientMessageId }: ResumeMessage): void {
+  #resume({ threadId, afterSeq }: ResumeMessage): void {
     this.#options.runs.authorizeThread(threadId, this.#options.owner);
     if (this.#unsubscribers.has(threadId) || this.#replaying.has(threadId)) {
       // A second replay on the same socket would duplicate events and could be used to pile up memory.
@@ -189,25 +191,25 @@ export class ClientConnection implements EventSubscriber {
         `this socket already follows thread ${threadId}; resume once per socket`,
       );
     }
+    this.#options.replayGate?.checkRoom(this.#options.owner);
     this.#replaying.add(threadId);
     this.#replay(threadId, afterSeq).catch((error: unknown) => {
-      this.#replaying.delete(threadId);
-      if (error instanceof RunRejectedError) {
-        this.#replyError({ type: 'error', code: error.code, message: error.message, clientMessageId });
-      } else {
-        this.#log.error({ err: error, threadId }, 'resume failed');
-        this.#replyError({ type: 'error', code: 'internal_error', message: 'resume failed', clientMessageId });
-      }
+      if (this.#socket.readyState !== this.#socket.OPEN) return; // closing anyway (e.g. a shutdown)
+      // Part of the thread may be sent, and a run started meanwhile is not followed: only a fresh resume is whole.
+      this.#log.error({ err: error, threadId }, 'resume failed; closing the socket so that the client resumes again');
+      this.#socket.close(CLOSE_CODES.internalError, 'resume failed; reconnect and resume');
     });
   }
 
   async #replay(threadId: string, afterSeq: number): Promise<void> {
-    const release = (await this.#options.replayGate?.acquire(this.#options.owner)) ?? (() => {});
+    const release = (await this.#options.replayGate?.acquire(this.#options.owner, this.#closed.signal)) ?? (() => {});
+    const endRead = this.#options.runs.beginRead(threadId);
     const chunk = this.#options.replayChunk ?? DEFAULT_REPLAY_CHUNK;
     let cursor = afterSeq;
     let replayed = 0;
     try {
-      while (!this.#closed) {
+      // The queue may have closed the socket (1013) before ws reports the close: stop reading for it then too.
+      while (!this.#closed.signal.aborted && this.#socket.readyState === this.#socket.OPEN) {
         const frames = this.#options.runs.framesAfter(threadId, cursor, chunk);
         replayed += frames.length;
         if (frames.length < chunk) {
@@ -224,6 +226,7 @@ export class ClientConnection implements EventSubscriber {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
+      endRead();
       release();
     }
   }
@@ -235,7 +238,7 @@ export class ClientConnection implements EventSubscriber {
   }
 
   #onClose(code: number): void {
-    this.#closed = true;
+    this.#closed.abort();
     this.#outbound.dispose();
     for (const unsubscribe of this.#unsubscribers.values()) unsubscribe();
     this.#unsubscribers.clear();

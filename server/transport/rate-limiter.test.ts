@@ -41,4 +41,11 @@ describe('KeyedRateLimiter', () => {
     expect(limiter.tryTake('new')).toBe(true);
     expect(limiter.tryTake('refilled')).toBe(false);
   });
+
+  it('should stay within maxKeys even when no bucket is full, forgetting the oldest', () => {
+    const limiter = new KeyedRateLimiter({ ratePerSecond: 1, burst: 1, maxKeys: 2, now: () => 0 });
+    for (const key of ['a', 'b', 'c']) expect(limiter.tryTake(key)).toBe(true);
+    expect(limiter.retryAfterMs('a')).toBe(0); // forgotten: a fresh bucket
+    expect(limiter.retryAfterMs('c')).toBe(1_000);
+  });
 });

@@ -90,8 +90,14 @@ export class KeyedRateLimiter {
   #bucket(key: string): RateLimiter {
     let bucket = this.#buckets.get(key);
     if (bucket) return bucket;
-    if (this.#buckets.size >= (this.#options.maxKeys ?? 10_000)) {
+    const maxKeys = this.#options.maxKeys ?? 10_000;
+    if (this.#buckets.size >= maxKeys) {
       for (const [kept, old] of this.#buckets) if (old.isFull) this.#buckets.delete(kept);
+      // Still full (every key busy): forget the oldest, so the map stays bounded whatever the traffic.
+      for (const kept of this.#buckets.keys()) {
+        if (this.#buckets.size < maxKeys) break;
+        this.#buckets.delete(kept);
+      }
     }
     bucket = new RateLimiter({ ratePerSecond: this.ratePerSecond, burst: this.burst, now: this.#options.now });
     this.#buckets.set(key, bucket);

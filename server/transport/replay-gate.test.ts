@@ -14,7 +14,7 @@ describe('ReplayGate', () => {
       order.push('third');
       return release;
     });
-    await expect(gate.acquire('u')).rejects.toMatchObject({ code: 'rate_limited' });
+    expect(() => gate.acquire('u')).toThrow(expect.objectContaining({ code: 'rate_limited' }));
     const other = await gate.acquire('someone else'); // a user's queue never holds back another's
     expect(gate.activeCount).toBe(2);
 
@@ -24,6 +24,21 @@ describe('ReplayGate', () => {
     (await third)();
     other();
     expect(order).toEqual(['second', 'third']);
+    expect(gate.activeCount).toBe(0);
+  });
+
+  it('should drop a waiter whose socket closed, so it neither holds a place nor takes a slot', async () => {
+    const gate = new ReplayGate({ maxActive: 1, maxWaiting: 1 });
+    const first = await gate.acquire('u');
+    const closed = new AbortController();
+    const waiting = gate.acquire('u', closed.signal);
+    expect(() => gate.checkRoom('u')).toThrow(/too many replays/);
+    closed.abort(new Error('socket closed'));
+    await expect(waiting).rejects.toThrow('socket closed');
+    expect(gate.waitingCount).toBe(0);
+    const next = gate.acquire('u');
+    first();
+    (await next)();
     expect(gate.activeCount).toBe(0);
   });
 });

@@ -36,22 +36,47 @@ export class ReplayGate {
     this.maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING_REPLAYS_PER_USER;
   }
 
-  /** Resolves with a slot when one is free; rejects with rate_limited when too many already wait. */
-  acquire(userId: string): Promise<ReleaseReplay> {
+  /** Throws rate_limited when the user already has as many replays waiting as it may. */
+  checkRoom(userId: string): void {
+    const slots = this.#users.get(userId);
+    if (slots && slots.active >= this.maxActive && slots.waiting.length >= this.maxWaiting) {
+      const message = `too many replays for this user: ${this.maxActive} at once and ${this.maxWaiting} waiting; resume later`;
+      throw new RunRejectedError('rate_limited', message);
+    }
+  }
+
+  /**
+   * Resolves with a slot when one is free (call `checkRoom` first: past it, the
+   * wait is refused). Aborting `signal` while waiting gives up the place and rejects.
+   */
+  acquire(userId: string, signal?: AbortSignal): Promise<ReleaseReplay> {
+    this.checkRoom(userId);
     const slots = this.#users.get(userId) ?? { active: 0, waiting: [] };
     this.#users.set(userId, slots);
     if (slots.active < this.maxActive) {
       slots.active += 1;
       return Promise.resolve(this.#releaser(userId, slots));
     }
-    if (slots.waiting.length >= this.maxWaiting) {
-      const message = `too many replays for this user: ${this.maxActive} at once and ${this.maxWaiting} waiting; resume later`;
-      return Promise.reject(new RunRejectedError('rate_limited', message));
-    }
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       // The slot passes straight from the releaser to the next waiter: `active` stays counted.
-      slots.waiting.push(() => resolve(this.#releaser(userId, slots)));
+      const take = () => {
+        signal?.removeEventListener('abort', giveUp);
+        resolve(this.#releaser(userId, slots));
+      };
+      const giveUp = () => {
+        slots.waiting.splice(slots.waiting.indexOf(take), 1);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', giveUp, { once: true });
+      slots.waiting.push(take);
     });
+  }
+
+  /** Replays waiting for a slot, all users together (for tests and stats). */
+  get waitingCount(): number {
+    let total = 0;
+    for (const slots of this.#users.values()) total += slots.waiting.length;
+    return total;
   }
 
   /** Replays running now, all users together (for tests and stats). */
