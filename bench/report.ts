@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { AbuseResult } from './abuse';
 import type { BrowserResult } from './browser';
 import type { LatencyAtRate } from './latency';
 import type { MemoryResult } from './memory';
@@ -22,6 +23,7 @@ export interface BenchResults {
   memory?: MemoryResult;
   browser?: BrowserResult;
   scale?: ScaleResult;
+  abuse?: AbuseResult;
   targets: TargetCheck[];
   /** Quick mode's CI floor: the full path must stay above it. */
   floor?: { minEventsPerSecond: number; maxP99Ms: number; passed: boolean };
@@ -170,6 +172,25 @@ export function formatReport(results: BenchResults): string {
             String(scale.lostEvents),
             String(scale.crossSessionFrames),
             `${fmt(rss.idle)} / ${fmt(rss.peak)} / ${fmt(rss.afterGc)}`,
+          ],
+        ],
+      ),
+    );
+  }
+  if (results.abuse) {
+    const { burst, pausedResumers: paused } = results.abuse;
+    out.push(
+      table(
+        "One user's heavy asks, what they cost others",
+        ['case', 'figure'],
+        [
+          [
+            `bystander ping RTT during a ${fmt(burst.deltas, 0)}-delta burst (${burst.pings} pings)`,
+            `p50 ${fmt(burst.rttP50Ms)} / p99 ${fmt(burst.rttP99Ms)} / max ${fmt(burst.rttMaxMs)} ms`,
+          ],
+          [
+            `${paused.resumers} resumers of a ${fmt(paused.threadEvents, 0)}-event thread, not reading`,
+            `server heap +${fmt(paused.heapUsedMb, 2)} MB, RSS +${fmt(paused.rssMb, 2)} MB`,
           ],
         ],
       ),

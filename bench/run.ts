@@ -3,10 +3,11 @@
  * bench/results/latest.json; `npm run bench:quick` (< 60 s, for CI) runs
  * throughput and latency only, writes bench/results/quick.json, and exits 1
  * only when the full path falls below the floor. `--only a,b` picks sections
- * (throughput, latency, memory, browser, scale) and writes partial.json.
+ * (throughput, latency, memory, browser, scale, abuse) and writes partial.json.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureAbuse } from './abuse';
 import { measureBrowser } from './browser';
 import { measureLatency } from './latency';
 import { measureMemory } from './memory';
@@ -15,7 +16,7 @@ import { measureScale } from './scale';
 import { progress, round } from './stats';
 import { measureThroughput } from './throughput';
 
-const SECTIONS = ['throughput', 'latency', 'memory', 'browser', 'scale'] as const;
+const SECTIONS = ['throughput', 'latency', 'memory', 'browser', 'scale', 'abuse'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** Quick mode fails CI below these, nowhere else. */
@@ -73,6 +74,7 @@ async function main(): Promise<number> {
   if (sections.has('scale')) {
     partial.scale = await measureScale({ sessions: 1_000, eventsPerRun: 100, perSecondPerRun: 20 });
   }
+  if (sections.has('abuse')) partial.abuse = await measureAbuse();
   partial.durationS = round((performance.now() - started) / 1000);
   const results: BenchResults = { ...partial, targets: judgeTargets(partial) };
   if (quick) {
