@@ -69,6 +69,7 @@ async function flood(sockets: WsTestClient[], perSocket: number, until: Promise<
   void until.finally(() => {
     done = true;
   });
+  const startedAt = performance.now();
   let expected = 0;
   do {
     expected += perSocket;
@@ -77,6 +78,7 @@ async function flood(sockets: WsTestClient[], perSocket: number, until: Promise<
   } while (!done);
   const answers = sockets.flatMap((socket) => socket.messages);
   return {
+    ms: performance.now() - startedAt,
     sent: expected * sockets.length,
     answered: answers.filter((m) => m.type === 'pong').length,
     refused: answers.filter((m) => m.type === 'error' && m.code === 'rate_limited').length,
@@ -97,13 +99,12 @@ describe('under abuse from one address', () => {
   it("should hold every cap, and still finish a bystander's run in about its normal time", async () => {
     server = await ServerProcess.start({ env: { AGENT_SCENARIOS: '1', AGENT_PACE_MS: '100' } });
     const { url } = server;
+    const firstMintAt = performance.now();
     const bystander = await WsTestClient.connectAs(url);
     clients.push(bystander);
     const normal = median([await timedRun(bystander), await timedRun(bystander), await timedRun(bystander)]);
 
     const sessions = await mintSessions(url, 100);
-    // The bystander's own session came out of the same minute's allowance.
-    expect(sessions.tokens.length).toBeLessThanOrEqual(DEFAULT_SESSIONS_PER_MINUTE);
     const [first, ...others] = sessions.tokens as [string, ...string[]];
     const oneUser = await openSockets(url, first, DEFAULT_MAX_SOCKETS_PER_USER + 8);
     expect(oneUser.sockets).toHaveLength(DEFAULT_MAX_SOCKETS_PER_USER);
@@ -122,10 +123,13 @@ describe('under abuse from one address', () => {
       mintSessions(url, 50),
     ]);
     const attacked = await underAttack;
-    expect(moreSessions.tokens).toEqual([]);
+    // A burst of 30, then one more every 2 s; the bystander's own session came out of the same allowance.
+    const minted = 1 + sessions.tokens.length + moreSessions.tokens.length;
+    const refilled = Math.ceil(((performance.now() - firstMintAt) / 60_000) * DEFAULT_SESSIONS_PER_MINUTE);
+    expect(minted).toBeLessThanOrEqual(DEFAULT_SESSIONS_PER_MINUTE + refilled);
     expect(messages.answered + messages.refused).toBe(messages.sent);
     // 80 at once, then 40/s, however many sockets carry them.
-    expect(messages.answered).toBeLessThanOrEqual(80 + 40 * Math.ceil(attacked / 1000) + 40);
+    expect(messages.answered).toBeLessThanOrEqual(80 + 40 * Math.ceil(messages.ms / 1000));
 
     const figures = {
       normalMs: Math.round(normal),
