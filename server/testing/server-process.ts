@@ -20,6 +20,8 @@ export interface ServerProcessOptions {
    * (a test never writes to the project's data/ folder unless it asks to)
    */
   env?: Record<string, string | undefined>;
+  /** Node's arguments: the server's entry and what it needs. @default `--import tsx server/main.ts` */
+  entry?: readonly string[];
 }
 
 export interface ServerExit {
@@ -64,7 +66,7 @@ export class ServerProcess {
     if (['fatal', 'error', 'warn', 'silent'].includes(env.LOG_LEVEL ?? '')) {
       throw new Error(`LOG_LEVEL ${env.LOG_LEVEL} hides the "server listening" line this helper learns the port from`);
     }
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    const child = spawn(process.execPath, [...(options.entry ?? ['--import', 'tsx', 'server/main.ts'])], {
       cwd: PROJECT_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
