@@ -20,3 +20,16 @@ export async function timed(check: Check): Promise<CheckResult> {
     return { check, error, seconds: (performance.now() - startedAt) / 1000 };
   }
 }
+
+/** A hang guard, not a budget: a check that waits forever on a broken server fails, saying what it waited for. */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`waited ${ms / 1000} s for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, guard]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -12,7 +12,10 @@ import { checkRunLifecycle, formatViolations } from '../../protocol';
 import { PROJECT_ROOT } from '../../server/config';
 import { ServerProcess } from '../../server/testing/server-process';
 import { WsTestClient } from '../../server/testing/ws-test-client';
-import type { Check } from './check';
+import { type Check, within } from './check';
+
+/** Longest wait on the server before the check fails (a hang guard). */
+const WAIT_MS = 15_000;
 
 /** Environment of the validation's servers: scenarios on, a short pace, many guests from one address. */
 export const SERVER_ENV = { AGENT_SCENARIOS: '1', AGENT_PACE_MS: '20', SESSIONS_PER_MINUTE: '100000' };
@@ -31,14 +34,16 @@ export function crashCheck(): Check {
         const { token } = await WsTestClient.signIn(server.url);
         const before = await WsTestClient.connectAs(server.url, token);
         before.send({ type: 'user_message', clientMessageId: 'c', text: '/scenario slow-tool 60000' });
-        await before.until(() => before.events().some((event) => event.type === 'tool_executing'));
+        const toolRuns = before.until(() => before.events().some((event) => event.type === 'tool_executing'));
+        await within(toolRuns, WAIT_MS, 'the tool to start');
         server.kill('SIGKILL');
         await server.exited;
         server = await ServerProcess.start({ env, entry: SERVER_ENTRY });
         const after = await WsTestClient.connectAs(server.url, token);
         const seen = before.events();
         after.send({ type: 'resume', threadId: seen[0]?.threadId ?? '', afterSeq: seen.at(-1)?.seq ?? 0 });
-        await after.until(() => after.events().some((event) => event.type === 'agent_completed'));
+        const ends = after.until(() => after.events().some((event) => event.type === 'agent_completed'));
+        await within(ends, WAIT_MS, 'the restarted server to end the run the crash cut short');
         after.close();
         const events = [...seen, ...after.events()];
         const violations = checkRunLifecycle(events);
