@@ -9,6 +9,7 @@
 import { chromiumLaunchOptions } from '@agent-event-harness/playwright';
 import { defineConfig, devices } from '@playwright/test';
 import { TEST_PAGE_DIR } from './e2e/support/test-page';
+import { scaled } from './e2e/support/timeouts';
 
 /** Port of the app under test; distinct from `npm start`'s 3000 so both can run. */
 const port = Number(process.env.E2E_PORT ?? 3100);
@@ -24,7 +25,9 @@ export default defineConfig({
   // Tests mostly wait on scripted runs, so two workers fit even a 2-core machine.
   workers: process.env.E2E_WORKERS ? Number(process.env.E2E_WORKERS) : 2,
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
-  expect: { timeout: 10_000 },
+  // Both scale with E2E_TIMEOUT_SCALE (e2e/support/timeouts.ts), as does every explicit timeout in a spec.
+  timeout: scaled(30_000),
+  expect: { timeout: scaled(10_000) },
   use: {
     baseURL,
     trace: 'retain-on-failure',

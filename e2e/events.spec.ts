@@ -6,6 +6,7 @@
 import type { EventOf } from '@agent-event-harness/playwright';
 import { formatDuration } from '../web/src/format';
 import { expect, test } from './fixtures';
+import { scaled } from './support/timeouts';
 
 const critical = { tag: '@mission-critical' };
 
@@ -126,7 +127,7 @@ test.describe('partial_result', () => {
 
   test('should render a 5,000-event burst completely, batching DOM work', async ({ chat, agentRuns, page }) => {
     const turn = await chat.send('/scenario burst 5000');
-    await expect(turn.root).toHaveAttribute('data-run-state', 'completed', { timeout: 30_000 });
+    await expect(turn.root).toHaveAttribute('data-run-state', 'completed', { timeout: scaled(30_000) });
 
     const deltas = (await agentRuns.events(turn.runId)).filter((event) => event.type === 'partial_result');
     expect(deltas).toHaveLength(5000);

@@ -5,10 +5,11 @@
  */
 import { expect, test } from './fixtures';
 import { silenceFirstSocket } from './support/socket-faults';
+import { scaled } from './support/timeouts';
 
 test.describe('hung backend', () => {
   // A server process of the test's own starts, and may restart, within each test.
-  test.describe.configure({ timeout: 60_000 });
+  test.describe.configure({ timeout: scaled(60_000) });
 
   test('should show the stall at once when the server process freezes mid-run, and recover when it thaws', async ({
     chat,

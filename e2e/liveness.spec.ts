@@ -7,13 +7,14 @@
 import { isKeepAlive } from '@agent-event-harness/playwright';
 import { LOST_RUN_MESSAGE } from '../web/src/state';
 import { expect, test } from './fixtures';
+import { scaled } from './support/timeouts';
 
 /** Short thresholds, so each state is reached in a second or two. */
 const FAST_LIVENESS = { quietAfterMs: 1_000, stuckAfterMs: 2_500, stopTimeoutMs: 2_000 };
 
 test.describe('liveness', () => {
   // Some of these start a server of their own.
-  test.describe.configure({ timeout: 60_000 });
+  test.describe.configure({ timeout: scaled(60_000) });
 
   test('should show how long a run has been going while it runs, and not after', async ({ chat, renderHistory }) => {
     const turn = await chat.send('/scenario slow-tool 3000');

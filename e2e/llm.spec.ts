@@ -8,13 +8,14 @@
 import { type EventOf, isKeepAlive } from '@agent-event-harness/playwright';
 import { expect } from './fixtures';
 import { llmFixtures } from './fixtures/llm-fixtures';
+import { scaled } from './support/timeouts';
 
 const test = llmFixtures;
 
 test.describe('llm agent', () => {
   test.skip(Boolean(process.env.BASE_URL), 'these tests run their own server and mock model provider');
   // One server and one mock per worker; a run waits on real streams and, for the faults, on retries and timeouts.
-  test.describe.configure({ timeout: 60_000 });
+  test.describe.configure({ timeout: scaled(60_000) });
 
   test.beforeEach(async ({ chat, llmApp }) => {
     await chat.open({ base: llmApp.server.url });

@@ -4,6 +4,7 @@
  */
 import { RUN_EVENT_TYPES } from '@agent-event-harness/playwright';
 import { expect, test } from './fixtures';
+import { scaled } from './support/timeouts';
 
 test.describe('matchers', () => {
   test('should pass toHaveRendered for every event type of a complete run, and toRenderWithin', async ({ chat }) => {
@@ -24,7 +25,7 @@ test.describe('matchers', () => {
     const turn = await chat.send('/fault crash-tool; /scenario basic');
     await expect(turn).toCompleteRun();
     await expect(turn).not.toHaveRendered('tool_completed');
-    await expect(expect(turn).toHaveRendered('tool_completed', { timeout: 300 })).rejects.toThrow(
+    await expect(expect(turn).toHaveRendered('tool_completed', { timeout: scaled(300) })).rejects.toThrow(
       /no tool_completed event reached the page/,
     );
   });
@@ -32,7 +33,7 @@ test.describe('matchers', () => {
   test('should report the final state a run ended in', async ({ chat }) => {
     const turn = await chat.send('/scenario agent-error');
     await expect(turn).toCompleteRun({ status: 'failed' });
-    await expect(expect(turn).toCompleteRun({ status: 'completed', timeout: 300 })).rejects.toThrow(
+    await expect(expect(turn).toCompleteRun({ status: 'completed', timeout: scaled(300) })).rejects.toThrow(
       /to end as "completed"; it is "failed" \(the turn shows ".*Failed: the model provider returned an error · /,
     );
   });

@@ -8,6 +8,7 @@ import { isKeepAlive, type RunEventType } from '@agent-event-harness/playwright'
 import type { PageFault } from '../web/src/page-faults';
 import { expect, test } from './fixtures';
 import { silenceFirstSocket } from './support/socket-faults';
+import { scaled } from './support/timeouts';
 
 const eventFaults: { fault: PageFault; type: RunEventType; message: string; expected: RegExp }[] = [
   {
@@ -63,7 +64,7 @@ test.describe('harness self-test: a page that does not draw an event', () => {
       test(`should fail toHaveRendered('${type}') when the page breaks it (${fault})`, async ({ chat, agentRuns }) => {
         const turn = await chat.send(message);
         await agentRuns.completion(turn.runId);
-        await expect(expect(turn).toHaveRendered(type, { timeout: 500 })).rejects.toThrow(expected);
+        await expect(expect(turn).toHaveRendered(type, { timeout: scaled(500) })).rejects.toThrow(expected);
       });
     });
   }
@@ -146,7 +147,7 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
       await chat.open({ query: quick });
       const turn = await chat.send('/fault stop-after=3; /scenario basic');
       await chat.stop();
-      await expect(expect(turn).toCompleteRun({ status: 'interrupted', timeout: 3_000 })).rejects.toThrow(
+      await expect(expect(turn).toCompleteRun({ status: 'interrupted', timeout: scaled(3_000) })).rejects.toThrow(
         /to end as "interrupted"; it is "running" \(the turn shows ".* · Stopping… · /,
       );
       await chat.newChat();
@@ -159,7 +160,7 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
       const turn = await chat.send('/scenario slow-stream');
       await expect(turn.answer).not.toBeEmpty();
       await chat.stop({ using: 'Escape' });
-      await expect(expect(turn).toCompleteRun({ status: 'cancelled', timeout: 1_500 })).rejects.toThrow(
+      await expect(expect(turn).toCompleteRun({ status: 'cancelled', timeout: scaled(1_500) })).rejects.toThrow(
         /to end as "cancelled"; it is "running"/,
       );
       await chat.stop();
@@ -185,7 +186,7 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
       const turn = await chat.send('/scenario slow-stream 4500');
       await expect.poll(async () => (await agentRuns.events(turn.runId)).filter(isKeepAlive).length).toBeGreaterThan(0);
       await agentRuns.completion(turn.runId);
-      await expect(expect(turn).toHaveRendered('agent_thinking', { timeout: 500 })).rejects.toThrow(
+      await expect(expect(turn).toHaveRendered('agent_thinking', { timeout: scaled(500) })).rejects.toThrow(
         /agent_thinking: the page shows \d+ thought\(s\) for 1 \(keep-alives are not thoughts\)/,
       );
     });

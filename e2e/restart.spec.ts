@@ -5,10 +5,11 @@
  * Never an endless spinner.
  */
 import { expect, test } from './fixtures';
+import { scaled } from './support/timeouts';
 
 test.describe('restart', () => {
   // A server process of the test's own starts, and may restart, within each test.
-  test.describe.configure({ timeout: 60_000 });
+  test.describe.configure({ timeout: scaled(60_000) });
 
   test('should show a run cut short by a crash as interrupted once the server is back', async ({
     chat,

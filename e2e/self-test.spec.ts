@@ -8,6 +8,7 @@ import type { ExpectedViolation } from '@agent-event-harness/playwright';
 import { formatViolations } from '@agent-event-harness/playwright';
 import { expect, test } from './fixtures';
 import { injectSocketFault } from './support/socket-faults';
+import { scaled } from './support/timeouts';
 
 test.describe('harness self-test', () => {
   const faults: { name: string; message: string; expected: RegExp; provokes: ExpectedViolation[] }[] = [
@@ -71,7 +72,7 @@ test.describe('harness self-test', () => {
     const turn = await chat.send('/scenario basic');
     await expect(turn).toCompleteRun();
     await expect(turn).not.toHaveRendered('tool_executing');
-    await expect(expect(turn).toHaveRendered('tool_executing', { timeout: 300 })).rejects.toThrow(
+    await expect(expect(turn).toHaveRendered('tool_executing', { timeout: scaled(300) })).rejects.toThrow(
       /no tool_executing event reached the page/,
     );
     await expect(turn.root.getByRole('alert')).toContainText('Protocol violation');

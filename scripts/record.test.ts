@@ -74,5 +74,5 @@ describe('npm run record', () => {
       client.close();
       await server.close();
     }
-  }, 60_000); // two processes start here; the limit only stops a hang
+  });
 });

@@ -46,7 +46,7 @@ describe('SIGTERM', () => {
     await client.until(() => client.closed !== undefined);
     expectCompletedBeforeClose(client, run.closedWith());
     await expect(server.exited).resolves.toEqual({ code: 0, signal: null });
-  }, 60_000); // hang guard for a process start, not a budget the assertions rely on
+  });
 });
 
 describe('close()', () => {

@@ -56,7 +56,7 @@ beforeAll(async () => {
     gone = new Error(`the worker has exited (code ${code}), ended by an earlier test that failed`);
   });
   await nextReply(worker);
-}, 60_000); // starting tsx and loading the modules is the slow part, and happens once
+});
 
 afterAll(() => worker.terminate());
 

@@ -25,19 +25,15 @@ afterAll(() => server.close());
 
 describe('golden traces', () => {
   // Concurrent, so the suite takes as long as the slowest scenario; snapshots need the test's own expect.
-  it.concurrent.for(scenarios)(
-    'should emit the golden frame stream for scenario %s',
-    { timeout: 30_000 },
-    async (name, { expect }) => {
-      const client = await WsTestClient.connectAs(server.url);
-      try {
-        const message = `/scenario ${name} ${GOLDEN_ARGS[name] ?? ''}`.trim();
-        const { events } = await client.runToCompletion(message);
-        expect(checkRunLifecycle(events)).toEqual([]);
-        await expect(serializeTrace(normalizeTrace(events))).toMatchFileSnapshot(`golden/${name}.jsonl`);
-      } finally {
-        client.close();
-      }
-    },
-  );
+  it.concurrent.for(scenarios)('should emit the golden frame stream for scenario %s', async (name, { expect }) => {
+    const client = await WsTestClient.connectAs(server.url);
+    try {
+      const message = `/scenario ${name} ${GOLDEN_ARGS[name] ?? ''}`.trim();
+      const { events } = await client.runToCompletion(message);
+      expect(checkRunLifecycle(events)).toEqual([]);
+      await expect(serializeTrace(normalizeTrace(events))).toMatchFileSnapshot(`golden/${name}.jsonl`);
+    } finally {
+      client.close();
+    }
+  });
 });

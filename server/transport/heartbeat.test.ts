@@ -107,7 +107,7 @@ describe('heartbeat on a real server', () => {
     expect(dead.closed, 'the silent peer was still open when the stall began').toBeUndefined();
     await expect.poll(() => dead.closed?.code, POLL).toBe(1006);
     expect(live.closed).toBeUndefined();
-  }, 30_000);
+  });
 });
 
 class FakeSocket extends EventEmitter {
