@@ -55,7 +55,8 @@ test.describe('tool_executing / tool_completed', () => {
     'should move a tool call from running to success, showing its progress and duration',
     critical,
     async ({ chat, agentRuns, renderHistory }) => {
-      const turn = await chat.send('/scenario slow-tool 500');
+      // Long enough that only a renderer frozen for 1.5 s could draw running and success in one frame.
+      const turn = await chat.send('/scenario slow-tool 1500');
       const call = turn.toolCall('t-1');
       await expect(call).toContainText('sleep');
       await expect(call).toHaveAttribute('data-state', 'success');
