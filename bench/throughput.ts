@@ -1,228 +1,239 @@
 /**
- * Throughput, server → Node client over loopback, all three in this process
- * and interleaved rep by rep: (a) our full path (agent runtime → journal →
- * notifier → ws → client, with checkRunLifecycle on the client), (b) bare `ws`
- * sending the same frames, (c) Socket.IO emitting the same objects. Each
- * sender streams in chunks of UNPACED_STREAM_CHUNK per macrotask, as the
- * bench-stream scenario does. Events/s = events delivered / (send → last event).
+ * Throughput as deployed: each server alone in its own process
+ * (stream-servers.ts), the clients here, over loopback. Several runs stream at
+ * once, unpaced (as fast as the agent emits) and at fixed rates, through our
+ * full path (agent → journal → notifier → ws, checkRunLifecycle on each
+ * client), bare `ws` and Socket.IO, all paced the same way and interleaved rep
+ * by rep. Events/s = events delivered / (first request → last completion);
+ * CPU per event = the server process's user + system time over the events.
+ * On a 2-core machine one client process parsing every frame is the limit
+ * unpaced (about 75,000 events/s for any server): there, the servers' CPU per
+ * event is what tells them apart.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Server as SocketIoServer } from 'socket.io';
 import { io as connectSocketIo } from 'socket.io-client';
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
 import { checkRunLifecycle, type RunEvent } from '../protocol';
-import { UNPACED_STREAM_CHUNK } from '../server/agents/scenario-agent';
-import type { RunningServer } from '../server/app';
-import { startTestServer } from '../server/testing/test-server';
 import { BenchClient, epochNow, eventsCovered } from './client';
 import { median, progress, round } from './stats';
+import { type StreamServer, type StreamServerKind, startStreamServer } from './stream-servers';
 
-export type VariantName = 'ours' | 'ours+validate' | 'bare ws' | 'socket.io';
+export type VariantName = StreamServerKind | 'ours+validate';
 
 export interface VariantResult {
-  /** Median events/s over the repetitions. */
+  /** Median events/s over the repetitions, all runs together. */
   eventsPerSecond: number;
   /** Each repetition's events/s. */
   reps: number[];
-  /** Frames received in the last repetition (fewer than events when deltas were coalesced). */
-  frames: number;
+  /** Median server CPU time (user + system) per event delivered, in µs. */
+  cpuMicrosPerEvent: number;
+}
+
+export interface ModeResult {
+  /** Events/s each run streams at; 0: unpaced. */
+  perSecondPerRun: number;
+  variants: Partial<Record<VariantName, VariantResult>>;
 }
 
 export interface ThroughputResult {
+  /** Events per unpaced run (a paced run streams PACED_SECONDS' worth), and runs streaming at once. */
   events: number;
+  runs: number;
   repetitions: number;
-  variants: Partial<Record<VariantName, VariantResult>>;
-  /** Ratios of the medians: ours / bare ws and ours / Socket.IO. */
+  modes: ModeResult[];
+  /** Ratios of the unpaced medians: ours / bare ws and ours / Socket.IO. */
   oursVsBare: number;
   oursVsSocketIo: number;
-  /** Lifecycle violations found by the client over all of our runs (must be 0). */
+  /** Lifecycle violations found by the clients over all of our runs (must be 0). */
   violations: number;
 }
 
 export interface ThroughputOptions {
+  /** Events per run. */
   events: number;
+  /** Runs streaming at once, each on its own socket (and, for ours, its own user). */
+  runs: number;
   repetitions: number;
-  /** Also measure our path with full schema validation on the client. */
+  /** Rates per run to measure at; 0 is unpaced. */
+  rates: readonly number[];
+  /** Also measure our path with the page's full schema check on each client. */
   withValidation: boolean;
 }
 
-interface Measured {
-  events: number;
-  frames: number;
-  ms: number;
+interface Clients {
+  name: VariantName;
+  server: StreamServer;
+  /** Streams `count` events on every client at once; resolves with the events delivered. */
+  stream(count: number, perSecond: number): Promise<number>;
+  close(): void;
 }
 
-type Runner = () => Promise<Measured>;
-
 export async function measureThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
-  const { events, repetitions } = options;
-  const journalDir = mkdtempSync(path.join(tmpdir(), 'bench-journal-'));
-  const server = await startTestServer({ journalPath: path.join(journalDir, 'journal.db') });
-  const bare = await startBareWs();
-  const sio = await startSocketIo();
+  const servers = await Promise.all((['ours', 'bare ws', 'socket.io'] as const).map(startStreamServer));
+  const [ours, bare, sio] = servers as [StreamServer, StreamServer, StreamServer];
   let violations = 0;
-  const runners: [VariantName, Runner][] = [
-    ['ours', () => runOurs(server, events, false, (count) => (violations += count))],
-    ['bare ws', () => bare.run(events)],
-    ['socket.io', () => sio.run(events)],
+  const onViolations = (count: number) => {
+    violations += count;
+  };
+  const variants: Clients[] = [
+    await oursClients(ours, options.runs, false, onViolations),
+    ...(options.withValidation ? [await oursClients(ours, options.runs, true, onViolations)] : []),
+    await bareClients(bare, options.runs),
+    await socketIoClients(sio, options.runs),
   ];
-  if (options.withValidation) {
-    runners.splice(1, 0, ['ours+validate', () => runOurs(server, events, true, (count) => (violations += count))]);
-  }
-  const reps = new Map<VariantName, number[]>();
-  const frames = new Map<VariantName, number>();
+  const modes: ModeResult[] = [];
   try {
-    for (const [, run] of runners) await run(); // warm-up: JIT, connections, SQLite pages
-    for (let rep = 1; rep <= repetitions; rep += 1) {
-      for (const [name, run] of runners) {
-        const measured = await run();
-        const rate = (measured.events / measured.ms) * 1000;
-        reps.set(name, [...(reps.get(name) ?? []), rate]);
-        frames.set(name, measured.frames);
-        progress('throughput', `rep ${rep}/${repetitions} ${name}: ${Math.round(rate)} events/s`);
-      }
-    }
+    for (const variant of variants) await variant.stream(Math.min(options.events, 2_000), 0); // warm-up
+    for (const perSecond of options.rates) modes.push(await measureMode(variants, options, perSecond));
   } finally {
-    await Promise.all([server.close(), bare.close(), sio.close()]);
-    rmSync(journalDir, { recursive: true, force: true });
+    for (const variant of variants) variant.close();
+    await Promise.all(servers.map((server) => server.close()));
   }
-  const variants: Partial<Record<VariantName, VariantResult>> = {};
-  for (const [name, rates] of reps) {
-    variants[name] = { eventsPerSecond: round(median(rates)), reps: rates.map(round), frames: frames.get(name) ?? 0 };
-  }
-  const ours = variants.ours?.eventsPerSecond ?? 0;
+  const unpaced = modes.find((mode) => mode.perSecondPerRun === 0)?.variants;
+  const rate = (name: VariantName) => unpaced?.[name]?.eventsPerSecond ?? Number.NaN;
   return {
-    events,
-    repetitions,
-    variants,
-    oursVsBare: round(ours / (variants['bare ws']?.eventsPerSecond ?? Number.NaN)),
-    oursVsSocketIo: round(ours / (variants['socket.io']?.eventsPerSecond ?? Number.NaN)),
+    events: options.events,
+    runs: options.runs,
+    repetitions: options.repetitions,
+    modes,
+    oursVsBare: round(rate('ours') / rate('bare ws')),
+    oursVsSocketIo: round(rate('ours') / rate('socket.io')),
     violations,
   };
 }
 
-async function runOurs(
-  server: RunningServer,
-  events: number,
-  validate: boolean,
-  onViolations: (count: number) => void,
-): Promise<Measured> {
-  const client = await BenchClient.open(server.url, { validate });
-  try {
-    const record = await client.run(`/scenario bench-stream count=${events}`);
-    // The client-side contract check is part of the measured path.
-    const violations = checkRunLifecycle(record.events);
-    const ms = epochNow() - record.sentAt;
-    onViolations(violations.length + record.foreign + client.stray);
-    const delivered = record.events.reduce((sum, event) => sum + eventsCovered(event), 0);
-    return { events: delivered, frames: record.events.length, ms };
-  } finally {
-    client.close();
-  }
-}
+/** How long each paced run streams: long enough to reach its rate, short enough to keep the bench short. */
+const PACED_SECONDS = 3;
 
-/** The events a baseline sends: the same envelope and delta text as a bench-stream run. */
-function* baselineEvents(count: number): Generator<RunEvent> {
-  const base = { threadId: 'baseline-thread', runId: 'baseline-run' };
-  yield { type: 'agent_started', ...base, seq: 1, ts: Date.now(), payload: { agentName: 'baseline', input: 'go' } };
-  for (let i = 1; i <= count; i += 1) {
-    const delta = `${i}@${epochNow()} `;
-    yield { type: 'partial_result', ...base, seq: i + 1, ts: Date.now(), payload: { delta } };
-  }
-  const payload = { status: 'success', durationMs: 0 } as const;
-  yield { type: 'agent_completed', ...base, seq: count + 2, ts: Date.now(), payload };
-}
-
-/** Sends every event, UNPACED_STREAM_CHUNK per macrotask (as the scenario agent does). */
-async function sendChunked(count: number, send: (event: RunEvent) => void): Promise<void> {
-  let inChunk = 0;
-  for (const event of baselineEvents(count)) {
-    send(event);
-    inChunk += 1;
-    if (inChunk === UNPACED_STREAM_CHUNK) {
-      inChunk = 0;
-      await new Promise<void>((resolve) => setImmediate(resolve));
+async function measureMode(variants: Clients[], options: ThroughputOptions, perSecond: number): Promise<ModeResult> {
+  const count = perSecond ? Math.min(options.events, perSecond * PACED_SECONDS) : options.events;
+  const samples = new Map<VariantName, { rates: number[]; cpu: number[] }>();
+  for (let rep = 1; rep <= options.repetitions; rep += 1) {
+    for (const variant of variants) {
+      const cpuBefore = await variant.server.cpuMicros();
+      const startedAt = epochNow();
+      const delivered = await variant.stream(count, perSecond);
+      const ms = epochNow() - startedAt;
+      const cpu = (await variant.server.cpuMicros()) - cpuBefore;
+      const sample = samples.get(variant.name) ?? { rates: [], cpu: [] };
+      sample.rates.push((delivered / ms) * 1000);
+      sample.cpu.push(cpu / delivered);
+      samples.set(variant.name, sample);
+      const mode = perSecond ? `${options.runs} × ${perSecond}/s` : 'unpaced';
+      progress('throughput', `${mode} rep ${rep} ${variant.name}: ${Math.round((delivered / ms) * 1000)} events/s`);
     }
   }
+  const result: ModeResult = { perSecondPerRun: perSecond, variants: {} };
+  for (const [name, { rates, cpu }] of samples) {
+    result.variants[name] = {
+      eventsPerSecond: round(median(rates)),
+      reps: rates.map(round),
+      cpuMicrosPerEvent: round(median(cpu)),
+    };
+  }
+  return result;
 }
 
-interface Baseline {
-  run(events: number): Promise<Measured>;
-  close(): Promise<void>;
-}
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function startBareWs(): Promise<Baseline> {
-  const http = createServer();
-  const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
-  wss.on('connection', (socket) => {
-    socket.on('message', (data) => void sendChunked(Number(data.toString()), (e) => socket.send(JSON.stringify(e))));
-  });
-  const host = await listen(http);
-  const socket = new WebSocket(`ws://${host}`, { perMessageDeflate: false });
-  await new Promise((resolve) => socket.once('open', resolve));
+async function oursClients(
+  server: StreamServer,
+  runs: number,
+  validate: boolean,
+  onViolations: (count: number) => void,
+): Promise<Clients> {
+  const clients = await Promise.all(Array.from({ length: runs }, () => BenchClient.open(server.url, { validate })));
   return {
-    run: (events) =>
-      new Promise((resolve) => {
-        const count = countUntilCompleted((timing) => {
-          socket.off('message', onMessage);
-          resolve(timing);
-        });
-        const onMessage = (data: WebSocket.RawData) => count(JSON.parse(data.toString()) as RunEvent);
-        socket.on('message', onMessage);
-        socket.send(String(events));
-      }),
-    close: async () => {
-      socket.close();
-      for (const client of wss.clients) client.terminate();
-      wss.close();
-      await new Promise((resolve) => http.close(resolve));
+    name: validate ? 'ours+validate' : 'ours',
+    server,
+    async stream(count, perSecond) {
+      const records = await Promise.all(
+        clients.map((client) => client.run(`/scenario bench-stream count=${count} perSecond=${perSecond}`)),
+      );
+      let delivered = 0;
+      for (const record of records) {
+        // The client-side contract check is part of the measured path.
+        onViolations(checkRunLifecycle(record.events).length + record.foreign);
+        delivered += record.events.reduce((sum, event) => sum + eventsCovered(event), 0);
+      }
+      return delivered;
+    },
+    close: () => {
+      for (const client of clients) client.close();
     },
   };
 }
 
-/** Counts a baseline's events from now until agent_completed, then reports the timing once. */
-function countUntilCompleted(done: (timing: { events: number; frames: number; ms: number }) => void) {
-  let frames = 0;
-  let delivered = 0;
-  const startedAt = epochNow();
-  return (event: RunEvent): void => {
-    frames += 1;
-    delivered += eventsCovered(event);
-    if (event.type === 'agent_completed') done({ events: delivered, frames, ms: epochNow() - startedAt });
+/** Resolves with the events a baseline run delivered, once its agent_completed arrives. */
+function countRun(subscribe: (onEvent: (event: RunEvent) => void) => () => void): Promise<number> {
+  return new Promise((resolve) => {
+    let delivered = 0;
+    const unsubscribe = subscribe((event) => {
+      delivered += eventsCovered(event);
+      if (event.type !== 'agent_completed') return;
+      unsubscribe();
+      resolve(delivered);
+    });
+  });
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+async function bareClients(server: StreamServer, runs: number): Promise<Clients> {
+  const url = server.url.replace(/^http/, 'ws');
+  const sockets = await Promise.all(
+    Array.from({ length: runs }, async () => {
+      const socket = new WebSocket(url, { perMessageDeflate: false });
+      await new Promise((resolve) => socket.once('open', resolve));
+      return socket;
+    }),
+  );
+  return {
+    name: 'bare ws',
+    server,
+    stream: async (count, perSecond) =>
+      sum(
+        await Promise.all(
+          sockets.map((socket) => {
+            const run = countRun((onEvent) => {
+              const listener = (data: WebSocket.RawData) => onEvent(JSON.parse(data.toString()) as RunEvent);
+              socket.on('message', listener);
+              return () => socket.off('message', listener);
+            });
+            socket.send(`${count} ${perSecond}`);
+            return run;
+          }),
+        ),
+      ),
+    close: () => {
+      for (const socket of sockets) socket.close();
+    },
   };
 }
 
-async function startSocketIo(): Promise<Baseline> {
-  const http = createServer();
-  const server = new SocketIoServer(http, { transports: ['websocket'], perMessageDeflate: false });
-  server.on('connection', (socket) => {
-    socket.on('go', (count: number) => void sendChunked(count, (event) => socket.emit('event', event)));
-  });
-  const host = await listen(http);
-  const client = connectSocketIo(`http://${host}`, { transports: ['websocket'], forceNew: true });
-  await new Promise((resolve) => client.once('connect', () => resolve(undefined)));
+async function socketIoClients(server: StreamServer, runs: number): Promise<Clients> {
+  const clients = await Promise.all(
+    Array.from({ length: runs }, async () => {
+      const client = connectSocketIo(server.url, { transports: ['websocket'], forceNew: true });
+      await new Promise((resolve) => client.once('connect', () => resolve(undefined)));
+      return client;
+    }),
+  );
   return {
-    run: (events) =>
-      new Promise((resolve) => {
-        const onEvent = countUntilCompleted((timing) => {
-          client.off('event', onEvent);
-          resolve(timing);
-        });
-        client.on('event', onEvent);
-        client.emit('go', events);
-      }),
-    close: async () => {
-      client.close();
-      await server.close();
+    name: 'socket.io',
+    server,
+    stream: async (count, perSecond) =>
+      sum(
+        await Promise.all(
+          clients.map((client) => {
+            const run = countRun((onEvent) => {
+              client.on('event', onEvent);
+              return () => client.off('event', onEvent);
+            });
+            client.emit('go', `${count} ${perSecond}`);
+            return run;
+          }),
+        ),
+      ),
+    close: () => {
+      for (const client of clients) client.close();
     },
   };
 }
