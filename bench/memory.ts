@@ -36,8 +36,11 @@ export async function measureMemory(): Promise<MemoryResult> {
   const journalDir = mkdtempSync(path.join(tmpdir(), 'bench-journal-'));
   const server = await startServerChild({
     journalPath: path.join(journalDir, 'journal.db'),
+    // 100 runs back to back from one user: above both message limits, which this bench does not measure.
     messageRate: 1_000,
     messageBurst: 1_000,
+    userMessageRate: 1_000,
+    userMessageBurst: 1_000,
   });
   const client = await BenchClient.open(server.url);
   try {
