@@ -212,7 +212,7 @@ export function formatReport(results: BenchResults): string {
     const { minEventsPerSecond, maxP50Ms, passed } = results.floor;
     const verdict = passed ? 'passed' : 'FAILED';
     out.push(
-      `\nCI floor (median ≥ ${fmt(minEventsPerSecond, 0)} events/s, median p50 ≤ ${maxP50Ms} ms at 1,000/s): ${verdict}`,
+      `\nCI floor (median ≥ ${fmt(minEventsPerSecond, 0)} events/s, median p50 ≤ ${maxP50Ms} ms at 1,000/s, no lifecycle violation): ${verdict}`,
     );
   }
   out.push(

@@ -89,7 +89,9 @@ async function main(): Promise<number> {
     const rate =
       results.throughput?.modes.find((mode) => mode.perSecondPerRun === 0)?.variants.ours?.eventsPerSecond ?? 0;
     const p50 = results.latency?.find((entry) => entry.perSecond === 1_000)?.p50 ?? Number.POSITIVE_INFINITY;
-    const passed = rate >= FLOOR.minEventsPerSecond && p50 <= FLOOR.maxP50Ms;
+    // Fast but wrong is not fast: a broken lifecycle fails the floor too.
+    const correct = results.throughput?.violations === 0;
+    const passed = correct && rate >= FLOOR.minEventsPerSecond && p50 <= FLOOR.maxP50Ms;
     results.floor = { ...FLOOR, passed };
   }
   const here = path.dirname(fileURLToPath(import.meta.url));

@@ -45,24 +45,32 @@ export async function startStreamServer(kind: StreamServerKind): Promise<StreamS
   });
   child.removeAllListeners('exit');
   let nextId = 1;
-  const waiting = new Map<number, (micros: number) => void>();
+  const waiting = new Map<number, { resolve(micros: number): void; reject(error: Error): void }>();
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      // A child that died answers nothing more: fail its waiters instead of hanging the bench.
+      for (const waiter of waiting.values()) waiter.reject(new Error(`${kind} server exited (${code})`));
+      waiting.clear();
+      resolve();
+    }),
+  );
   child.on('message', (reply: Reply) => {
     if (reply.type !== 'cpu') return;
-    waiting.get(reply.id)?.(reply.micros);
+    waiting.get(reply.id)?.resolve(reply.micros);
     waiting.delete(reply.id);
   });
   return {
     kind,
     url,
     cpuMicros: () =>
-      new Promise((resolve) => {
+      new Promise((resolve, reject) => {
+        if (!child.connected) return reject(new Error(`${kind} server is gone`));
         const id = nextId++;
-        waiting.set(id, resolve);
+        waiting.set(id, { resolve, reject });
         child.send({ id, type: 'cpu' } satisfies Request);
       }),
     close: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.send({ id: 0, type: 'close' } satisfies Request);
+      if (child.connected) child.send({ id: 0, type: 'close' } satisfies Request);
       await exited;
     },
   };
@@ -148,6 +156,8 @@ async function serve(kind: StreamServerKind): Promise<{ url: string; close(): Pr
 }
 
 async function runChild(kind: StreamServerKind): Promise<void> {
+  // The bench died or was stopped: do not outlive it.
+  process.on('disconnect', () => process.exit(0));
   const server = await serve(kind);
   process.on('message', async (request: Request) => {
     if (request.type === 'close') {

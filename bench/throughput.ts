@@ -74,14 +74,12 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const onViolations = (count: number) => {
     violations += count;
   };
-  const variants: Clients[] = [
-    await oursClients(ours, options.runs, false, onViolations),
-    ...(options.withValidation ? [await oursClients(ours, options.runs, true, onViolations)] : []),
-    await bareClients(bare, options.runs),
-    await socketIoClients(sio, options.runs),
-  ];
+  const variants: Clients[] = [];
   const modes: ModeResult[] = [];
   try {
+    variants.push(await oursClients(ours, options.runs, false, onViolations));
+    if (options.withValidation) variants.push(await oursClients(ours, options.runs, true, onViolations));
+    variants.push(await bareClients(bare, options.runs), await socketIoClients(sio, options.runs));
     for (const variant of variants) await variant.stream(Math.min(options.events, 2_000), 0); // warm-up
     for (const perSecond of options.rates) modes.push(await measureMode(variants, options, perSecond));
   } finally {

@@ -11,9 +11,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { scaled } from '../e2e/support/timeouts';
 import { PROJECT_ROOT } from '../server/config';
 import { ServerProcess } from '../server/testing/server-process';
-import { type CheckResult, timed } from './validate/check';
+import { type CheckResult, timed, within } from './validate/check';
 import { crashCheck, SERVER_ENTRY, SERVER_ENV } from './validate/crash-check';
 
 /** The browser side, a bundle of its own (see launch.mjs): loading Playwright must not hold up the servers' start. */
@@ -61,18 +62,36 @@ function report(results: readonly CheckResult[]): number {
   return failed ? 1 : 0;
 }
 
+/** Longest wait for a server to come up before the validation fails (a hang guard). */
+const START_MS = scaled(30_000);
+
 async function main(): Promise<number> {
   ensurePageBuilt();
   // Both servers boot while this process loads Playwright.
   const crash = timed(crashCheck());
   const starting = ServerProcess.start({ env: { ...SERVER_ENV, JOURNAL_PATH: ':memory:' }, entry: SERVER_ENTRY });
   const browserSide = (await import(BROWSER_BUNDLE)) as BrowserSide;
-  const [server, browser] = await Promise.all([starting, browserSide.launchBrowser()]);
+  const [server, browser] = await Promise.allSettled([
+    within(starting, START_MS, 'the server to start'),
+    browserSide.launchBrowser(),
+  ]);
   try {
-    return report(await Promise.all([...browserSide.browserChecks(browser, server.url).map(timed), crash]));
+    if (server.status === 'rejected') throw server.reason;
+    if (browser.status === 'rejected') throw browser.reason;
+    return report(await Promise.all([...browserSide.browserChecks(browser.value, server.value.url).map(timed), crash]));
   } finally {
-    await Promise.all([browser.close(), server.stop()]);
+    if (browser.status === 'fulfilled') await browser.value.close();
+    await starting.then((started) => started.stop()).catch(() => {});
+    await crash; // its own servers are stopped by then
   }
+}
+
+// Stopped (Ctrl-C, or npm test's stages stopped): no server process may outlive this one.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    ServerProcess.killAll();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
 }
 
 process.exitCode = await main();

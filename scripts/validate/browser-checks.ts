@@ -6,15 +6,19 @@
  */
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { injectSocketFault, silenceFirstSocket } from '../../e2e/support/socket-faults';
+import { scaled } from '../../e2e/support/timeouts';
 // The harness from source: its package entry also loads the AI SDK and AG-UI adapters, which cost a second to import.
 import { ourProtocol } from '../../harness/src/adapters/ours';
 import { chromiumLaunchOptions } from '../../harness/src/chromium';
 import { createHarness } from '../../harness/src/fixtures';
-import { expect } from '../../harness/src/matchers';
+import { expect as harnessExpect } from '../../harness/src/matchers';
 import { chatPageUi } from '../../harness/src/presets';
 import type { AgentRuns, HarnessTurn } from '../../harness/src/runs';
 import { checkRunLifecycle, formatViolations, type RunEvent } from '../../protocol';
 import type { Check } from './check';
+
+// Outside the test runner the matchers wait 5 s by default: give a busy machine the suite's time, scaled the same way.
+const expect = harnessExpect.configure({ timeout: scaled(10_000) });
 
 const { watch } = createHarness({ protocol: ourProtocol(), ui: chatPageUi });
 const REQUIRED = ['agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'agent_completed'] as const;
@@ -97,22 +101,23 @@ export function browserChecks(browser: Browser, url: string): Check[] {
     {
       name: 'a socket that goes silent mid-run without closing: the page reconnects, resumes and finishes',
       async run() {
-        let silent = false;
-        const chat = await openChat(
-          browser,
-          url,
-          (page) =>
-            silenceFirstSocket(page, {
-              silent: () => silent,
-              answersClose: false,
-              delivered: (frame) => {
-                if (frame.type === 'tool_executing') silent = true;
-              },
-            }),
-          'stallTimeoutMs=400',
-        );
+        let sockets = () => 0;
+        let silencedOn: number | undefined;
+        const silence = async (page: Page) => {
+          sockets = await silenceFirstSocket(page, {
+            silent: () => silencedOn !== undefined,
+            answersClose: false,
+            delivered: (frame) => {
+              if (frame.type === 'tool_executing') silencedOn ??= sockets();
+            },
+          });
+        };
+        const chat = await openChat(browser, url, silence, `stallTimeoutMs=${scaled(700)}`);
         const turn = await chat.send('/scenario slow-tool 100');
         await expect(turn).toCompleteRun();
+        // Proven only if the run began on the first socket, which then went silent, and a later one finished it.
+        expect(silencedOn, 'the socket the tool started on').toBe(1);
+        expect(sockets(), 'sockets the page opened').toBeGreaterThanOrEqual(2);
         for (const type of REQUIRED) await expect(turn).toHaveRendered(type);
         await expectWholeAnswer(chat, turn);
       },

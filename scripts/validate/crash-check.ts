@@ -8,14 +8,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { scaled } from '../../e2e/support/timeouts';
 import { checkRunLifecycle, formatViolations } from '../../protocol';
 import { PROJECT_ROOT } from '../../server/config';
 import { ServerProcess } from '../../server/testing/server-process';
 import { WsTestClient } from '../../server/testing/ws-test-client';
 import { type Check, within } from './check';
 
-/** Longest wait on the server before the check fails (a hang guard). */
-const WAIT_MS = 15_000;
+/** Longest wait on a server before the check fails (a hang guard, scaled like the e2e suite's). */
+const WAIT_MS = scaled(30_000);
 
 /** Environment of the validation's servers: scenarios on, a short pace, many guests from one address. */
 export const SERVER_ENV = { AGENT_SCENARIOS: '1', AGENT_PACE_MS: '20', SESSIONS_PER_MINUTE: '100000' };
@@ -29,7 +30,8 @@ export function crashCheck(): Check {
     async run() {
       const dir = mkdtempSync(path.join(tmpdir(), 'validate-crash-'));
       const env = { ...SERVER_ENV, JOURNAL_PATH: path.join(dir, 'journal.db') };
-      let server = await ServerProcess.start({ env, entry: SERVER_ENTRY });
+      const start = () => within(ServerProcess.start({ env, entry: SERVER_ENTRY }), WAIT_MS, 'a server to start');
+      let server = await start();
       try {
         const { token } = await WsTestClient.signIn(server.url);
         const before = await WsTestClient.connectAs(server.url, token);
@@ -38,7 +40,7 @@ export function crashCheck(): Check {
         await within(toolRuns, WAIT_MS, 'the tool to start');
         server.kill('SIGKILL');
         await server.exited;
-        server = await ServerProcess.start({ env, entry: SERVER_ENTRY });
+        server = await start();
         const after = await WsTestClient.connectAs(server.url, token);
         const seen = before.events();
         after.send({ type: 'resume', threadId: seen[0]?.threadId ?? '', afterSeq: seen.at(-1)?.seq ?? 0 });

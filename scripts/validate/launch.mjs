@@ -5,13 +5,15 @@
  * into dist-validate/ when their sources changed since the last bundle, then
  * runs the validation's bundle (which starts the server's).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const out = path.join(root, 'dist-validate');
-const SOURCES = ['scripts', 'server', 'protocol', 'harness/src', 'e2e/support', 'package-lock.json'];
+const SOURCES = ['scripts', 'server', 'protocol', 'harness/src', 'e2e/support', 'package-lock.json', 'tsconfig.json'];
+/** The newest source time the bundles were built from: a file saved during a build stays newer than it. */
+const STAMP = path.join(out, 'sources-mtime');
 /** Playwright and the native SQLite binding stay packages; the server takes its other packages in, so it loads one file. */
 const BUNDLES = {
   'validate.mjs': { entry: 'scripts/validate.ts', packages: 'external' },
@@ -28,8 +30,10 @@ function newestMtime(entry) {
   return Math.max(0, ...readdirSync(entry).map((child) => newestMtime(path.join(entry, child))));
 }
 
-const builtAt = Math.min(...Object.keys(BUNDLES).map((name) => newestMtime(path.join(out, name))));
-if (builtAt <= Math.max(...SOURCES.map((source) => newestMtime(path.join(root, source))))) {
+const sourcesAt = Math.max(...SOURCES.map((source) => newestMtime(path.join(root, source))));
+const builtFrom = existsSync(STAMP) ? Number(readFileSync(STAMP, 'utf8')) : -1;
+const complete = Object.keys(BUNDLES).every((name) => existsSync(path.join(out, name)));
+if (!complete || builtFrom !== sourcesAt) {
   const { build } = await import('esbuild');
   await Promise.all(
     Object.entries(BUNDLES).map(([name, { entry, ...packages }]) =>
@@ -46,5 +50,6 @@ if (builtAt <= Math.max(...SOURCES.map((source) => newestMtime(path.join(root, s
       }),
     ),
   );
+  writeFileSync(STAMP, String(sourcesAt));
 }
 await import(path.join(out, 'validate.mjs'));

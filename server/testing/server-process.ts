@@ -32,6 +32,8 @@ export interface ServerExit {
 const listeningLine = z.object({ msg: z.literal('server listening'), url: z.url() });
 
 export class ServerProcess {
+  /** Every child not yet exited, so a caller interrupted by a signal can kill them all (`killAll`). */
+  static readonly #alive = new Set<ChildProcess>();
   readonly #child: ChildProcess;
   #output = '';
   #url: string | undefined;
@@ -39,7 +41,13 @@ export class ServerProcess {
 
   private constructor(child: ChildProcess) {
     this.#child = child;
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    ServerProcess.#alive.add(child);
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        ServerProcess.#alive.delete(child);
+        resolve({ code, signal });
+      }),
+    );
     let pending = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       this.#record(chunk);
@@ -79,6 +87,11 @@ export class ServerProcess {
       throw error;
     }
     return server;
+  }
+
+  /** Kills every server process still running, at once (SIGKILL): for a caller that is itself being stopped. */
+  static killAll(): void {
+    for (const child of ServerProcess.#alive) child.kill('SIGKILL');
   }
 
   get url(): string {

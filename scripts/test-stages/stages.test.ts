@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSummary, type Outcome, runStages, STAGES, type Stage } from './test-stages';
+import { formatSummary, type Outcome, runStages, STAGES, type Stage } from './stages';
 
 describe('npm test stages', () => {
   it('should run every stage even after one fails', async () => {
