@@ -144,7 +144,9 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
     test.use({ pageFaults: ['stop-never-settles'] });
     test('should fail toCompleteRun when Stop waits for the server forever', async ({ chat, agentRuns }) => {
       agentRuns.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
-      await chat.open({ query: quick });
+      // No stall reconnect here: a pong late on a busy machine would resume the thread, and the resume closes the
+      // run this fault left open (its events after the third were never journaled), so the page would settle.
+      await chat.open({ query: { ...quick, stallTimeoutMs: 30_000 } });
       const turn = await chat.send('/fault stop-after=3; /scenario basic');
       await chat.stop();
       await expect(expect(turn).toCompleteRun({ status: 'interrupted', timeout: scaled(3_000) })).rejects.toThrow(
