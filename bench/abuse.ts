@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WsTestClient } from '../server/testing/ws-test-client';
-import { type ServerChild, startServerChild } from './server-child';
+import { NO_MESSAGE_LIMITS, type ServerChild, startServerChild } from './server-child';
 import { percentiles, progress, round } from './stats';
 
 const MB = 1024 * 1024;
@@ -28,10 +28,7 @@ export async function measureAbuse(): Promise<AbuseResult> {
   // The bystander pings back to back: its rate limits are lifted, nothing else is.
   const server = await startServerChild({
     journalPath: path.join(journalDir, 'journal.db'),
-    messageRate: 1e6,
-    messageBurst: 1e6,
-    userMessageRate: 1e6,
-    userMessageBurst: 1e6,
+    ...NO_MESSAGE_LIMITS,
   });
   const sockets: WsTestClient[] = [];
   const connect = async (token?: string) => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { checkRunLifecycle } from '../protocol';
 import { BenchClient } from './client';
-import { type MemorySample, startServerChild } from './server-child';
+import { type MemorySample, NO_MESSAGE_LIMITS, startServerChild } from './server-child';
 import { progress, round } from './stats';
 
 const MB = 1024 * 1024;
@@ -37,10 +37,7 @@ export async function measureMemory(): Promise<MemoryResult> {
   const server = await startServerChild({
     journalPath: path.join(journalDir, 'journal.db'),
     // 100 runs back to back from one user: above both message limits, which this bench does not measure.
-    messageRate: 1_000,
-    messageBurst: 1_000,
-    userMessageRate: 1_000,
-    userMessageBurst: 1_000,
+    ...NO_MESSAGE_LIMITS,
   });
   const client = await BenchClient.open(server.url);
   try {

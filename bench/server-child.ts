@@ -29,6 +29,14 @@ export interface ServerChild {
   close(): Promise<void>;
 }
 
+/** Message limits (per socket and per user) lifted, for benches that send more than a person would. */
+export const NO_MESSAGE_LIMITS = {
+  messageRate: 1e6,
+  messageBurst: 1e6,
+  userMessageRate: 1e6,
+  userMessageBurst: 1e6,
+} as const;
+
 const CHILD_FLAG = '--bench-server-child';
 
 export async function startServerChild(options: ServerOptions): Promise<ServerChild> {

@@ -172,7 +172,21 @@ function countRun(subscribe: (onEvent: (event: RunEvent) => void) => () => void)
   });
 }
 
-const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+/** Asks every baseline client for a run at once; resolves with the events delivered, all runs together. */
+async function streamOnEach<T>(
+  clients: readonly T[],
+  subscribe: (client: T, onEvent: (event: RunEvent) => void) => () => void,
+  request: (client: T) => void,
+): Promise<number> {
+  const delivered = await Promise.all(
+    clients.map((client) => {
+      const run = countRun((onEvent) => subscribe(client, onEvent));
+      request(client);
+      return run;
+    }),
+  );
+  return delivered.reduce((total, value) => total + value, 0);
+}
 
 async function bareClients(server: StreamServer, runs: number): Promise<Clients> {
   const url = server.url.replace(/^http/, 'ws');
@@ -186,19 +200,15 @@ async function bareClients(server: StreamServer, runs: number): Promise<Clients>
   return {
     name: 'bare ws',
     server,
-    stream: async (count, perSecond) =>
-      sum(
-        await Promise.all(
-          sockets.map((socket) => {
-            const run = countRun((onEvent) => {
-              const listener = (data: WebSocket.RawData) => onEvent(JSON.parse(data.toString()) as RunEvent);
-              socket.on('message', listener);
-              return () => socket.off('message', listener);
-            });
-            socket.send(`${count} ${perSecond}`);
-            return run;
-          }),
-        ),
+    stream: (count, perSecond) =>
+      streamOnEach(
+        sockets,
+        (socket, onEvent) => {
+          const listener = (data: WebSocket.RawData) => onEvent(JSON.parse(data.toString()) as RunEvent);
+          socket.on('message', listener);
+          return () => socket.off('message', listener);
+        },
+        (socket) => socket.send(`${count} ${perSecond}`),
       ),
     close: () => {
       for (const socket of sockets) socket.close();
@@ -217,18 +227,14 @@ async function socketIoClients(server: StreamServer, runs: number): Promise<Clie
   return {
     name: 'socket.io',
     server,
-    stream: async (count, perSecond) =>
-      sum(
-        await Promise.all(
-          clients.map((client) => {
-            const run = countRun((onEvent) => {
-              client.on('event', onEvent);
-              return () => client.off('event', onEvent);
-            });
-            client.emit('go', `${count} ${perSecond}`);
-            return run;
-          }),
-        ),
+    stream: (count, perSecond) =>
+      streamOnEach(
+        clients,
+        (client, onEvent) => {
+          client.on('event', onEvent);
+          return () => client.off('event', onEvent);
+        },
+        (client) => client.emit('go', `${count} ${perSecond}`),
       ),
     close: () => {
       for (const client of clients) client.close();
