@@ -112,7 +112,7 @@ export function browserChecks(browser: Browser, url: string): Check[] {
             },
           });
         };
-        const chat = await openChat(browser, url, silence, `stallTimeoutMs=${scaled(700)}`);
+        const chat = await openChat(browser, url, silence, `stallTimeoutMs=${scaled(500)}`);
         const turn = await chat.send('/scenario slow-tool 100');
         await expect(turn).toCompleteRun();
         // Proven only if the run began on the first socket, which then went silent, and a later one finished it.
