@@ -5,7 +5,8 @@
  * page's own recorder, `__chatHarness.renderLag`), long tasks (> 50 ms,
  * PerformanceObserver 'longtask'), dropped frames (requestAnimationFrame gaps
  * while the run streams) and the JS heap after GC (CDP). The page is built
- * into a temporary folder, so web/dist is left alone.
+ * into a temporary folder, so web/dist is left alone. With BENCH_PAGE_TRACE=dir
+ * each case also writes a Chromium trace there (read it with page-trace.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +27,8 @@ export interface BrowserCase {
   events: number;
   /** Render lag (frame arrival → DOM commit) over every event of the run, ms. */
   renderLag: Omit<Percentiles, 'p99'>;
+  /** Of the lag, p95 of the wait for the commit (lag − commit) and of the commit's own work, ms. */
+  lagParts: { waitP95: number; commitP95: number };
   longTasks: { count: number; maxMs: number };
   droppedFrames: number;
   /** Frames the page received (deltas may arrive coalesced) and DOM commits it made. */
@@ -123,6 +126,9 @@ export async function measureBrowser(events: number): Promise<BrowserResult> {
   }
 }
 
+/** Folder for one Chromium trace per case (devtools.timeline), or undefined: traces cost time of their own. */
+const TRACE_DIR = process.env.BENCH_PAGE_TRACE;
+
 async function runCase(
   browser: import('@playwright/test').Browser,
   url: string,
@@ -143,12 +149,17 @@ async function runCase(
       probe.frames = [];
       return performance.now();
     });
+    if (TRACE_DIR) {
+      const file = path.join(TRACE_DIR, `${label.replace(/[^a-z0-9]+/gi, '-')}.json`);
+      await browser.startTracing(page, { path: file, categories: ['devtools.timeline', 'toplevel'] });
+    }
     await page.locator('#send').click();
     await page.waitForFunction(() => (window.__chatHarness?.violations().length ?? 0) > 0, null, {
       timeout: 120_000,
       polling: 100,
     });
     const endedAt = await page.evaluate(() => performance.now());
+    if (TRACE_DIR) await browser.stopTracing();
     // Two frames: the last commit is painted, and a long task that just ended has been reported.
     await page.evaluate(
       () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
@@ -159,9 +170,11 @@ async function runCase(
         const probe = window.__benchProbe as PageProbe;
         if (!hook) throw new Error('the page has no test hook');
         const [run] = hook.violations();
-        const lags = hook.renderLag(run?.runId).entries.map((entry) => entry.lagMs);
+        const entries = hook.renderLag(run?.runId).entries;
         return {
-          lags,
+          lags: entries.map((entry) => entry.lagMs),
+          waits: entries.map((entry) => entry.lagMs - entry.commitMs),
+          commits: entries.map((entry) => entry.commitMs),
           violations: run?.violations.length ?? 1,
           stats: hook.stats(),
           longTasks: [...probe.longTasks],
@@ -184,6 +197,10 @@ async function runCase(
       label,
       events,
       renderLag: { count, p50: round(p50), p95: round(p95), max: round(max) },
+      lagParts: {
+        waitP95: round(percentiles(measured.waits).p95),
+        commitP95: round(percentiles(measured.commits).p95),
+      },
       longTasks: { count: longTasks.length, maxMs: round(Math.max(0, ...measured.longTasks)) },
       droppedFrames: dropped,
       framesReceived: measured.stats.framesReceived,

@@ -154,6 +154,7 @@ export function formatReport(results: BenchResults): string {
     const rows = browser.cases.map((entry) => [
       entry.label,
       `${fmt(entry.renderLag.p50)} / ${fmt(entry.renderLag.p95)} / ${fmt(entry.renderLag.max)}`,
+      `${fmt(entry.lagParts.waitP95)} / ${fmt(entry.lagParts.commitP95)}`,
       `${entry.longTasks.count} (${fmt(entry.longTasks.maxMs)} ms)`,
       String(entry.droppedFrames),
       String(entry.renders),
@@ -163,7 +164,16 @@ export function formatReport(results: BenchResults): string {
     out.push(
       table(
         `Browser (${path.basename(browser.chromium)}): frame arrival → DOM commit`,
-        ['case', 'lag p50/p95/max ms', 'long tasks', 'dropped frames', 'commits', 'JS heap MB', 'violations'],
+        [
+          'case',
+          'lag p50/p95/max ms',
+          'p95 wait/commit',
+          'long tasks',
+          'dropped frames',
+          'commits',
+          'JS heap MB',
+          'violations',
+        ],
         rows,
       ),
     );

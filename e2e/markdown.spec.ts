@@ -47,4 +47,41 @@ test.describe('markdown answers', () => {
     expect(images).toEqual([]);
     expect(await page.evaluate(() => (window as { __xss?: string }).__xss)).toBeUndefined();
   });
+
+  // Bounded nodes keep a frame's layout flat however long the answer grows (bench/README.md, render lag).
+  test('should keep a long streamed paragraph one paragraph, in chunks of at most about 2,000 characters', async ({
+    chat,
+    agentRuns,
+  }) => {
+    const turn = await chat.send('/scenario bench-page count=2000');
+    await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
+    const text = (await agentRuns.completion(turn.runId)).payload.text ?? '';
+    expect(text.length, 'the answer is long enough to need chunks').toBeGreaterThan(6_000);
+    await expect(turn.answer).toHaveText(text);
+    await expect(turn.answer.locator('p')).toHaveCount(1);
+    const longestTextNode = await turn.answer.evaluate((answer) => {
+      const walker = document.createTreeWalker(answer, NodeFilter.SHOW_TEXT);
+      let longest = 0;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        longest = Math.max(longest, node.textContent?.length ?? 0);
+      }
+      return longest;
+    });
+    // A chunk ends at the first word boundary past 2,000 characters; a delta here is about 11.
+    expect(longestTextNode).toBeLessThanOrEqual(2_000 + 20);
+  });
+
+  test('should put an answer of many blocks into parts of 32 blocks', async ({ chat, agentRuns }) => {
+    const turn = await chat.send('/scenario bench-markdown count=70');
+    await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
+    await expect(turn.answer.locator('p')).toHaveCount(70);
+    const blocksPerPart = turn.answer
+      .locator('.answer-part')
+      .evaluateAll((parts) => parts.map((p) => p.childElementCount));
+    expect(await blocksPerPart).toEqual([32, 32, 6]);
+    const text = (await agentRuns.completion(turn.runId)).payload.text ?? '';
+    await expect(turn.answer.locator('strong')).toHaveText(
+      text.match(/\*\*\d+\*\*/g)?.map((bold) => bold.slice(2, -2)) ?? [],
+    );
+  });
 });

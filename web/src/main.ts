@@ -40,6 +40,7 @@ const scheduler = createRenderScheduler<ChatState, ChatAction>({
   initialState: { ...initialState, now: Date.now(), liveness: livenessSettings() },
   reduce: (state, action) => reduce(state, action, Date.now()),
   render: (state) => {
+    renderLag.committing();
     renderChat(state);
     renderLag.committed();
   },

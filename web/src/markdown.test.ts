@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { markdownBlocks, parseMarkdown, plainTail } from './markdown';
+import { wordBoundaryFrom } from './markdown-view';
 
 describe('markdownBlocks', () => {
   it('splits at a blank line before text at the margin, so finished blocks are built once', () => {
@@ -53,5 +54,21 @@ describe('plainTail', () => {
     expect(plainTail('&n', '&nbsp;')).toBeUndefined(); // an entity
     expect(plainTail('a', 'a *b*')).toBeUndefined(); // markup
     expect(plainTail('abc', 'xyz')).toBeUndefined(); // not an append
+  });
+});
+
+describe('wordBoundaryFrom', () => {
+  it('finds where the next word starts, at or after an index, so a chunk never starts with a space', () => {
+    expect(wordBoundaryFrom('x', 'token 1 token 2 ', 0)).toBe(6);
+    expect(wordBoundaryFrom('x', 'token 1 token 2 ', 7)).toBe(8);
+    expect(wordBoundaryFrom(' ', 'token 1 ', 0)).toBe(0); // the text before ended a word
+    expect(wordBoundaryFrom(' ', 'token 1 ', -50)).toBe(0);
+    expect(wordBoundaryFrom('x', '  two spaces', 0)).toBe(2);
+  });
+
+  it('finds none in a word that runs to the end, or in trailing white space', () => {
+    expect(wordBoundaryFrom('x', 'averyveryverylongword', 0)).toBeUndefined();
+    expect(wordBoundaryFrom('x', 'token 1 ', 7)).toBeUndefined();
+    expect(wordBoundaryFrom(' ', '', 0)).toBeUndefined();
   });
 });

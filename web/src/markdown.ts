@@ -7,7 +7,8 @@
  * get a Copy button.
  *
  * While an answer streams, only its last block changes: finished blocks (split
- * at blank lines outside code fences) are parsed and built once.
+ * at blank lines outside code fences) are parsed and built once; the view
+ * that keeps them is markdown-view.ts.
  */
 import type { Nodes, RootContent, TableCell } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
@@ -23,7 +24,7 @@ export function parseMarkdown(text: string) {
 /** A line that may carry on the block before a blank line: indented (list item, code) or a list item. */
 const CONTINUES = /^(\s|[-*+]\s|\d+[.)]\s)/;
 /** A link reference definition: it may serve a link in any block, so such text is not split. */
-const DEFINITION = /^ {0,3}\[[^\]]+\]:/m;
+export const DEFINITION = /^ {0,3}\[[^\]]+\]:/m;
 
 /**
  * Splits markdown where a parse of the whole would start a new top-level block
@@ -220,61 +221,4 @@ export function plainTail(shown: string, text: string): string | undefined {
   // (&nbsp;) or an escape (\.).
   const word = /\S*$/.exec(end)?.[0] ?? '';
   return /[:@&\\]|www\./i.test(word + tail) ? undefined : tail;
-}
-
-/**
- * Keeps an element showing a growing markdown text: finished blocks are built
- * once and kept; the last block is rebuilt as it grows, except when the new
- * text is plain words at the end of a paragraph, which are appended as they are.
- */
-export class MarkdownView {
-  #blocks: { text: string; nodes: Node[] }[] = [];
-  #text = '';
-  /** White space at the end of the source that the parse dropped and the DOM lacks. */
-  #dropped = '';
-
-  constructor(readonly element: HTMLElement) {}
-
-  show(text: string): void {
-    if (this.#appendPlain(text)) return;
-    // A growing text keeps its finished blocks: only what follows them is split and compared again, so a
-    // long answer costs each frame its last block, not its whole length.
-    const keep = this.#finishedBlocksKept(text);
-    const offset = keep.reduce((length, block) => length + block.text.length, 0);
-    const blocks = markdownBlocks(text.slice(offset));
-    const rest = this.#blocks.slice(keep.length);
-    let same = 0;
-    while (same < blocks.length && same < rest.length && rest[same]?.text === blocks[same]) same++;
-    for (const stale of rest.slice(same)) for (const node of stale.nodes) node.parentNode?.removeChild(node);
-    this.#blocks = [...keep, ...rest.slice(0, same)];
-    const fresh = blocks.slice(same);
-    renderMarkdownBlocks(fresh).forEach((nodes, i) => {
-      this.element.append(...nodes);
-      this.#blocks.push({ text: fresh[i] as string, nodes });
-    });
-    this.#text = text;
-    this.#dropped = /[ \t]*$/.exec(text.slice(-256))?.[0] ?? '';
-  }
-
-  /** The blocks before the last, when `text` only appends to what is shown and adds no reference definition. */
-  #finishedBlocksKept(text: string): { text: string; nodes: Node[] }[] {
-    if (!text.startsWith(this.#text) || this.#blocks.length < 2) return [];
-    const kept = this.#blocks.slice(0, -1);
-    const keptLength = kept.reduce((length, block) => length + block.text.length, 0);
-    return DEFINITION.test(text.slice(keptLength)) ? [] : kept;
-  }
-
-  /** The fast path of streaming: plain words after a paragraph's text, where a parse would add the same. */
-  #appendPlain(text: string): boolean {
-    const tail = plainTail(this.#text, text);
-    const last = this.#blocks.at(-1);
-    const paragraph = last?.nodes.at(-1);
-    const textNode = paragraph instanceof HTMLParagraphElement ? paragraph.lastChild : null;
-    if (tail === undefined || last === undefined || !(textNode instanceof Text)) return false;
-    textNode.appendData(this.#dropped + tail);
-    this.#dropped = '';
-    last.text += tail;
-    this.#text = text;
-    return true;
-  }
 }

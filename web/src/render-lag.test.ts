@@ -22,14 +22,18 @@ describe('RenderLagRecorder', () => {
     });
   });
 
-  it('should measure from the server emit, so an event held back before arrival shows its delay', () => {
+  it("should measure from the server emit, so an event held back before arrival shows its delay, and the commit's own work", () => {
     let now = 0;
     const recorder = new RenderLagRecorder({ now: () => now, wallNow: () => 50_000 + now });
     // Emitted at wall 50_000, arrived 900 ms later (held back upstream), drawn 5 ms after arrival.
     now = 900;
     recorder.arrived({ runId: 'r', seq: 1, type: 'agent_thinking', ts: 50_000 });
+    now = 903;
+    recorder.committing();
     now = 905;
     recorder.committed();
-    expect(recorder.entries()).toEqual([{ runId: 'r', seq: 1, type: 'agent_thinking', lagMs: 5, sinceEmitMs: 905 }]);
+    expect(recorder.entries()).toEqual([
+      { runId: 'r', seq: 1, type: 'agent_thinking', lagMs: 5, sinceEmitMs: 905, commitMs: 2 },
+    ]);
   });
 });

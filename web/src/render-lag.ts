@@ -20,6 +20,11 @@ export interface LagEntry {
    * clocks agree (same machine, or NTP).
    */
   sinceEmitMs: number;
+  /**
+   * The commit's own work, from its start to its end; the rest of `lagMs` is
+   * the wait for the commit (the next animation frame, or a busy thread).
+   */
+  commitMs: number;
 }
 
 export interface LagStats {
@@ -54,6 +59,7 @@ export class RenderLagRecorder {
   readonly #clocks: LagClocks;
   #pending: PendingEvent[] = [];
   #entries: LagEntry[] = [];
+  #commitStartedAt: number | undefined;
 
   constructor(clocks: Partial<LagClocks> = {}) {
     this.#clocks = { ...DEFAULT_CLOCKS, ...clocks };
@@ -65,13 +71,21 @@ export class RenderLagRecorder {
     this.#pending.push({ runId, seq, type, ts, arrivedAt: this.#clocks.now() });
   }
 
+  /** A DOM commit starts (optional: without it, `commitMs` is 0). */
+  committing(): void {
+    this.#commitStartedAt = this.#clocks.now();
+  }
+
   /** The DOM was committed: everything that arrived before is now drawn. */
   committed(): void {
+    const startedAt = this.#commitStartedAt;
+    this.#commitStartedAt = undefined;
     if (this.#pending.length === 0) return;
     const at = this.#clocks.now();
     const wallAt = this.#clocks.wallNow();
+    const commitMs = startedAt === undefined ? 0 : at - startedAt;
     for (const { arrivedAt, ts, ...event } of this.#pending) {
-      this.#entries.push({ ...event, lagMs: at - arrivedAt, sinceEmitMs: wallAt - ts });
+      this.#entries.push({ ...event, lagMs: at - arrivedAt, sinceEmitMs: wallAt - ts, commitMs });
     }
     this.#pending = [];
     if (this.#entries.length > MAX_LAG_ENTRIES) this.#entries = this.#entries.slice(-MAX_LAG_ENTRIES);

@@ -7,7 +7,7 @@ import { element, setData } from './dom';
 import { eventLogToArray } from './event-log';
 import type { LivenessSettings } from './liveness';
 import { turnLiveness } from './liveness';
-import { MarkdownView } from './markdown';
+import { MarkdownView } from './markdown-view';
 import { NO_PAGE_FAULTS, type PageFaults } from './page-faults';
 import { ToolCallView } from './render-tool-call';
 import type { Thought, ToolCall, Turn } from './turn';

@@ -14,11 +14,12 @@
  *     // checkRunLifecycle result for that run's events ([] when the run kept the contract)
  *
  *   window.__chatHarness.runEvents(runId) → the run events the page applied for that run, in order
- *   window.__chatHarness.renderLag(runId?) → { entries: [{ runId, seq, type, lagMs, sinceEmitMs }],
+ *   window.__chatHarness.renderLag(runId?) → { entries: [{ runId, seq, type, lagMs, sinceEmitMs, commitMs }],
  *                                                summary: { [type]: { count, p50, p95, max,
  *                                                                     sinceEmit: { p50, p95, max } } } }
  *     // lagMs: from the frame arriving to the DOM commit that drew it (performance.now() ms)
  *     // sinceEmitMs: from the server's emit (`ts`) to that commit (wall clock; needs clocks in sync)
+ *     // commitMs: that commit's own work; lagMs − commitMs is the wait for it (the next frame)
  *
  * All return fresh copies; nothing here can change the page.
  */
