@@ -106,12 +106,13 @@ export function formatReport(results: BenchResults): string {
         fmt(variant.eventsPerSecond, 0),
         variant.reps.map((rep) => fmt(rep, 0)).join(' / '),
         fmt(variant.cpuMicrosPerEvent, 2),
+        `${fmt(variant.coreShare.server, 0)} / ${fmt(variant.coreShare.client, 0)}`,
       ]),
     );
     out.push(
       table(
         `Throughput, server process → client process over loopback (${fmt(throughput.runs, 0)} runs at once × ${fmt(throughput.events, 0)} events, median of ${throughput.repetitions})`,
-        ['rate per run', 'path', 'events/s', 'repetitions', 'server CPU µs/event'],
+        ['rate per run', 'path', 'events/s', 'repetitions', 'server CPU µs/event', 'core % server / client'],
         rows,
       ),
       `ratios (same run, unpaced): ours/bare ws ${fmt(throughput.oursVsBare, 3)}, ours/Socket.IO ${fmt(throughput.oursVsSocketIo, 3)}; client lifecycle violations ${throughput.violations}`,
@@ -183,12 +184,21 @@ export function formatReport(results: BenchResults): string {
     out.push(
       table(
         `Scale: ${fmt(scale.sessions, 0)} concurrent sessions × ${scale.eventsPerRun} deltas at ${scale.perSecondPerRun}/s each`,
-        ['events', 'events/s', 'p50/p99/max ms', 'lost', 'cross-session', 'RSS idle/peak/after MB'],
+        [
+          'events',
+          'events/s',
+          'p50/p99/max ms',
+          'p99 past the start',
+          'lost',
+          'cross-session',
+          'RSS idle/peak/after MB',
+        ],
         [
           [
             fmt(scale.totalEvents, 0),
             fmt(scale.eventsPerSecond, 0),
             `${fmt(l.p50)} / ${fmt(l.p99)} / ${fmt(l.max)}`,
+            `${fmt(scale.steadyLatencyMs.p99)}`,
             String(scale.lostEvents),
             String(scale.crossSessionFrames),
             `${fmt(rss.idle)} / ${fmt(rss.peak)} / ${fmt(rss.afterGc)}`,

@@ -85,7 +85,8 @@ async function main(): Promise<number> {
   if (sections.has('abuse')) partial.abuse = await measureAbuse();
   partial.durationS = round((performance.now() - started) / 1000);
   const results: BenchResults = { ...partial, targets: judgeTargets(partial) };
-  if (quick) {
+  // The floor judges both sections it reads: a quick run limited by --only has none.
+  if (quick && sections.has('throughput') && sections.has('latency')) {
     const rate =
       results.throughput?.modes.find((mode) => mode.perSecondPerRun === 0)?.variants.ours?.eventsPerSecond ?? 0;
     const p50 = results.latency?.find((entry) => entry.perSecond === 1_000)?.p50 ?? Number.POSITIVE_INFINITY;

@@ -26,6 +26,11 @@ export interface VariantResult {
   reps: number[];
   /** Median server CPU time (user + system) per event delivered, in µs. */
   cpuMicrosPerEvent: number;
+  /**
+   * Median share of one core each process used while streaming, %: the one
+   * near 100 is the bottleneck (unpaced, the client process).
+   */
+  coreShare: { server: number; client: number };
 }
 
 export interface ModeResult {
@@ -104,28 +109,36 @@ const PACED_SECONDS = 3;
 
 async function measureMode(variants: Clients[], options: ThroughputOptions, perSecond: number): Promise<ModeResult> {
   const count = perSecond ? Math.min(options.events, perSecond * PACED_SECONDS) : options.events;
-  const samples = new Map<VariantName, { rates: number[]; cpu: number[] }>();
+  const samples = new Map<
+    VariantName,
+    { rates: number[]; cpu: number[]; serverShare: number[]; clientShare: number[] }
+  >();
   for (let rep = 1; rep <= options.repetitions; rep += 1) {
     for (const variant of variants) {
       const cpuBefore = await variant.server.cpuMicros();
+      const clientBefore = process.cpuUsage();
       const startedAt = epochNow();
       const delivered = await variant.stream(count, perSecond);
       const ms = epochNow() - startedAt;
+      const client = process.cpuUsage(clientBefore);
       const cpu = (await variant.server.cpuMicros()) - cpuBefore;
-      const sample = samples.get(variant.name) ?? { rates: [], cpu: [] };
+      const sample = samples.get(variant.name) ?? { rates: [], cpu: [], serverShare: [], clientShare: [] };
       sample.rates.push((delivered / ms) * 1000);
       sample.cpu.push(cpu / delivered);
+      sample.serverShare.push(cpu / 10 / ms);
+      sample.clientShare.push((client.user + client.system) / 10 / ms);
       samples.set(variant.name, sample);
       const mode = perSecond ? `${options.runs} × ${perSecond}/s` : 'unpaced';
       progress('throughput', `${mode} rep ${rep} ${variant.name}: ${Math.round((delivered / ms) * 1000)} events/s`);
     }
   }
   const result: ModeResult = { perSecondPerRun: perSecond, variants: {} };
-  for (const [name, { rates, cpu }] of samples) {
+  for (const [name, { rates, cpu, serverShare, clientShare }] of samples) {
     result.variants[name] = {
       eventsPerSecond: round(median(rates)),
       reps: rates.map(round),
       cpuMicrosPerEvent: round(median(cpu)),
+      coreShare: { server: round(median(serverShare)), client: round(median(clientShare)) },
     };
   }
   return result;
