@@ -5,10 +5,9 @@
  * full path (agent → journal → notifier → ws, checkRunLifecycle on each
  * client), bare `ws` and Socket.IO, all paced the same way and interleaved rep
  * by rep. Events/s = events delivered / (first request → last completion);
- * CPU per event = the server process's user + system time over the events.
- * On a 2-core machine one client process parsing every frame is the limit
- * unpaced (about 75,000 events/s for any server): there, the servers' CPU per
- * event is what tells them apart.
+ * CPU per event = the server process's user + system time over the events;
+ * each process's share of a core (CPU time over wall time) shows which one
+ * is the bottleneck.
  */
 import { io as connectSocketIo } from 'socket.io-client';
 import WebSocket from 'ws';
