@@ -18,6 +18,7 @@ import { loadScenarios } from './agents/scenario-file';
 import { requireSession, sessionRouter, sessionUser, userOf } from './auth/session-http';
 import { resolveSessionSecret, type SessionSecretSource } from './auth/session-secret';
 import { SessionTokens } from './auth/session-tokens';
+import { Cluster } from './cluster/cluster';
 import {
   DEFAULT_HOST,
   DEFAULT_JOURNAL_PATH,
@@ -31,11 +32,12 @@ import {
   type ServerOptions,
 } from './config';
 import { EventJournal } from './journal/event-journal';
+import { DEFAULT_THREAD_LIST_LIMIT } from './journal/thread-list';
 import { createLogger } from './logger';
 import { AgentRegistry } from './runtime/agent-registry';
 import { scheduleRetention } from './runtime/journal-retention';
 import { ThreadNotifier } from './runtime/notifier';
-import { RunManager, RunRejectedError } from './runtime/run-manager';
+import { DEFAULT_MAX_CONCURRENT_RUNS, RunManager, RunRejectedError } from './runtime/run-manager';
 import { ToolDispatcher } from './runtime/tool-dispatcher';
 import { securityHeaders } from './security-headers';
 import { checkTestSwitches } from './test-switches';
@@ -112,17 +114,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(secret.kind === 'ephemeral' ? {} : { secret: secret.secret }),
   });
   const notifier = new ThreadNotifier();
-  const journal = new EventJournal({
-    path: journalPath,
-    retryMinMs: options.journalRetryMinMs,
-    retryMaxMs: options.journalRetryMaxMs,
-  });
+  const cluster = options.redisUrl ? await connectCluster(options, logger, secret) : undefined;
+  const journal = cluster
+    ? undefined
+    : new EventJournal({
+        path: journalPath,
+        retryMinMs: options.journalRetryMinMs,
+        retryMaxMs: options.journalRetryMaxMs,
+      });
   const runs = new RunManager({
     registry,
     dispatcher,
     notifier,
     logger,
     journal,
+    sink: cluster,
     maxConcurrentRuns: options.maxConcurrentRuns,
     maxActiveRuns: options.maxActiveRuns,
     keepAliveMs: options.keepAliveMs,
@@ -131,7 +137,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (options.faults) logger.warn('AGENT_FAULTS is on: "/fault …;" messages break their runs on purpose');
   const interrupted = runs.interruptUnfinishedRuns();
   if (interrupted > 0) logger.warn({ interrupted }, 'closed runs left open by the previous process');
-  const stopRetention = scheduleRetention(runs, logger, options.retention);
+  // With Redis, each stream keeps its last REDIS_STREAM_MAX_EVENTS, trimmed as it grows (no retention pass).
+  const stopRetention = journal ? scheduleRetention(runs, logger, options.retention) : () => {};
+  await cluster?.start(runs, notifier);
 
   const app = express();
   app.disable('x-powered-by');
@@ -139,8 +147,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   app.use(securityHeaders());
   let closing: Promise<void> | undefined;
   app.get('/healthz', (_req, res) => {
-    const failure = journal.writeFailure;
-    const reason = closing ? 'the server is shutting down' : failure && `journal cannot write: ${failure.reason}`;
+    const failure = journal?.writeFailure;
+    const reason = closing
+      ? 'the server is shutting down'
+      : (failure && `journal cannot write: ${failure.reason}`) || cluster?.unavailable();
     const stats = { uptimeMs: Math.round(process.uptime() * 1000), activeRuns: runs.activeRunCount };
     if (reason) res.status(503).json({ status: 'unavailable', reason, ...stats });
     else res.json({ status: 'ok', ...stats });
@@ -159,10 +169,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   api.use(sessionRouter(tokens, { perMinute: options.sessionsPerMinute }));
   // The caller's past chats, newest first, titled by their first message.
   const signedIn = requireSession(tokens);
-  api.get('/threads', signedIn, (_req, res) => {
-    res.json({ threads: journal.threadsOf(userOf(res).userId) });
+  api.get('/threads', signedIn, async (_req, res) => {
+    const userId = userOf(res).userId;
+    res.json({
+      threads: cluster ? await cluster.threadsOf(userId, DEFAULT_THREAD_LIST_LIMIT) : journal?.threadsOf(userId),
+    });
   });
-  api.get('/threads/:threadId/events', signedIn, (req, res) => {
+  api.get('/threads/:threadId/events', signedIn, async (req, res) => {
     const query = threadEventsQuery.safeParse(req.query);
     if (!query.success) {
       res.status(400).json({ error: { code: 'invalid_message', message: describeIssues(query.error) } });
@@ -171,6 +184,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const user = userOf(res);
     const threadId = String(req.params.threadId);
     try {
+      await cluster?.loadThread(threadId);
       runs.authorizeThread(threadId, user.userId);
     } catch (error) {
       if (!(error instanceof RunRejectedError)) throw error;
@@ -178,7 +192,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return;
     }
     const { afterSeq, limit } = query.data;
-    const frames = runs.framesAfter(threadId, afterSeq, limit);
+    const frames = cluster
+      ? await cluster.framesAfter(threadId, afterSeq, limit)
+      : runs.framesAfter(threadId, afterSeq, limit);
     // A full page may have more after it: the next page starts after its last seq.
     const last = frames.length === limit ? (JSON.parse(frames.at(-1) as string) as { seq: number }).seq : undefined;
     const next = last === undefined ? '' : `,"nextAfterSeq":${last}`;
@@ -227,6 +243,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     replays: { maxActive: options.maxReplaysPerUser },
     maxSocketsPerUser: options.maxSocketsPerUser,
     maxSocketsPerAddress: options.maxSocketsPerAddress,
+    cluster,
     isOriginAllowed: (origin) => allowedOrigins.has(origin),
     authenticate: (request) => sessionUser(tokens, request),
   });
@@ -259,7 +276,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     stopRetention();
     await runs.shutdown('server shutting down');
     // The runs' last events wait in the journal's buffer: committing them hands them to the sockets.
-    if (!journal.flush()) {
+    if (journal && !journal.flush()) {
       logger.error(
         { reason: journal.writeFailure?.reason },
         'shutdown: the journal cannot write; unsaved events stay unsent',
@@ -270,14 +287,34 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       logger.warn({ drainMs }, 'shutdown: some sockets had not taken their last events in time; closing them anyway');
     }
     sockets.close(CLOSE_CODES.goingAway, 'server shutting down');
+    await cluster?.close();
     try {
-      journal.close();
+      journal?.close();
     } catch (error) {
       // Nobody saw those events; the next start closes their runs as interrupted.
       logger.error({ err: error }, 'shutdown: the journal closed with unsaved events');
     }
     httpServer.closeAllConnections();
     await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+  }
+}
+
+/** Joins the cluster of REDIS_URL; its nodes must share SESSION_SECRET to accept each other's sessions. */
+async function connectCluster(options: ServerOptions, logger: Logger, secret: SessionSecretSource): Promise<Cluster> {
+  if (secret.kind !== 'env') {
+    throw new Error('REDIS_URL is set but SESSION_SECRET is not: every node must sign sessions with the same secret');
+  }
+  try {
+    return await Cluster.connect({
+      url: options.redisUrl as string,
+      nodeId: options.nodeId,
+      leaseMs: options.nodeLeaseMs,
+      maxRunsPerUser: options.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS,
+      streamMaxEvents: options.streamMaxEvents,
+      logger,
+    });
+  } catch (error) {
+    throw new Error(`cannot reach Redis at REDIS_URL (${options.redisUrl}): ${String(error)}`);
   }
 }
 

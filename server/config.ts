@@ -64,6 +64,17 @@ export interface ServerOptions {
   staticDir?: string;
   /** SQLite file of the event journal, or `:memory:`. @default DEFAULT_JOURNAL_PATH (data/journal.db) */
   journalPath?: string;
+  /**
+   * Several server processes share threads through this Redis (redis://host:port): events go to one
+   * stream per thread instead of the SQLite journal. @default none: one process, SQLite
+   */
+  redisUrl?: string;
+  /** This process's name among the nodes. @default `<hostname>-<pid>-<random>` */
+  nodeId?: string;
+  /** How long a node's lease lasts before others close its runs as interrupted. @default DEFAULT_NODE_LEASE_MS (5 s) */
+  nodeLeaseMs?: number;
+  /** Events each thread's Redis stream keeps. @default DEFAULT_STREAM_MAX_EVENTS (100,000) */
+  streamMaxEvents?: number;
   /** Scenario files. @default DEFAULT_SCENARIOS_DIR (server/scenarios) */
   scenariosDir?: string;
   /** Recorded runs (`<name>.jsonl`) that `/replay <name>` plays back, with scenarios on. @default DEFAULT_REPLAY_DIR (recordings) */
@@ -173,6 +184,13 @@ const envSchema = z.object({
   MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).optional(),
   MAX_REPLAYS_PER_USER: z.coerce.number().int().min(1).optional(),
   JOURNAL_PATH: z.string().min(1).optional(),
+  REDIS_URL: z.preprocess(blankAsUnset, z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional()),
+  NODE_ID: z
+    .string()
+    .regex(/^[\w.-]{1,100}$/, 'letters, digits, _ . - only')
+    .optional(),
+  NODE_LEASE_MS: z.coerce.number().int().min(100).optional(),
+  REDIS_STREAM_MAX_EVENTS: z.coerce.number().int().min(100).optional(),
   REPLAY_DIR: z.string().min(1).optional(),
   STATIC_DIR: z.string().min(1).optional(),
   KEEPALIVE_MS: z.coerce.number().int().min(10).optional(),
@@ -263,6 +281,10 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
     maxReplaysPerUser: e.MAX_REPLAYS_PER_USER,
     journalPath: e.JOURNAL_PATH,
+    redisUrl: e.REDIS_URL,
+    nodeId: e.NODE_ID,
+    nodeLeaseMs: e.NODE_LEASE_MS,
+    streamMaxEvents: e.REDIS_STREAM_MAX_EVENTS,
     replayDir: e.REPLAY_DIR,
     staticDir: e.STATIC_DIR,
     keepAliveMs: e.KEEPALIVE_MS,

@@ -28,13 +28,26 @@ export const DEFAULT_MAX_CONCURRENT_RUNS = 4;
 /** Runs the whole server may have in progress at once, all owners together. */
 export const DEFAULT_MAX_ACTIVE_RUNS = 200;
 
+/**
+ * Where events go instead of the journal when this server is one node of
+ * several (REDIS_URL): they reach sockets, on every node, from there.
+ */
+export interface EventSink {
+  recordThread(threadId: string, ownerId: string | undefined): void;
+  append(event: RunEvent, frame: string, ownerId: string | undefined): void;
+  /** Why new runs cannot be saved now; undefined while they can. */
+  unavailable(): string | undefined;
+}
+
 export interface RunManagerOptions {
   registry: AgentRegistry;
   dispatcher: ToolDispatcher;
   notifier: ThreadNotifier;
   logger: Logger;
-  /** Where events are recorded for resume; without it, threads live in memory only. */
+  /** Where events are recorded for resume; without it (or a sink), threads live in memory only. */
   journal?: EventJournal;
+  /** Where events go instead of the journal: the cluster's event store. */
+  sink?: EventSink;
   /** Clock for event timestamps. @default Date.now */
   now?: () => number;
   /**
@@ -65,6 +78,8 @@ export interface RunRequest {
   text: string;
   /** Who asked (a connection or user id): concurrent runs are capped per owner. */
   owner?: string;
+  /** The run's id, when it was claimed under it beforehand (the cluster does). @default a new UUID */
+  runId?: string;
 }
 
 export interface AcceptedRun {
@@ -107,7 +122,11 @@ export class RunManager {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#faults = options.faults ? new RunFaults() : undefined;
-    this.#threads = new ThreadDirectory(options.journal, options.maxThreads ?? DEFAULT_MAX_IDLE_THREADS);
+    this.#threads = new ThreadDirectory(
+      options.journal,
+      options.maxThreads ?? DEFAULT_MAX_IDLE_THREADS,
+      options.sink && ((threadId, owner) => options.sink?.recordThread(threadId, owner)),
+    );
     options.journal?.listen({
       committed: (threadId, frame) => options.notifier.publish(threadId, frame),
       writeFailed: (failure) => this.#onWriteFailed(failure),
@@ -125,6 +144,26 @@ export class RunManager {
 
   hasThread(threadId: string): boolean {
     return this.#threads.has(threadId);
+  }
+
+  /** The thread's last seq as this process knows it (0 for an unknown thread). */
+  lastSeqOf(threadId: string): number {
+    return this.#threads.peek(threadId)?.lastSeq ?? 0;
+  }
+
+  /**
+   * Takes in a thread another node created or continued (the cluster read it
+   * from Redis): its owner, and its last seq unless a run is going on here.
+   */
+  adoptThread(threadId: string, ownerId: string | undefined, lastSeq: number): void {
+    this.#threads.adopt(threadId, ownerId, lastSeq);
+  }
+
+  /** Cancels a run of this process without an owner check (the caller checked); false when it is not here. */
+  cancelLocal(runId: string, reason?: string): boolean {
+    const run = this.#runs.get(runId);
+    run?.context.cancel(reason);
+    return run !== undefined;
   }
 
   /**
@@ -180,6 +219,8 @@ export class RunManager {
    */
   startRun(request: RunRequest, onAccepted?: (accepted: AcceptedRun) => void): StartedRun {
     if (this.#shuttingDown) throw new RunRejectedError('unavailable', 'the server is shutting down');
+    const unavailable = this.#options.sink?.unavailable();
+    if (unavailable) throw new RunRejectedError('unavailable', `${unavailable}; try again in a moment`);
     const failure = this.#options.journal?.writeFailure;
     if (failure) {
       throw new RunRejectedError(
@@ -204,7 +245,7 @@ export class RunManager {
     const routed = this.#options.registry.route(text);
     const agent = this.#faults?.agentFor(routed.agent, plan) ?? routed.agent;
     const { input } = routed;
-    const runId = randomUUID();
+    const runId = request.runId ?? randomUUID();
     const context = new RunContext({
       threadId: thread.id,
       runId,
@@ -352,15 +393,16 @@ export class RunManager {
     const seq = thread.lastSeq + 1;
     const event = { type, threadId: thread.id, runId, seq, ts: this.#now(), payload } as RunEvent;
     thread.lastSeq = seq;
-    if (this.#faults) this.#faults.publish(event, (faulty) => this.#deliver(faulty));
-    else this.#deliver(event);
+    if (this.#faults) this.#faults.publish(event, (faulty) => this.#deliver(faulty, thread.ownerId));
+    else this.#deliver(event, thread.ownerId);
   }
 
-  #deliver(event: RunEvent): void {
+  #deliver(event: RunEvent, ownerId: string | undefined): void {
     const frame = JSON.stringify(event);
     // With a journal, the frame is sent once committed: a client that sees an event can always resume from it.
-    const { journal, notifier } = this.#options;
-    if (journal) journal.append(event, frame);
+    const { journal, notifier, sink } = this.#options;
+    if (sink) sink.append(event, frame, ownerId);
+    else if (journal) journal.append(event, frame);
     else notifier.publish(event.threadId, frame);
   }
 }

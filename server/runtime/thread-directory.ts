@@ -26,6 +26,8 @@ export class ThreadDirectory {
     private readonly journal: EventJournal | undefined,
     /** @default DEFAULT_MAX_IDLE_THREADS (10,000) */
     private readonly maxThreads = DEFAULT_MAX_IDLE_THREADS,
+    /** Told of each new thread, when events go to a sink instead of the journal. */
+    private readonly onCreate?: (threadId: string, owner: string | undefined) => void,
   ) {}
 
   /** In memory, or journaled (then revived). */
@@ -42,6 +44,17 @@ export class ThreadDirectory {
   create(owner: string | undefined): Thread {
     const thread: Thread = { id: randomUUID(), lastSeq: 0, ...(owner !== undefined ? { ownerId: owner } : {}) };
     this.journal?.recordThread(thread.id, owner);
+    this.onCreate?.(thread.id, owner);
+    this.#remember(thread);
+    return thread;
+  }
+
+  /** A thread known elsewhere (another node): its owner, and its last seq unless a run is going on here. */
+  adopt(threadId: string, ownerId: string | undefined, lastSeq: number): Thread {
+    const existing = this.#threads.get(threadId);
+    if (existing?.activeRun) return existing;
+    const thread: Thread = { id: threadId, lastSeq, ...(ownerId ? { ownerId } : {}) };
+    this.#threads.delete(threadId);
     this.#remember(thread);
     return thread;
   }

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import {
   CLOSE_CODES,
+  type ClientMessage,
   type ErrorMessage,
   parseClientFrame,
   type ResumeMessage,
@@ -15,6 +16,7 @@ import {
 } from '../../protocol';
 import type { EventSubscriber, ThreadNotifier } from '../runtime/notifier';
 import { type RunManager, RunRejectedError } from '../runtime/run-manager';
+import { ClusterFollow, type ClusterLink } from './cluster-follow';
 import { OutboundQueue, type OutboundQueueOptions } from './outbound-queue';
 import { type KeyedRateLimiter, RateLimiter, type RateLimiterOptions } from './rate-limiter';
 import type { ReplayGate } from './replay-gate';
@@ -35,6 +37,8 @@ export interface ClientConnectionOptions {
   replayGate?: ReplayGate;
   /** Journal events read and sent per step of a resume replay. @default DEFAULT_REPLAY_CHUNK (500) */
   replayChunk?: number;
+  /** The cluster, when this server is one node of several (REDIS_URL). @default none: one process */
+  cluster?: ClusterLink;
   /**
    * The TCP socket under the WebSocket. When given, frames sent in one tick
    * leave in one write (cork, then uncork on the next tick) instead of one
@@ -63,6 +67,10 @@ export class ClientConnection implements EventSubscriber {
   readonly #closed = new AbortController();
   readonly #limiter: RateLimiter;
   readonly #outbound: OutboundQueue;
+  /** Threads followed through the cluster, when there is one. */
+  readonly #clusterFollow: ClusterFollow | undefined;
+  /** Keeps this socket's cluster messages in order, though each waits on Redis. */
+  #clusterChain: Promise<void> = Promise.resolve();
   #corked = false;
 
   constructor(socket: WebSocket, options: ClientConnectionOptions) {
@@ -74,6 +82,14 @@ export class ClientConnection implements EventSubscriber {
       ...options.backpressure,
       onOverflow: (queuedBytes) => this.#log.warn({ queuedBytes }, 'closed a socket too slow to keep up (1013)'),
     });
+    if (options.cluster) {
+      const isOpen = () => socket.readyState === socket.OPEN;
+      this.#clusterFollow = new ClusterFollow(options.cluster, options.notifier, {
+        send: (frame) => this.send(frame),
+        outbound: this.#outbound,
+        isOpen,
+      });
+    }
     socket.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     socket.on('close', (code) => this.#onClose(code));
     // ws closes the socket itself (e.g. 1009 for an oversized frame); just record why.
@@ -134,24 +150,35 @@ export class ClientConnection implements EventSubscriber {
     const message = parsed.value;
     const clientMessageId = 'clientMessageId' in message ? message.clientMessageId : undefined;
     const echo = clientMessageId ? { clientMessageId } : {};
+    const cluster = this.#options.cluster;
+    if (cluster && message.type !== 'ping') {
+      this.#clusterChain = this.#clusterChain
+        .then(() => this.#handleClustered(cluster, message))
+        .catch((error: unknown) => this.#failed(error, message.type, echo));
+      return;
+    }
     try {
       if (message.type === 'user_message') this.#startRun(message);
       else if (message.type === 'resume') this.#resume(message);
       else if (message.type === 'ping') this.#reply({ type: 'pong', ...echo });
       else this.#options.runs.cancel(message.runId, this.#options.owner);
     } catch (error) {
-      if (error instanceof RunRejectedError) {
-        this.#replyError({ type: 'error', code: error.code, message: error.message, ...echo });
-        return;
-      }
-      this.#log.error({ err: error, type: message.type }, 'failed to handle message');
-      this.#replyError({
-        type: 'error',
-        code: 'internal_error',
-        message: 'the server failed to handle this message',
-        ...echo,
-      });
+      this.#failed(error, message.type, echo);
     }
+  }
+
+  #failed(error: unknown, type: string, echo: { clientMessageId?: string }): void {
+    if (error instanceof RunRejectedError) {
+      this.#replyError({ type: 'error', code: error.code, message: error.message, ...echo });
+      return;
+    }
+    this.#log.error({ err: error, type }, 'failed to handle message');
+    this.#replyError({
+      type: 'error',
+      code: 'internal_error',
+      message: 'the server failed to handle this message',
+      ...echo,
+    });
   }
 
   /** Why this message is refused, when it is: the socket's limit, then the user's (across its sockets). */
@@ -193,12 +220,7 @@ export class ClientConnection implements EventSubscriber {
     }
     this.#options.replayGate?.checkRoom(this.#options.owner);
     this.#replaying.add(threadId);
-    this.#replay(threadId, afterSeq).catch((error: unknown) => {
-      if (this.#socket.readyState !== this.#socket.OPEN) return; // closing anyway (e.g. a shutdown)
-      // Part of the thread may be sent, and a run started meanwhile is not followed: only a fresh resume is whole.
-      this.#log.error({ err: error, threadId }, 'resume failed; closing the socket so that the client resumes again');
-      this.#socket.close(CLOSE_CODES.internalError, 'resume failed; reconnect and resume');
-    });
+    this.#replay(threadId, afterSeq).catch((error: unknown) => this.#replayFailed(error, threadId));
   }
 
   async #replay(threadId: string, afterSeq: number): Promise<void> {
@@ -231,6 +253,68 @@ export class ClientConnection implements EventSubscriber {
     }
   }
 
+  /** A message when this server is one node of several: each may need Redis first. */
+  async #handleClustered(cluster: ClusterLink, message: Exclude<ClientMessage, { type: 'ping' }>): Promise<void> {
+    const { owner, runs } = this.#options;
+    if (message.type === 'user_message') {
+      const { clientMessageId, threadId, text } = message;
+      const claim = await cluster.claimRun(threadId, owner);
+      try {
+        const started = runs.startRun({ threadId, text, owner, runId: claim.runId }, (accepted) => {
+          claim.started(accepted.threadId);
+          this.#clusterFollow?.follow(accepted.threadId, runs.lastSeqOf(accepted.threadId));
+          this.#reply({ type: 'message_accepted', clientMessageId, ...accepted });
+        });
+        void started.done.finally(() => claim.ended());
+      } catch (error) {
+        claim.ended();
+        throw error;
+      }
+    } else if (message.type === 'resume') {
+      const { threadId, afterSeq } = message;
+      if (!(await cluster.loadThread(threadId))) {
+        throw new RunRejectedError('not_found', `thread ${threadId} does not exist`);
+      }
+      runs.authorizeThread(threadId, owner);
+      if (this.#clusterFollow?.isFollowing(threadId) || this.#replaying.has(threadId)) {
+        throw new RunRejectedError(
+          'thread_busy',
+          `this socket already follows thread ${threadId}; resume once per socket`,
+        );
+      }
+      this.#options.replayGate?.checkRoom(owner);
+      this.#replaying.add(threadId);
+      // Not awaited: a long replay must not hold this socket's next messages (a cancel).
+      this.#replayClustered(threadId, afterSeq).catch((error: unknown) => this.#replayFailed(error, threadId));
+    } else {
+      try {
+        runs.cancel(message.runId, owner);
+      } catch (error) {
+        if (!(error instanceof RunRejectedError) || error.code !== 'not_found') throw error;
+        await cluster.cancelRemote(message.runId, owner);
+      }
+    }
+  }
+
+  async #replayClustered(threadId: string, afterSeq: number): Promise<void> {
+    const release = (await this.#options.replayGate?.acquire(this.#options.owner, this.#closed.signal)) ?? (() => {});
+    try {
+      const chunk = this.#options.replayChunk ?? DEFAULT_REPLAY_CHUNK;
+      const replayed = await this.#clusterFollow?.resume(threadId, afterSeq, chunk, this.#closed.signal);
+      this.#log.info({ threadId, afterSeq, replayed }, 'client resumed');
+    } finally {
+      this.#replaying.delete(threadId);
+      release();
+    }
+  }
+
+  #replayFailed(error: unknown, threadId: string): void {
+    if (this.#socket.readyState !== this.#socket.OPEN) return; // closing anyway (e.g. a shutdown)
+    // Part of the thread may be sent, and a run started meanwhile is not followed: only a fresh resume is whole.
+    this.#log.error({ err: error, threadId }, 'resume failed; closing the socket so that the client resumes again');
+    this.#socket.close(CLOSE_CODES.internalError, 'resume failed; reconnect and resume');
+  }
+
   #subscribe(threadId: string): void {
     // A replay under way reads this thread's new events too, and subscribes when it catches up.
     if (this.#unsubscribers.has(threadId) || this.#replaying.has(threadId)) return;
@@ -242,6 +326,7 @@ export class ClientConnection implements EventSubscriber {
     this.#outbound.dispose();
     for (const unsubscribe of this.#unsubscribers.values()) unsubscribe();
     this.#unsubscribers.clear();
+    this.#clusterFollow?.stopAll();
     this.#log.info({ code }, 'client disconnected');
   }
 }

@@ -13,6 +13,7 @@ import type { SessionUser } from '../auth/session-tokens';
 import type { ThreadNotifier } from '../runtime/notifier';
 import type { RunManager } from '../runtime/run-manager';
 import { ClientConnection } from './client-connection';
+import type { ClusterLink } from './cluster-follow';
 import { startHeartbeat } from './heartbeat';
 import type { OutboundQueueOptions } from './outbound-queue';
 import { KeyedRateLimiter, type RateLimiterOptions } from './rate-limiter';
@@ -52,6 +53,8 @@ export interface SocketServerOptions {
   maxSocketsPerUser?: number;
   /** The TCP peer's address (a proxy's, behind one). @default DEFAULT_MAX_SOCKETS_PER_ADDRESS (64) */
   maxSocketsPerAddress?: number;
+  /** The cluster, when this server is one node of several (REDIS_URL). @default none */
+  cluster?: ClusterLink;
 }
 
 export interface SocketServer {
@@ -131,7 +134,7 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
           logger.info({ origin, remote: request.socket.remoteAddress }, 'client connected');
           userOf.set(ws, user.userId);
           wss.emit('connection', ws, request);
-          const { runs, notifier, rateLimit, backpressure } = options;
+          const { runs, notifier, rateLimit, backpressure, cluster } = options;
           const connection = new ClientConnection(ws, {
             runs,
             notifier,
@@ -141,6 +144,7 @@ export function attachSocketServer(httpServer: Server, options: SocketServerOpti
             userRateLimit,
             backpressure,
             replayGate,
+            cluster,
             tcpSocket: socket instanceof Socket ? socket : undefined,
           });
           connections.add(connection);

@@ -1,0 +1,138 @@
+/**
+ * Several server nodes on one real Redis (a redis-server of the test's own):
+ * a socket on one node resumes and follows a run executing on another, a
+ * cancel crosses nodes, a user's run cap holds across nodes, and a node
+ * killed with SIGKILL mid-run has its run closed as interrupted by a survivor.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkRunLifecycle, formatViolations, type RunEvent } from '../../protocol';
+import type { RunningServer } from '../app';
+import { redisUnavailable, startTestRedis, type TestRedis } from '../testing/redis-server';
+import { ServerProcess } from '../testing/server-process';
+import { startTestServer } from '../testing/test-server';
+import { WsTestClient } from '../testing/ws-test-client';
+
+const SECRET = 'cluster-test-secret-0123456789';
+
+// The embedded default needs no Redis: without one here, say why these cannot run (`.ci/run` installs it).
+const whyNoRedis = await redisUnavailable();
+if (whyNoRedis) console.warn(`cluster tests cannot run: ${whyNoRedis}`);
+
+let redis: TestRedis;
+const nodes: RunningServer[] = [];
+
+function startNode(overrides: Parameters<typeof startTestServer>[0] = {}): Promise<RunningServer> {
+  return startTestServer({
+    redisUrl: redis.url,
+    nodeLeaseMs: 600,
+    sessions: { secret: SECRET },
+    agentPaceMs: 5,
+    ...overrides,
+  }).then((node) => {
+    nodes.push(node);
+    return node;
+  });
+}
+
+beforeAll(async () => {
+  if (!whyNoRedis) redis = await startTestRedis();
+});
+
+afterAll(async () => {
+  for (const node of nodes) await node.close();
+  await redis?.stop();
+});
+
+function expectWhole(events: readonly RunEvent[]): void {
+  const seqs = events.map((event) => event.seq);
+  expect(new Set(seqs).size, 'no event twice').toBe(seqs.length);
+  expect(seqs, 'no gap').toEqual(seqs.map((_, i) => (seqs[0] ?? 1) + i));
+  const violations = checkRunLifecycle(events);
+  expect(violations, formatViolations(violations)).toEqual([]);
+}
+
+describe.skipIf(whyNoRedis !== undefined)('a cluster of nodes on one Redis', () => {
+  it('lets a socket on another node resume a run mid-way and follow it to the end, nothing lost or repeated', async () => {
+    const [a, b] = [await startNode(), await startNode()];
+    const { token } = await WsTestClient.signIn(a.url);
+    const onA = await WsTestClient.connectAs(a.url, token);
+    onA.send({ type: 'user_message', clientMessageId: 'c1', text: '/scenario slow-tool 400' });
+    await onA.until(() => onA.events().some((event) => event.type === 'tool_executing'));
+    const seen = onA.events();
+    onA.close();
+    const onB = await WsTestClient.connectAs(b.url, token);
+    const last = seen.at(-1) as RunEvent;
+    onB.send({ type: 'resume', threadId: last.threadId, afterSeq: last.seq });
+    await onB.until(() => onB.events().some((event) => event.type === 'agent_completed'));
+    expectWhole([...seen, ...onB.events()]);
+    onB.close();
+  });
+
+  it('stops a run from a cancel sent to another node', async () => {
+    const [a, b] = [await startNode(), await startNode()];
+    const { token } = await WsTestClient.signIn(a.url);
+    const onA = await WsTestClient.connectAs(a.url, token);
+    onA.send({ type: 'user_message', clientMessageId: 'c1', text: '/scenario slow-tool 60000' });
+    await onA.until(() => onA.events().some((event) => event.type === 'tool_executing'));
+    const runId = onA.events()[0]?.runId as string;
+    const onB = await WsTestClient.connectAs(b.url, token);
+    onB.send({ type: 'cancel', runId });
+    await onA.until(() => onA.events().some((event) => event.type === 'agent_completed'));
+    const end = onA.events().at(-1);
+    expect(end?.type === 'agent_completed' && end.payload.status).toBe('cancelled');
+    expectWhole(onA.events());
+    onA.close();
+    onB.close();
+  });
+
+  it("holds a user's cap on concurrent runs across nodes", async () => {
+    const [a, b] = [await startNode({ maxConcurrentRuns: 1 }), await startNode({ maxConcurrentRuns: 1 })];
+    const { token } = await WsTestClient.signIn(a.url);
+    const onA = await WsTestClient.connectAs(a.url, token);
+    onA.send({ type: 'user_message', clientMessageId: 'c1', text: '/scenario slow-tool 60000' });
+    await onA.until(() => onA.events().some((event) => event.type === 'tool_executing'));
+    const onB = await WsTestClient.connectAs(b.url, token);
+    onB.send({ type: 'user_message', clientMessageId: 'c2', text: '/scenario basic' });
+    const refused = await onB.next((m) => m.type === 'error' || m.type === 'message_accepted');
+    expect(refused).toMatchObject({ type: 'error', code: 'rate_limited', clientMessageId: 'c2' });
+    onA.send({ type: 'cancel', runId: onA.events()[0]?.runId as string });
+    await onA.until(() => onA.events().some((event) => event.type === 'agent_completed'));
+    onA.close();
+    onB.close();
+  });
+
+  it('closes the run of a node killed with SIGKILL as interrupted, its open tool as an error, once', async () => {
+    const dying = await ServerProcess.start({
+      env: {
+        REDIS_URL: redis.url,
+        NODE_LEASE_MS: '600',
+        SESSION_SECRET: SECRET,
+        AGENT_SCENARIOS: '1',
+        AGENT_PACE_MS: '5',
+      },
+    });
+    const [b, c] = [await startNode(), await startNode()];
+    const { token } = await WsTestClient.signIn(dying.url);
+    const onDying = await WsTestClient.connectAs(dying.url, token);
+    onDying.send({ type: 'user_message', clientMessageId: 'c1', text: '/scenario slow-tool 60000' });
+    await onDying.until(() => onDying.events().some((event) => event.type === 'tool_executing'));
+    const seen = onDying.events();
+    dying.kill('SIGKILL');
+    await dying.exited;
+    const last = seen.at(-1) as RunEvent;
+    const onB = await WsTestClient.connectAs(b.url, token);
+    onB.send({ type: 'resume', threadId: last.threadId, afterSeq: last.seq });
+    const onC = await WsTestClient.connectAs(c.url, token);
+    onC.send({ type: 'resume', threadId: last.threadId, afterSeq: last.seq });
+    await onB.until(() => onB.events().some((event) => event.type === 'agent_completed'));
+    await onC.until(() => onC.events().some((event) => event.type === 'agent_completed'));
+    const after = onB.events();
+    expectWhole([...seen, ...after]);
+    expect(onC.events(), 'both survivors show the same end, written once').toEqual(after);
+    expect(after.map((event) => event.type)).toEqual(['tool_completed', 'agent_completed']);
+    const end = after.at(-1);
+    expect(end?.type === 'agent_completed' && end.payload.status).toBe('interrupted');
+    onB.close();
+    onC.close();
+  });
+});

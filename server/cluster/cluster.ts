@@ -1,0 +1,263 @@
+/**
+ * One node of several sharing threads through Redis (REDIS_URL). It is the
+ * RunManager's event sink (every event is appended to its thread's stream,
+ * and reaches sockets, here and on other nodes, only through the stream
+ * reader), and it gives the sockets what needs every node: a thread created
+ * elsewhere, runs claimed against the thread and the user's cap, a cancel for
+ * a run on another node, and the closing of runs whose node died.
+ */
+
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { createClient } from 'redis';
+import type { RunEvent } from '../../protocol';
+import type { ThreadSummary } from '../journal/thread-list';
+import type { ThreadNotifier } from '../runtime/notifier';
+import { type EventSink, type RunManager, RunRejectedError } from '../runtime/run-manager';
+import { CANCEL_CHANNEL, type ClusterRun, type RedisClient, RedisStore } from './redis-store';
+import { closeOpenRun } from './run-closer';
+import { StreamReader } from './stream-reader';
+
+/** A node whose lease is this old is dead. */
+export const DEFAULT_NODE_LEASE_MS = 5_000;
+
+export interface ClusterOptions {
+  /** redis://host:port of the shared Redis. */
+  url: string;
+  /** This process's name among the nodes. @default `<hostname>-<pid>-<random>` */
+  nodeId?: string;
+  /** How long a node's lease lasts; it is renewed every third of it. @default DEFAULT_NODE_LEASE_MS (5 s) */
+  leaseMs?: number;
+  /** Runs one user may have in progress at once, across every node. */
+  maxRunsPerUser: number;
+  /** Events a thread's stream keeps. @default DEFAULT_STREAM_MAX_EVENTS (100,000) */
+  streamMaxEvents?: number;
+  logger: Logger;
+}
+
+/** A run claimed on every node's behalf before it starts here. */
+export interface ClaimedRun {
+  runId: string;
+  /** Call once the run has started, with its thread (new threads get their id then). */
+  started(threadId: string): void;
+  /** Call once it has ended (its last event appended), or if it never started. */
+  ended(): void;
+}
+
+export class Cluster implements EventSink {
+  readonly nodeId: string;
+  readonly store: RedisStore;
+  readonly #client: RedisClient;
+  readonly #subscriber: RedisClient;
+  readonly #reader: StreamReader;
+  readonly #options: ClusterOptions;
+  readonly #log: Logger;
+  #runs: RunManager | undefined;
+  /** Runs of this node whose events could not be appended: closed as interrupted once Redis is back. */
+  readonly #toClose = new Map<string, { threadId: string; runId: string; ownerId?: string }>();
+  readonly #pending = new Set<Promise<unknown>>();
+  #leaseTimer: NodeJS.Timeout | undefined;
+  #reaping = false;
+
+  private constructor(
+    clients: { client: RedisClient; reader: RedisClient; subscriber: RedisClient },
+    options: ClusterOptions,
+  ) {
+    this.#options = options;
+    this.nodeId = options.nodeId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.#log = options.logger.child({ node: this.nodeId });
+    this.#client = clients.client;
+    this.#subscriber = clients.subscriber;
+    this.store = new RedisStore(clients.client, options.streamMaxEvents);
+    this.#reader = new StreamReader({
+      reader: clients.reader,
+      control: clients.client,
+      nodeId: this.nodeId,
+      logger: this.#log,
+      deliver: (threadId, frame) => this.#notifier?.publish(threadId, frame),
+    });
+  }
+
+  #notifier: ThreadNotifier | undefined;
+
+  /** Connects to Redis; fails (with the reason) when it does not answer. */
+  static async connect(options: ClusterOptions): Promise<Cluster> {
+    const client = createClient({ url: options.url }) as RedisClient;
+    const logger = options.logger;
+    client.on('error', (error: unknown) => logger.warn({ err: error }, 'Redis connection error'));
+    await client.connect();
+    const reader = client.duplicate() as RedisClient;
+    const subscriber = client.duplicate() as RedisClient;
+    reader.on('error', () => {}); // reported once, by the main connection
+    subscriber.on('error', () => {});
+    await Promise.all([reader.connect(), subscriber.connect()]);
+    return new Cluster({ client, reader, subscriber }, options);
+  }
+
+  /** Starts serving: live events, cancels from other nodes, the lease, and the watch over dead nodes. */
+  async start(runs: RunManager, notifier: ThreadNotifier): Promise<void> {
+    this.#runs = runs;
+    this.#notifier = notifier;
+    await this.#subscriber.subscribe(CANCEL_CHANNEL, (message) => this.#onCancel(message));
+    this.#reader.start();
+    await this.#tick();
+    const leaseMs = this.#options.leaseMs ?? DEFAULT_NODE_LEASE_MS;
+    this.#leaseTimer = setInterval(() => void this.#tick(), Math.max(50, Math.floor(leaseMs / 3)));
+    this.#client.on('ready', () => void this.#closeFailedRuns());
+  }
+
+  // EventSink: what the RunManager writes.
+
+  unavailable(): string | undefined {
+    return this.#client.isReady ? undefined : 'the event store (Redis) cannot be reached';
+  }
+
+  recordThread(threadId: string, ownerId: string | undefined): void {
+    this.#track(this.store.recordThread(threadId, ownerId)).catch((error: unknown) =>
+      this.#log.error({ err: error, threadId }, 'recording a new thread in Redis failed'),
+    );
+  }
+
+  append(event: RunEvent, frame: string, ownerId: string | undefined): void {
+    this.#track(this.store.append(event, frame, ownerId)).catch((error: unknown) =>
+      this.#appendFailed(event, ownerId, error),
+    );
+  }
+
+  // What sockets need from every node.
+
+  /** Brings a thread created on any node into this node's RunManager; false when no node knows it. */
+  async loadThread(threadId: string): Promise<boolean> {
+    const meta = await this.store.thread(threadId);
+    if (!meta) return false;
+    this.#runs?.adoptThread(threadId, meta.ownerId, meta.lastSeq);
+    return true;
+  }
+
+  /** Claims a run before it starts: its thread idle on every node, its user under the cap across nodes. */
+  async claimRun(threadId: string | undefined, ownerId: string | undefined): Promise<ClaimedRun> {
+    if (threadId !== undefined && !(await this.loadThread(threadId))) {
+      throw new RunRejectedError('not_found', `thread ${threadId} does not exist`);
+    }
+    if (threadId !== undefined) this.#runs?.authorizeThread(threadId, ownerId);
+    const run: ClusterRun = { runId: randomUUID(), threadId: threadId ?? '', nodeId: this.nodeId, ownerId };
+    const claim = await this.store.claimRun(run, threadId !== undefined, this.#options.maxRunsPerUser);
+    if (!claim.ok) throw new RunRejectedError(claim.code, claim.message);
+    let released = false;
+    return {
+      runId: run.runId,
+      started: (startedThreadId) => {
+        run.threadId = startedThreadId;
+        if (threadId === undefined) void this.#track(this.store.setRunThread(run.runId, startedThreadId));
+      },
+      ended: () => {
+        if (released) return;
+        released = true;
+        this.#track(this.store.releaseRun(run)).catch((error: unknown) =>
+          this.#log.warn({ err: error, runId: run.runId }, 'releasing a run in Redis failed'),
+        );
+      },
+    };
+  }
+
+  /** Cancels a run running on another node, if `ownerId` may. */
+  async cancelRemote(runId: string, ownerId: string | undefined): Promise<void> {
+    const run = await this.store.run(runId);
+    if (!run) throw new RunRejectedError('not_found', `run ${runId} is not running`);
+    if ((run.ownerId ?? undefined) !== ownerId) {
+      throw new RunRejectedError('forbidden', 'this thread belongs to another user');
+    }
+    await this.#client.publish(CANCEL_CHANNEL, JSON.stringify({ runId, nodeId: run.nodeId }));
+  }
+
+  async framesAfter(threadId: string, afterSeq: number, limit: number): Promise<string[]> {
+    return (await this.store.framesAfter(threadId, afterSeq, limit)).map((entry) => entry.frame);
+  }
+
+  threadsOf(ownerId: string, limit: number): Promise<ThreadSummary[]> {
+    return this.store.threadsOf(ownerId, limit);
+  }
+
+  /** Follows a thread's live events from after `afterSeq`; returns the seq this node has delivered up to. */
+  follow(threadId: string, afterSeq: number): number {
+    return this.#reader.follow(threadId, afterSeq);
+  }
+
+  unfollow(threadId: string): void {
+    this.#reader.unfollow(threadId);
+  }
+
+  /** After the runs have ended: waits for their last writes, leaves the cluster and closes the connections. */
+  async close(): Promise<void> {
+    clearInterval(this.#leaseTimer);
+    await Promise.allSettled([...this.#pending]);
+    await this.#reader.stop();
+    await this.store.dropLease(this.nodeId).catch(() => {});
+    await Promise.allSettled([this.#subscriber.quit(), this.#client.quit()]);
+  }
+
+  #track<T>(promise: Promise<T>): Promise<T> {
+    this.#pending.add(promise);
+    void promise.finally(() => this.#pending.delete(promise)).catch(() => {});
+    return promise;
+  }
+
+  #onCancel(message: string): void {
+    const { runId, nodeId } = JSON.parse(message) as { runId: string; nodeId: string };
+    if (nodeId === this.nodeId) this.#runs?.cancelLocal(runId, 'cancelled by the user');
+  }
+
+  #appendFailed(event: RunEvent, ownerId: string | undefined, error: unknown): void {
+    const { threadId, runId } = event;
+    if (this.#toClose.has(runId)) return;
+    this.#log.error(
+      { err: error, threadId, runId, seq: event.seq },
+      'appending an event to Redis failed: stopping the run',
+    );
+    this.#runs?.cancelLocal(runId, 'the event store (Redis) failed');
+    // Lost with Redis: this node closes the run once it is back. A seq conflict means another node closed it.
+    if (!String(error).includes('SEQ')) this.#toClose.set(runId, { threadId, runId, ...(ownerId ? { ownerId } : {}) });
+  }
+
+  async #closeFailedRuns(): Promise<void> {
+    for (const [runId, run] of this.#toClose) {
+      try {
+        await closeOpenRun(this.store, run, 'the event store (Redis) was unreachable while the run went on');
+        this.#toClose.delete(runId);
+      } catch (error) {
+        this.#log.warn({ err: error, runId }, 'closing a run after a Redis outage failed; retrying later');
+      }
+    }
+  }
+
+  /** Renews this node's lease, and closes the runs of nodes whose lease expired. */
+  async #tick(): Promise<void> {
+    const leaseMs = this.#options.leaseMs ?? DEFAULT_NODE_LEASE_MS;
+    if (this.#reaping) return; // the last tick is still at it
+    this.#reaping = true;
+    try {
+      await this.store.renewLease(this.nodeId, leaseMs);
+      if (this.#toClose.size > 0) await this.#closeFailedRuns();
+      for (const dead of await this.store.deadNodes(this.nodeId)) await this.#reap(dead, leaseMs);
+    } catch (error) {
+      this.#log.warn({ err: error }, 'renewing the node lease or checking other nodes failed');
+    } finally {
+      this.#reaping = false;
+    }
+  }
+
+  async #reap(deadNode: string, leaseMs: number): Promise<void> {
+    if (!(await this.store.claimReaping(deadNode, this.nodeId, Math.max(30_000, leaseMs * 6)))) return;
+    const runIds = await this.store.runsOfNode(deadNode);
+    for (const runId of runIds) {
+      const run = (await this.store.run(runId)) ?? undefined;
+      if (!run) continue;
+      const closed = await closeOpenRun(this.store, run, 'the server running it stopped before the run finished');
+      await this.store.releaseRun(run);
+      if (closed)
+        this.#log.warn({ deadNode, runId, threadId: run.threadId }, 'closed a run of a dead node as interrupted');
+    }
+    await this.store.forgetNode(deadNode);
+  }
+}
