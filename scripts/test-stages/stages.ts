@@ -11,6 +11,7 @@ export interface Stage {
 
 export const STAGES: readonly Stage[] = [
   { name: 'browser', script: 'browser' },
+  { name: 'redis', script: 'redis' },
   { name: 'validate', script: 'validate' },
   { name: 'typecheck', script: 'typecheck' },
   { name: 'lint', script: 'lint' },

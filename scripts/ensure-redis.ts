@@ -1,0 +1,45 @@
+/**
+ * Makes sure Redis is there for the multi-node tests: Debian's `redis-server`
+ * via apt when it is missing (as root), and a server answering on
+ * 127.0.0.1:6379 (started, keeping nothing on disk, when none answers). The
+ * tests start Redis servers of their own from the binary. Never fails: the
+ * embedded default needs no Redis, and without one the Redis tests say why.
+ */
+import { spawnSync } from 'node:child_process';
+import { redisUnavailable } from '../server/testing/redis-server';
+
+function run(command: string, args: string[]): boolean {
+  console.log(`ensure-redis: $ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, {
+    stdio: 'inherit',
+    timeout: 10 * 60_000,
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  return result.status === 0;
+}
+
+const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+
+if (!has('redis-server') && process.getuid?.() === 0 && has('apt-get')) {
+  if (run('apt-get', ['update', '-qq'])) run('apt-get', ['install', '-y', '-qq', 'redis-server']);
+}
+if (
+  has('redis-server') &&
+  spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'ping'], { encoding: 'utf8' }).stdout?.trim() !== 'PONG'
+) {
+  run('redis-server', [
+    '--daemonize',
+    'yes',
+    '--port',
+    '6379',
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+  ]);
+}
+const why = await redisUnavailable();
+if (why) console.warn(`ensure-redis: the Redis tests cannot run here: ${why}`);
+else console.log('ensure-redis: redis-server is available');
