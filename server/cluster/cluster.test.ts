@@ -135,4 +135,39 @@ describe.skipIf(whyNoRedis !== undefined)('a cluster of nodes on one Redis', () 
     onB.close();
     onC.close();
   });
+
+  it('refuses new runs while Redis is down; a run under way loses nothing and ends once Redis is back', async () => {
+    const own = await startTestRedis({ aof: true });
+    try {
+      const node = await startNode({ redisUrl: own.url });
+      const { token } = await WsTestClient.signIn(node.url);
+      const client = await WsTestClient.connectAs(node.url, token);
+      client.send({ type: 'user_message', clientMessageId: 'c1', text: '/scenario slow-tool 1500' });
+      await client.until(() => client.events().some((event) => event.type === 'tool_executing'));
+      const seen = client.events();
+      await own.kill(); // with its append-only file: what it acknowledged survives
+      await expect.poll(async () => (await fetch(`${node.url}/healthz`)).status).toBe(503);
+      client.send({ type: 'user_message', clientMessageId: 'c2', text: '/scenario basic' });
+      const refused = await client.next((m) => m.type === 'error' && m.clientMessageId === 'c2');
+      expect(refused).toMatchObject({ code: 'unavailable' });
+      expect(refused.type === 'error' && refused.message).toContain('Redis');
+
+      await own.start();
+      await expect.poll(async () => (await fetch(`${node.url}/healthz`)).status).toBe(200);
+      const last = seen.at(-1) as RunEvent;
+      const again = await WsTestClient.connectAs(node.url, token);
+      again.send({ type: 'resume', threadId: last.threadId, afterSeq: last.seq });
+      await again.until(() => again.events().some((event) => event.type === 'agent_completed'));
+      // The node held the run's events while Redis was down and wrote them, in order, once it was back.
+      expectWhole([...seen, ...again.events()]);
+      const end = again.events().at(-1);
+      expect(end?.type === 'agent_completed' && end.payload.status).toBe('success');
+      const next = await again.runToCompletion('/scenario basic', last.threadId);
+      expect(next.events.at(-1)?.type).toBe('agent_completed');
+      client.close();
+      again.close();
+    } finally {
+      await own.stop();
+    }
+  });
 });

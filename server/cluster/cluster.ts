@@ -19,6 +19,12 @@ import { CANCEL_CHANNEL, type ClusterRun, type RedisClient, RedisStore } from '.
 import { closeOpenRun } from './run-closer';
 import { StreamReader } from './stream-reader';
 
+/** Redis commands a node holds while Redis cannot be reached (events of runs under way), at most. */
+const OFFLINE_QUEUE_MAX = 100_000;
+
+/** Longest a closing node waits for its last writes to reach Redis. */
+const CLOSE_WAIT_MS = 2_000;
+
 /** A node whose lease is this old is dead. */
 export const DEFAULT_NODE_LEASE_MS = 5_000;
 
@@ -83,7 +89,9 @@ export class Cluster implements EventSink {
 
   /** Connects to Redis; fails (with the reason) when it does not answer. */
   static async connect(options: ClusterOptions): Promise<Cluster> {
-    const client = createClient({ url: options.url }) as RedisClient;
+    // While Redis is down, writes wait in the client's queue and go out in order once it is back; past
+    // OFFLINE_QUEUE_MAX they fail, and the runs they belong to are stopped and closed later.
+    const client = createClient({ url: options.url, commandsQueueMaxLength: OFFLINE_QUEUE_MAX }) as RedisClient;
     const logger = options.logger;
     client.on('error', (error: unknown) => logger.warn({ err: error }, 'Redis connection error'));
     await client.connect();
@@ -127,8 +135,29 @@ export class Cluster implements EventSink {
 
   // What sockets need from every node.
 
+  /** Runs a Redis call for a socket: while Redis cannot be reached, the socket is told `unavailable`. */
+  async #ask<T>(call: () => Promise<T>): Promise<T> {
+    const down = () =>
+      new RunRejectedError(
+        'unavailable',
+        `${this.unavailable() ?? 'the event store (Redis) failed'}; try again in a moment`,
+      );
+    if (!this.#client.isReady) throw down();
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof RunRejectedError) throw error;
+      this.#log.warn({ err: error }, 'a Redis call failed');
+      throw down();
+    }
+  }
+
   /** Brings a thread created on any node into this node's RunManager; false when no node knows it. */
-  async loadThread(threadId: string): Promise<boolean> {
+  loadThread(threadId: string): Promise<boolean> {
+    return this.#ask(() => this.#loadThread(threadId));
+  }
+
+  async #loadThread(threadId: string): Promise<boolean> {
     const meta = await this.store.thread(threadId);
     if (!meta) return false;
     this.#runs?.adoptThread(threadId, meta.ownerId, meta.lastSeq);
@@ -136,8 +165,12 @@ export class Cluster implements EventSink {
   }
 
   /** Claims a run before it starts: its thread idle on every node, its user under the cap across nodes. */
-  async claimRun(threadId: string | undefined, ownerId: string | undefined): Promise<ClaimedRun> {
-    if (threadId !== undefined && !(await this.loadThread(threadId))) {
+  claimRun(threadId: string | undefined, ownerId: string | undefined): Promise<ClaimedRun> {
+    return this.#ask(() => this.#claimRun(threadId, ownerId));
+  }
+
+  async #claimRun(threadId: string | undefined, ownerId: string | undefined): Promise<ClaimedRun> {
+    if (threadId !== undefined && !(await this.#loadThread(threadId))) {
       throw new RunRejectedError('not_found', `thread ${threadId} does not exist`);
     }
     if (threadId !== undefined) this.#runs?.authorizeThread(threadId, ownerId);
@@ -162,7 +195,11 @@ export class Cluster implements EventSink {
   }
 
   /** Cancels a run running on another node, if `ownerId` may. */
-  async cancelRemote(runId: string, ownerId: string | undefined): Promise<void> {
+  cancelRemote(runId: string, ownerId: string | undefined): Promise<void> {
+    return this.#ask(() => this.#cancelRemote(runId, ownerId));
+  }
+
+  async #cancelRemote(runId: string, ownerId: string | undefined): Promise<void> {
     const run = await this.store.run(runId);
     if (!run) throw new RunRejectedError('not_found', `run ${runId} is not running`);
     if ((run.ownerId ?? undefined) !== ownerId) {
@@ -188,13 +225,21 @@ export class Cluster implements EventSink {
     this.#reader.unfollow(threadId);
   }
 
-  /** After the runs have ended: waits for their last writes, leaves the cluster and closes the connections. */
+  /**
+   * After the runs have ended: waits for their last writes (at most
+   * CLOSE_WAIT_MS: Redis may be down), leaves the cluster, closes the connections.
+   */
   async close(): Promise<void> {
     clearInterval(this.#leaseTimer);
-    await Promise.allSettled([...this.#pending]);
+    const waited = Promise.allSettled([...this.#pending]);
+    await Promise.race([waited, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
     await this.#reader.stop();
-    await this.store.dropLease(this.nodeId).catch(() => {});
-    await Promise.allSettled([this.#subscriber.quit(), this.#client.quit()]);
+    if (this.#client.isReady) {
+      await this.store.dropLease(this.nodeId).catch(() => {});
+      await Promise.allSettled([this.#subscriber.close(), this.#client.close()]);
+    }
+    this.#subscriber.destroy();
+    this.#client.destroy();
   }
 
   #track<T>(promise: Promise<T>): Promise<T> {

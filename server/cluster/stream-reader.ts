@@ -49,13 +49,12 @@ export class StreamReader {
     this.#loop ??= this.#run();
   }
 
-  /** Ends the read under way and closes the reader's connection. */
+  /** Ends the read under way (its command is rejected) and closes the reader's connection. */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#idle?.();
-    await this.#wake();
+    this.#reader.destroy();
     await this.#loop;
-    await this.#reader.quit().catch(() => {});
   }
 
   /**
@@ -87,6 +86,7 @@ export class StreamReader {
   async #wake(): Promise<void> {
     this.#idle?.();
     this.#idle = undefined;
+    if (!this.#control.isReady) return; // the read fails too, and starts again with every thread once Redis is back
     try {
       await this.#control.xAdd(this.#wakeKey, '*', { w: '1' }, { TRIM: { strategy: 'MAXLEN', threshold: 16 } });
     } catch {

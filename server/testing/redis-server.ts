@@ -6,11 +6,19 @@
  * so a suite can say so instead of failing on a machine without Redis.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { freePort } from '../../e2e/support/free-port';
 
 export interface TestRedis {
   url: string;
+  /** Kills the server (SIGKILL), then starts it again on the same port and data folder; with `aof`, its data survives. */
+  restart(): Promise<void>;
+  /** Kills the server (SIGKILL); `start` brings it back. */
+  kill(): Promise<void>;
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,27 +53,54 @@ export async function redisUnavailable(): Promise<string | undefined> {
   return `no redis-server binary (apt-get install redis-server) and nothing answers at ${url.href} (REDIS_TEST_URL)`;
 }
 
-/** Starts a Redis of the test's own, or falls back to REDIS_TEST_URL / 127.0.0.1:6379. */
-export async function startTestRedis(): Promise<TestRedis> {
+/**
+ * Starts a Redis of the test's own, or falls back to REDIS_TEST_URL /
+ * 127.0.0.1:6379 (which cannot be killed). With `aof`, it writes an
+ * append-only file (fsync always) in a folder of its own, as a deployment
+ * that must lose nothing does.
+ */
+export async function startTestRedis(options: { aof?: boolean } = {}): Promise<TestRedis> {
   if (!hasRedisServer()) {
-    return { url: process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379', stop: async () => {} };
+    const url = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
+    const refuse = async () => {
+      throw new Error('this Redis is not the test\'s own: it cannot be killed');
+    };
+    return { url, restart: refuse, kill: refuse, start: async () => {}, stop: async () => {} };
   }
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  while (!(await answers(port))) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode} on port ${port}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'test-redis-'));
+  const persistence = options.aof ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  const start = async () => {
+    const started = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, ...persistence],
+      { stdio: 'ignore' },
+    );
+    child = started;
+    exited = new Promise<void>((resolve) => started.once('exit', () => resolve()));
+    while (!(await answers(port))) {
+      if (started.exitCode !== null) throw new Error(`redis-server exited with ${started.exitCode} on port ${port}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  const kill = async () => {
+    child?.kill('SIGKILL');
+    await exited;
+  };
+  await start();
   return {
     url: `redis://127.0.0.1:${port}`,
+    start,
+    kill,
+    async restart() {
+      await kill();
+      await start();
+    },
     async stop() {
-      child.kill('SIGKILL');
-      await exited;
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
