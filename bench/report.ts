@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AbuseResult } from './abuse';
 import type { BrowserResult } from './browser';
+import type { ClusterResult } from './cluster';
 import type { LatencyAtRate } from './latency';
 import type { MemoryResult } from './memory';
 import type { ScaleResult } from './scale';
@@ -24,6 +25,7 @@ export interface BenchResults {
   browser?: BrowserResult;
   scale?: ScaleResult;
   abuse?: AbuseResult;
+  cluster?: ClusterResult[];
   targets: TargetCheck[];
   /** Quick mode's CI floor: the full path must stay above it. */
   floor?: { minEventsPerSecond: number; maxP50Ms: number; passed: boolean };
@@ -223,6 +225,21 @@ export function formatReport(results: BenchResults): string {
             `server heap +${fmt(paused.heapUsedMb, 2)} MB, RSS +${fmt(paused.rssMb, 2)} MB`,
           ],
         ],
+      ),
+    );
+  }
+  for (const { sessions, eventsPerRun, perSecondPerRun, cases } of results.cluster ?? []) {
+    out.push(
+      table(
+        `Several processes on Redis: ${fmt(sessions, 0)} sessions × ${eventsPerRun} deltas at ${perSecondPerRun}/s each, spread over the processes`,
+        ['case', 'events/s', 'p50/p99/max ms', 'lost', 'violations'],
+        cases.map((entry) => [
+          entry.label,
+          fmt(entry.eventsPerSecond, 0),
+          `${fmt(entry.latencyMs.p50)} / ${fmt(entry.latencyMs.p99)} / ${fmt(entry.latencyMs.max)}`,
+          String(entry.lostEvents),
+          String(entry.violations),
+        ]),
       ),
     );
   }

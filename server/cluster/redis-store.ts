@@ -6,6 +6,8 @@
  * across nodes is a Lua script: an append checks that its seq follows the
  * last one (no gap, no duplicate, whichever node writes), and a claim checks
  * that the thread is idle and the user under its cap before it records a run.
+ * Scripts go by EVAL, not EVALSHA: a NOSCRIPT retry would send an append after
+ * the ones behind it, out of seq order.
  */
 import type { RedisClientType } from 'redis';
 import type { RunEvent } from '../../protocol';

@@ -63,7 +63,7 @@ export async function startTestRedis(options: { aof?: boolean } = {}): Promise<T
   if (!hasRedisServer()) {
     const url = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
     const refuse = async () => {
-      throw new Error('this Redis is not the test\'s own: it cannot be killed');
+      throw new Error("this Redis is not the test's own: it cannot be killed");
     };
     return { url, restart: refuse, kill: refuse, start: async () => {}, stop: async () => {} };
   }
