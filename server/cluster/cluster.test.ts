@@ -68,6 +68,22 @@ describe.skipIf(whyNoRedis !== undefined)('a cluster of nodes on one Redis', () 
     onB.close();
   });
 
+  it("lists a user's threads and serves their events on every node", async () => {
+    const [a, b] = [await startNode(), await startNode()];
+    const { token } = await WsTestClient.signIn(a.url);
+    const onA = await WsTestClient.connectAs(a.url, token);
+    const run = await onA.runToCompletion('/scenario basic');
+    onA.close();
+    const list = (await (await fetch(`${b.url}/api/threads?token=${token}`)).json()) as {
+      threads: { threadId: string; title: string }[];
+    };
+    expect(list.threads).toEqual([expect.objectContaining({ threadId: run.threadId, title: '/scenario basic' })]);
+    const page = (await (await fetch(`${b.url}/api/threads/${run.threadId}/events?token=${token}`)).json()) as {
+      events: RunEvent[];
+    };
+    expect(page.events).toEqual(run.events);
+  });
+
   it('stops a run from a cancel sent to another node', async () => {
     const [a, b] = [await startNode(), await startNode()];
     const { token } = await WsTestClient.signIn(a.url);
