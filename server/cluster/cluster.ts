@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
+import { z } from 'zod';
 import type { RunEvent } from '../../protocol';
 import type { ThreadSummary } from '../journal/thread-list';
 import type { ThreadNotifier } from '../runtime/notifier';
@@ -18,6 +19,17 @@ import { type EventSink, type RunManager, RunRejectedError } from '../runtime/ru
 import { CANCEL_CHANNEL, type ClusterRun, type RedisClient, RedisStore } from './redis-store';
 import { closeOpenRun } from './run-closer';
 import { StreamReader } from './stream-reader';
+
+/** What a node publishes on CANCEL_CHANNEL for the node that runs the run. */
+const cancelMessage = z.object({ runId: z.string(), nodeId: z.string() });
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Redis commands a node holds while Redis cannot be reached (events of runs under way), at most. */
 const OFFLINE_QUEUE_MAX = 100_000;
@@ -249,7 +261,12 @@ export class Cluster implements EventSink {
   }
 
   #onCancel(message: string): void {
-    const { runId, nodeId } = JSON.parse(message) as { runId: string; nodeId: string };
+    const parsed = cancelMessage.safeParse(safeJson(message));
+    if (!parsed.success) {
+      this.#log.warn({ message: message.slice(0, 200) }, 'ignored a malformed cancel from Redis');
+      return;
+    }
+    const { runId, nodeId } = parsed.data;
     if (nodeId === this.nodeId) this.#runs?.cancelLocal(runId, 'cancelled by the user');
   }
 
