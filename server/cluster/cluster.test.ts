@@ -152,6 +152,37 @@ describe.skipIf(whyNoRedis !== undefined)('a cluster of nodes on one Redis', () 
     onC.close();
   });
 
+  // Two server processes start in turn: more than the default hang guard on a busy machine.
+  it('closes the runs of a node restarted under the same NODE_ID, before its lease would have expired', {
+    timeout: 120_000,
+  }, async () => {
+    const env = {
+      REDIS_URL: redis.url,
+      NODE_ID: 'fixed-node',
+      NODE_LEASE_MS: '60000',
+      SESSION_SECRET: SECRET,
+      AGENT_SCENARIOS: '1',
+    };
+    const before = await ServerProcess.start({ env });
+    const { token } = await WsTestClient.signIn(before.url);
+    const client = await WsTestClient.connectAs(before.url, token);
+    client.send({ type: 'user_message', clientMessageId: 'c1', text: '/scenario slow-tool 60000' });
+    await client.until(() => client.events().some((event) => event.type === 'tool_executing'));
+    const seen = client.events();
+    before.kill('SIGKILL');
+    await before.exited;
+    const after = await ServerProcess.start({ env });
+    const last = seen.at(-1) as RunEvent;
+    const again = await WsTestClient.connectAs(after.url, token);
+    again.send({ type: 'resume', threadId: last.threadId, afterSeq: last.seq });
+    await again.until(() => again.events().some((event) => event.type === 'agent_completed'));
+    expectWhole([...seen, ...again.events()]);
+    const end = again.events().at(-1);
+    expect(end?.type === 'agent_completed' && end.payload.error).toBe('the server restarted before the run finished');
+    again.close();
+    await after.stop();
+  });
+
   it('refuses new runs while Redis is down; a run under way loses nothing and ends once Redis is back', async () => {
     const own = await startTestRedis({ aof: true });
     try {

@@ -34,6 +34,9 @@ function safeJson(text: string): unknown {
 /** Redis commands a node holds while Redis cannot be reached (events of runs under way), at most. */
 const OFFLINE_QUEUE_MAX = 100_000;
 
+/** Longest a socket's request waits on Redis before it is told `unavailable`. */
+const ASK_TIMEOUT_MS = 5_000;
+
 /** Longest a closing node waits for its last writes to reach Redis. */
 const CLOSE_WAIT_MS = 2_000;
 
@@ -73,10 +76,12 @@ export class Cluster implements EventSink {
   readonly #log: Logger;
   #runs: RunManager | undefined;
   /** Runs of this node whose events could not be appended: closed as interrupted once Redis is back. */
-  readonly #toClose = new Map<string, { threadId: string; runId: string; ownerId?: string }>();
+  readonly #toClose = new Map<string, ClusterRun>();
   readonly #pending = new Set<Promise<unknown>>();
   #leaseTimer: NodeJS.Timeout | undefined;
+  #reapTimer: NodeJS.Timeout | undefined;
   #reaping = false;
+  #closingFailed: Promise<void> | undefined;
 
   private constructor(
     clients: { client: RedisClient; reader: RedisClient; subscriber: RedisClient },
@@ -121,9 +126,14 @@ export class Cluster implements EventSink {
     this.#notifier = notifier;
     await this.#subscriber.subscribe(CANCEL_CHANNEL, (message) => this.#onCancel(message));
     this.#reader.start();
-    await this.#tick();
+    // A process that had this NODE_ID before (a restart) left its runs open: this one has none yet.
+    await this.#closeRunsOf(this.nodeId, 'the server restarted before the run finished');
+    await this.#renewLease();
     const leaseMs = this.#options.leaseMs ?? DEFAULT_NODE_LEASE_MS;
-    this.#leaseTimer = setInterval(() => void this.#tick(), Math.max(50, Math.floor(leaseMs / 3)));
+    const every = Math.max(50, Math.floor(leaseMs / 3));
+    // The lease has a timer of its own: a long reaping pass must not let this node's own lease expire.
+    this.#leaseTimer = setInterval(() => void this.#renewLease(), every);
+    this.#reapTimer = setInterval(() => void this.#reapDeadNodes(), every);
     this.#client.on('ready', () => void this.#closeFailedRuns());
   }
 
@@ -140,7 +150,7 @@ export class Cluster implements EventSink {
   }
 
   append(event: RunEvent, frame: string, ownerId: string | undefined): void {
-    this.#track(this.store.append(event, frame, ownerId)).catch((error: unknown) =>
+    this.#track(this.store.append(event, frame, ownerId, this.nodeId)).catch((error: unknown) =>
       this.#appendFailed(event, ownerId, error),
     );
   }
@@ -155,12 +165,19 @@ export class Cluster implements EventSink {
         `${this.unavailable() ?? 'the event store (Redis) failed'}; try again in a moment`,
       );
     if (!this.#client.isReady) throw down();
+    let timer: NodeJS.Timeout | undefined;
+    // A Redis that stops answering without dropping the connection must not hold a socket's messages forever.
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ASK_TIMEOUT_MS} ms`)), ASK_TIMEOUT_MS);
+    });
     try {
-      return await call();
+      return await Promise.race([call(), timeout]);
     } catch (error) {
       if (error instanceof RunRejectedError) throw error;
       this.#log.warn({ err: error }, 'a Redis call failed');
       throw down();
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -189,6 +206,8 @@ export class Cluster implements EventSink {
     const run: ClusterRun = { runId: randomUUID(), threadId: threadId ?? '', nodeId: this.nodeId, ownerId };
     const claim = await this.store.claimRun(run, threadId !== undefined, this.#options.maxRunsPerUser);
     if (!claim.ok) throw new RunRejectedError(claim.code, claim.message);
+    // The seq as the claim found it: a run that ended on another node since the load above moved it on.
+    if (threadId !== undefined) this.#runs?.adoptThread(threadId, ownerId, claim.lastSeq);
     let released = false;
     return {
       runId: run.runId,
@@ -197,7 +216,8 @@ export class Cluster implements EventSink {
         if (threadId === undefined) void this.#track(this.store.setRunThread(run.runId, startedThreadId));
       },
       ended: () => {
-        if (released) return;
+        // A run whose events Redis lost is released once it is closed (#closeFailedRuns), not before.
+        if (released || this.#toClose.has(run.runId)) return;
         released = true;
         this.#track(this.store.releaseRun(run)).catch((error: unknown) =>
           this.#log.warn({ err: error, runId: run.runId }, 'releasing a run in Redis failed'),
@@ -243,10 +263,12 @@ export class Cluster implements EventSink {
    */
   async close(): Promise<void> {
     clearInterval(this.#leaseTimer);
-    const waited = Promise.allSettled([...this.#pending]);
+    clearInterval(this.#reapTimer);
+    const waited = Promise.allSettled([...this.#pending, this.#closeFailedRuns()]);
     await Promise.race([waited, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
     await this.#reader.stop();
-    if (this.#client.isReady) {
+    // With runs left to close, the lease expires instead, and another node closes them.
+    if (this.#client.isReady && this.#toClose.size === 0) {
       await this.store.dropLease(this.nodeId).catch(() => {});
       await Promise.allSettled([this.#subscriber.close(), this.#client.close()]);
     }
@@ -279,13 +301,29 @@ export class Cluster implements EventSink {
     );
     this.#runs?.cancelLocal(runId, 'the event store (Redis) failed');
     // Lost with Redis: this node closes the run once it is back. A seq conflict means another node closed it.
-    if (!String(error).includes('SEQ')) this.#toClose.set(runId, { threadId, runId, ...(ownerId ? { ownerId } : {}) });
+    if (!String(error).includes('SEQ')) {
+      this.#toClose.set(runId, { threadId, runId, nodeId: this.nodeId, ...(ownerId ? { ownerId } : {}) });
+    }
   }
 
-  async #closeFailedRuns(): Promise<void> {
+  /** Closes this node's runs whose events Redis lost, one pass at a time; resolves when the pass ends. */
+  #closeFailedRuns(): Promise<void> {
+    this.#closingFailed ??= this.#closeFailedPass().finally(() => {
+      this.#closingFailed = undefined;
+    });
+    return this.#closingFailed;
+  }
+
+  async #closeFailedPass(): Promise<void> {
     for (const [runId, run] of this.#toClose) {
       try {
-        await closeOpenRun(this.store, run, 'the event store (Redis) was unreachable while the run went on');
+        await closeOpenRun(
+          this.store,
+          run,
+          'the event store (Redis) was unreachable while the run went on',
+          this.nodeId,
+        );
+        await this.store.releaseRun(run);
         this.#toClose.delete(runId);
       } catch (error) {
         this.#log.warn({ err: error, runId }, 'closing a run after a Redis outage failed; retrying later');
@@ -293,33 +331,45 @@ export class Cluster implements EventSink {
     }
   }
 
-  /** Renews this node's lease, and closes the runs of nodes whose lease expired. */
-  async #tick(): Promise<void> {
-    const leaseMs = this.#options.leaseMs ?? DEFAULT_NODE_LEASE_MS;
-    if (this.#reaping) return; // the last tick is still at it
+  async #renewLease(): Promise<void> {
+    try {
+      await this.store.renewLease(this.nodeId, this.#options.leaseMs ?? DEFAULT_NODE_LEASE_MS);
+      if (this.#toClose.size > 0) await this.#closeFailedRuns();
+    } catch (error) {
+      this.#log.warn({ err: error }, 'renewing the node lease failed');
+    }
+  }
+
+  /** Closes the runs of nodes whose lease expired; one pass at a time. */
+  async #reapDeadNodes(): Promise<void> {
+    if (this.#reaping) return;
     this.#reaping = true;
     try {
-      await this.store.renewLease(this.nodeId, leaseMs);
-      if (this.#toClose.size > 0) await this.#closeFailedRuns();
-      for (const dead of await this.store.deadNodes(this.nodeId)) await this.#reap(dead, leaseMs);
+      const leaseMs = this.#options.leaseMs ?? DEFAULT_NODE_LEASE_MS;
+      for (const dead of await this.store.deadNodes(this.nodeId)) {
+        if (!(await this.store.claimReaping(dead, this.nodeId, Math.max(30_000, leaseMs * 6)))) continue;
+        const closed = await this.#closeRunsOf(dead, 'the server running it stopped before the run finished');
+        await this.store.forgetNode(dead, closed);
+      }
     } catch (error) {
-      this.#log.warn({ err: error }, 'renewing the node lease or checking other nodes failed');
+      this.#log.warn({ err: error }, 'checking other nodes failed');
     } finally {
       this.#reaping = false;
     }
   }
 
-  async #reap(deadNode: string, leaseMs: number): Promise<void> {
-    if (!(await this.store.claimReaping(deadNode, this.nodeId, Math.max(30_000, leaseMs * 6)))) return;
-    const runIds = await this.store.runsOfNode(deadNode);
+  /** Takes over a node's runs, closes those still open as interrupted and releases them; returns their ids. */
+  async #closeRunsOf(nodeId: string, reason: string): Promise<string[]> {
+    const runIds = await this.store.runsOfNode(nodeId);
     for (const runId of runIds) {
-      const run = (await this.store.run(runId)) ?? undefined;
+      const run = await this.store.run(runId);
       if (!run) continue;
-      const closed = await closeOpenRun(this.store, run, 'the server running it stopped before the run finished');
+      await this.store.takeOver(runId, this.nodeId);
+      // A run of a new thread that died before its first event has nothing to close, only its claim.
+      const closed = run.threadId !== '' && (await closeOpenRun(this.store, run, reason, this.nodeId));
       await this.store.releaseRun(run);
-      if (closed)
-        this.#log.warn({ deadNode, runId, threadId: run.threadId }, 'closed a run of a dead node as interrupted');
+      if (closed) this.#log.warn({ nodeId, runId, threadId: run.threadId }, 'closed a run of a node that stopped');
     }
-    await this.store.forgetNode(deadNode);
+    return runIds;
   }
 }

@@ -27,7 +27,9 @@ export interface ClusterRun {
   ownerId?: string;
 }
 
-export type ClaimResult = { ok: true } | { ok: false; code: 'thread_busy' | 'rate_limited'; message: string };
+export type ClaimResult =
+  | { ok: true /** The thread's last seq when the claim took it: the run goes on from there. */; lastSeq: number }
+  | { ok: false; code: 'thread_busy' | 'rate_limited'; message: string };
 
 const keys = {
   stream: (threadId: string) => `aeh:thread:${threadId}:events`,
@@ -44,8 +46,11 @@ const keys = {
 /** Channel on which a cancel travels to the node that runs the run. */
 export const CANCEL_CHANNEL = 'aeh:cancel';
 
-// KEYS: stream, thread, user threads ('' when unowned). ARGV: seq, frame, max entries, ts, title, touch, thread id.
+// KEYS: stream, thread, user threads ('' when unowned), run. ARGV: seq, frame, max entries, ts, title, touch,
+// thread id, writer node. Only the node the run is recorded to may write it: once another node has taken a run
+// over (its node died) or it was released, a late write from the old node is refused.
 const APPEND = `
+if redis.call('HGET', KEYS[4], 'node') ~= ARGV[8] then return redis.error_reply('SEQ this node no longer owns the run') end
 local last = tonumber(redis.call('HGET', KEYS[2], 'seq') or '0')
 local seq = tonumber(ARGV[1])
 if last ~= seq - 1 then return redis.error_reply('SEQ the next seq of this thread is ' .. (last + 1)) end
@@ -63,11 +68,15 @@ if KEYS[1] ~= '' then
 end
 local max = tonumber(ARGV[2])
 if max > 0 and redis.call('SCARD', KEYS[2]) >= max then return 'rate_limited' end
-if KEYS[1] ~= '' then redis.call('HSET', KEYS[1], 'activeRun', ARGV[1]) end
+local seq = '0'
+if KEYS[1] ~= '' then
+  redis.call('HSET', KEYS[1], 'activeRun', ARGV[1])
+  seq = redis.call('HGET', KEYS[1], 'seq') or '0'
+end
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[1])
 redis.call('HSET', KEYS[4], 'node', ARGV[3], 'thread', ARGV[4], 'owner', ARGV[5])
-return 'ok'`;
+return 'ok:' .. seq`;
 
 // KEYS: thread, user runs, node runs, run. ARGV: run id.
 const RELEASE = `
@@ -94,11 +103,19 @@ export class RedisStore {
     private readonly maxStreamEvents = DEFAULT_STREAM_MAX_EVENTS,
   ) {}
 
-  /** Appends one event; rejects when its seq does not follow the thread's last one. */
-  async append(event: RunEvent, frame: string, ownerId: string | undefined): Promise<void> {
+  /**
+   * Appends one event of a run recorded to `writer`; rejects (SEQ …) when its seq does not follow the
+   * thread's last one, or when the run is no longer `writer`'s.
+   */
+  async append(event: RunEvent, frame: string, ownerId: string | undefined, writer: string): Promise<void> {
     const touch = event.type === 'agent_started' || event.type === 'agent_completed' ? '1' : '0';
     await this.client.eval(APPEND, {
-      keys: [keys.stream(event.threadId), keys.thread(event.threadId), ownerId ? keys.userThreads(ownerId) : ''],
+      keys: [
+        keys.stream(event.threadId),
+        keys.thread(event.threadId),
+        ownerId ? keys.userThreads(ownerId) : '',
+        keys.run(event.runId),
+      ],
       arguments: [
         String(event.seq),
         frame,
@@ -107,6 +124,7 @@ export class RedisStore {
         titleOf(event),
         touch,
         event.threadId,
+        writer,
       ],
     });
   }
@@ -163,7 +181,7 @@ export class RedisStore {
         arguments: [run.runId, String(owner ? maxRunsPerUser : 0), run.nodeId, run.threadId, owner],
       }),
     );
-    if (result === 'ok') return { ok: true };
+    if (result.startsWith('ok:')) return { ok: true, lastSeq: Number(result.slice(3)) };
     if (result === 'rate_limited') {
       return {
         ok: false,
@@ -198,8 +216,8 @@ export class RedisStore {
 
   async run(runId: string): Promise<ClusterRun | undefined> {
     const meta = await this.client.hGetAll(keys.run(runId));
-    if (!meta.node || !meta.thread) return undefined;
-    return { runId, threadId: meta.thread, nodeId: meta.node, ...(meta.owner ? { ownerId: meta.owner } : {}) };
+    if (!meta.node) return undefined;
+    return { runId, threadId: meta.thread ?? '', nodeId: meta.node, ...(meta.owner ? { ownerId: meta.owner } : {}) };
   }
 
   // Nodes: a lease each, refreshed while the node lives; a node whose lease expired is dead.
@@ -226,14 +244,19 @@ export class RedisStore {
     return (await this.client.set(keys.reaping(deadNode), self, { NX: true, PX: ttlMs })) === 'OK';
   }
 
+  /** Records a dead node's run to `nodeId`, which closes it: the dead node's late writes are refused. */
+  async takeOver(runId: string, nodeId: string): Promise<void> {
+    await this.client.hSet(keys.run(runId), 'node', nodeId);
+  }
+
   async runsOfNode(nodeId: string): Promise<string[]> {
     return this.client.sMembers(keys.nodeRuns(nodeId));
   }
 
-  /** Forgets a dead node once its runs are closed. */
-  async forgetNode(nodeId: string): Promise<void> {
+  /** Forgets a dead node once the runs it had are closed (only those: it may be back, with new ones). */
+  async forgetNode(nodeId: string, runIds: readonly string[]): Promise<void> {
+    if (runIds.length > 0) await this.client.sRem(keys.nodeRuns(nodeId), [...runIds]);
     await this.client.sRem(keys.nodes, nodeId);
-    await this.client.del(keys.nodeRuns(nodeId));
   }
 
   /** Stream key of a thread, for the reader. */

@@ -50,6 +50,8 @@ export async function closeOpenRun(
   store: RedisStore,
   run: { threadId: string; runId: string; ownerId?: string },
   reason: string,
+  /** The node that closes it, to which the run is recorded. */
+  writer: string,
   now: () => number = Date.now,
 ): Promise<boolean> {
   const open = await openRunOf(store, run.threadId, run.runId);
@@ -76,6 +78,6 @@ export async function closeOpenRun(
       payload: { status: 'interrupted', error: reason, durationMs },
     },
   ];
-  for (const event of closing) await store.append(event, JSON.stringify(event), run.ownerId);
+  for (const event of closing) await store.append(event, JSON.stringify(event), run.ownerId, writer);
   return true;
 }

@@ -262,7 +262,10 @@ export class ClientConnection implements EventSubscriber {
       try {
         const started = runs.startRun({ threadId, text, owner, runId: claim.runId }, (accepted) => {
           claim.started(accepted.threadId);
-          this.#clusterFollow?.follow(accepted.threadId, runs.lastSeqOf(accepted.threadId));
+          // A replay under way on this thread reads the run's events from the stream, then goes live itself.
+          if (!this.#replaying.has(accepted.threadId)) {
+            this.#clusterFollow?.follow(accepted.threadId, runs.lastSeqOf(accepted.threadId));
+          }
           this.#reply({ type: 'message_accepted', clientMessageId, ...accepted });
         });
         void started.done.finally(() => claim.ended());

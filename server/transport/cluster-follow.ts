@@ -38,6 +38,8 @@ export class ClusterFollow {
   readonly #sent = new Map<string, number>();
   readonly #held = new Map<string, string[]>();
   readonly #stops = new Map<string, () => void>();
+  /** Set when the socket closed: nothing is followed after that (a claim may still be on its way). */
+  #stopped = false;
 
   constructor(
     private readonly cluster: ClusterLink,
@@ -51,6 +53,7 @@ export class ClusterFollow {
 
   /** Goes live on a thread from after `afterSeq` (a new run's thread: nothing of it has been delivered yet). */
   follow(threadId: string, afterSeq: number): number {
+    if (this.#stopped) return afterSeq;
     if (this.#stops.has(threadId)) return this.#sent.get(threadId) ?? afterSeq;
     const subscriber: EventSubscriber = { send: (frame) => this.#live(threadId, frame) };
     const unsubscribe = this.notifier.subscribe(threadId, subscriber);
@@ -92,6 +95,7 @@ export class ClusterFollow {
   }
 
   stopAll(): void {
+    this.#stopped = true;
     for (const stop of this.#stops.values()) stop();
     this.#stops.clear();
   }
