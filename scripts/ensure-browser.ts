@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { resolveChromium } from '../harness/src/chromium';
+import { runCommand } from './run-command';
 
 function describeBrowser(): string | undefined {
   const found = resolveChromium();
@@ -12,15 +13,7 @@ function describeBrowser(): string | undefined {
   return found.executablePath ? `${found.executablePath} (${found.source})` : "Playwright's own Chromium";
 }
 
-function run(command: string, args: string[]): boolean {
-  console.log(`ensure-browser: $ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, {
-    stdio: 'inherit',
-    timeout: 15 * 60_000,
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-  return result.status === 0;
-}
+const run = (command: string, args: string[]) => runCommand('ensure-browser', command, args);
 
 function ensure(): string | undefined {
   const existing = describeBrowser();

@@ -7,16 +7,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { redisUnavailable } from '../server/testing/redis-server';
+import { runCommand } from './run-command';
 
-function run(command: string, args: string[]): boolean {
-  console.log(`ensure-redis: $ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, {
-    stdio: 'inherit',
-    timeout: 10 * 60_000,
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-  return result.status === 0;
-}
+const run = (command: string, args: string[]) => runCommand('ensure-redis', command, args);
 
 const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 

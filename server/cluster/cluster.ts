@@ -16,6 +16,7 @@ import type { RunEvent } from '../../protocol';
 import type { ThreadSummary } from '../journal/thread-list';
 import type { ThreadNotifier } from '../runtime/notifier';
 import { type EventSink, type RunManager, RunRejectedError } from '../runtime/run-manager';
+import type { ClaimedClusterRun } from '../transport/cluster-follow';
 import { CANCEL_CHANNEL, type ClusterRun, type RedisClient, RedisStore } from './redis-store';
 import { closeOpenRun } from './run-closer';
 import { StreamReader } from './stream-reader';
@@ -55,15 +56,6 @@ export interface ClusterOptions {
   /** Events a thread's stream keeps. @default DEFAULT_STREAM_MAX_EVENTS (100,000) */
   streamMaxEvents?: number;
   logger: Logger;
-}
-
-/** A run claimed on every node's behalf before it starts here. */
-export interface ClaimedRun {
-  runId: string;
-  /** Call once the run has started, with its thread (new threads get their id then). */
-  started(threadId: string): void;
-  /** Call once it has ended (its last event appended), or if it never started. */
-  ended(): void;
 }
 
 export class Cluster implements EventSink {
@@ -194,11 +186,11 @@ export class Cluster implements EventSink {
   }
 
   /** Claims a run before it starts: its thread idle on every node, its user under the cap across nodes. */
-  claimRun(threadId: string | undefined, ownerId: string | undefined): Promise<ClaimedRun> {
+  claimRun(threadId: string | undefined, ownerId: string | undefined): Promise<ClaimedClusterRun> {
     return this.#ask(() => this.#claimRun(threadId, ownerId));
   }
 
-  async #claimRun(threadId: string | undefined, ownerId: string | undefined): Promise<ClaimedRun> {
+  async #claimRun(threadId: string | undefined, ownerId: string | undefined): Promise<ClaimedClusterRun> {
     if (threadId !== undefined && !(await this.#loadThread(threadId))) {
       throw new RunRejectedError('not_found', `thread ${threadId} does not exist`);
     }

@@ -21,9 +21,12 @@ export interface ClusterLink {
   unfollow(threadId: string): void;
 }
 
+/** A run claimed on every node's behalf before it starts here. */
 export interface ClaimedClusterRun {
   runId: string;
+  /** Call once the run has started, with its thread (new threads get their id then). */
   started(threadId: string): void;
+  /** Call once it has ended (its last event appended), or if it never started. */
   ended(): void;
 }
 
