@@ -3,6 +3,7 @@
  * run-lifecycle checker, and JSONL traces.
  */
 export * from './events';
+export * from './http';
 export * from './lifecycle';
 export * from './messages';
 export * from './parse';

@@ -11,6 +11,7 @@ import { parseCookie as parseCookies } from 'cookie';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { describeIssues } from '../../protocol';
+import { HttpError } from '../http/http-error';
 import { type SessionMintLimitOptions, sessionMintLimit } from './session-mint-limit';
 import {
   DEFAULT_SESSION_TTL_SECONDS,
@@ -47,7 +48,7 @@ export function requireSession(tokens: SessionTokens): RequestHandler {
         res.locals.user = user;
         next();
       },
-      () => res.status(401).json({ error: { code: 'unauthorized', message: 'a valid session is required' } }),
+      () => next(new HttpError('unauthorized', 'a valid session is required')),
     );
   };
 }
@@ -61,19 +62,10 @@ export function sessionRouter(tokens: SessionTokens, limits: SessionMintLimitOpt
   const router = express.Router();
   router.post('/session', sessionMintLimit(limits), express.json({ limit: '4kb' }), async (req: Request, res) => {
     const body = sessionRequest.safeParse(req.body ?? {});
-    if (!body.success) {
-      res.status(400).json({ error: { code: 'invalid_message', message: describeIssues(body.error) } });
-      return;
-    }
-    let issued: Awaited<ReturnType<SessionTokens['issue']>>;
-    try {
-      issued = await tokens.issue(body.data.name);
-    } catch (error) {
-      if (!(error instanceof GuestsDisabledError)) throw error;
-      res.status(403).json({ error: { code: 'forbidden', message: error.message } });
-      return;
-    }
-    const { token, user } = issued;
+    if (!body.success) throw new HttpError('invalid_message', describeIssues(body.error));
+    const { token, user } = await tokens.issue(body.data.name).catch((error: unknown) => {
+      throw error instanceof GuestsDisabledError ? new HttpError('forbidden', error.message) : error;
+    });
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',
@@ -94,11 +86,10 @@ export function sessionRouter(tokens: SessionTokens, limits: SessionMintLimitOpt
       res.status(204).end();
       return;
     }
-    try {
-      res.json(await sessionUser(tokens, req));
-    } catch (error) {
-      res.status(401).json({ error: { code: 'unauthorized', message: (error as Error).message } });
-    }
+    const user = await sessionUser(tokens, req).catch((error: Error) => {
+      throw new HttpError('unauthorized', error.message);
+    });
+    res.json(user);
   });
   return router;
 }

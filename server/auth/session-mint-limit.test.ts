@@ -1,5 +1,7 @@
 import express from 'express';
+import { pino } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { errorHandler } from '../http/http-error';
 import { sessionMintLimit } from './session-mint-limit';
 
 /** A tiny app behind the limit, on a clock the test moves; returns status and Retry-After of each POST. */
@@ -11,6 +13,7 @@ async function withApp(
   const app = express();
   app.set('trust proxy', true);
   app.post('/session', sessionMintLimit({ perMinute, now: () => now }), (_req, res) => res.status(201).end());
+  app.use(errorHandler(pino({ level: 'silent' })));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as { port: number };

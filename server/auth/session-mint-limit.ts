@@ -5,6 +5,7 @@
  * Retry-After and `{error: {code: 'rate_limited'}}`.
  */
 import type { RequestHandler } from 'express';
+import { HttpError } from '../http/http-error';
 import { KeyedRateLimiter } from '../transport/rate-limiter';
 
 /** New sessions one address may open per minute, on average and at once. @default */
@@ -27,11 +28,11 @@ export function sessionMintLimit(options: SessionMintLimitOptions = {}): Request
     }
     const seconds = Math.max(1, Math.ceil(buckets.retryAfterMs(address) / 1000));
     res.setHeader('Retry-After', String(seconds));
-    res.status(429).json({
-      error: {
-        code: 'rate_limited',
-        message: `too many new sessions from this address (at most ${perMinute} a minute); try again in ${seconds} s`,
-      },
-    });
+    next(
+      new HttpError(
+        'rate_limited',
+        `too many new sessions from this address (at most ${perMinute} a minute); try again in ${seconds} s`,
+      ),
+    );
   };
 }

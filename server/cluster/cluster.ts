@@ -14,8 +14,9 @@ import { createClient } from 'redis';
 import { z } from 'zod';
 import type { RunEvent } from '../../protocol';
 import type { ThreadSummary } from '../journal/thread-list';
+import type { EventSink } from '../runtime/event-sink';
 import type { ThreadNotifier } from '../runtime/notifier';
-import { type EventSink, type RunManager, RunRejectedError } from '../runtime/run-manager';
+import { type RunManager, RunRejectedError } from '../runtime/run-manager';
 import type { ClaimedClusterRun } from '../transport/cluster-follow';
 import { CANCEL_CHANNEL, type ClusterRun, type RedisClient, RedisStore } from './redis-store';
 import { closeOpenRun } from './run-closer';
@@ -186,11 +187,11 @@ export class Cluster implements EventSink {
   }
 
   /** Claims a run before it starts: its thread idle on every node, its user under the cap across nodes. */
-  claimRun(threadId: string | undefined, ownerId: string | undefined): Promise<ClaimedClusterRun> {
+  claimRun(threadId: string | undefined, ownerId: string): Promise<ClaimedClusterRun> {
     return this.#ask(() => this.#claimRun(threadId, ownerId));
   }
 
-  async #claimRun(threadId: string | undefined, ownerId: string | undefined): Promise<ClaimedClusterRun> {
+  async #claimRun(threadId: string | undefined, ownerId: string): Promise<ClaimedClusterRun> {
     if (threadId !== undefined && !(await this.#loadThread(threadId))) {
       throw new RunRejectedError('not_found', `thread ${threadId} does not exist`);
     }

@@ -2,11 +2,12 @@
  * Fault injection for the runs of a server started with AGENT_FAULTS=1: it
  * takes the `/fault …;` prefix off a message, hangs the run's agent when the
  * plan says so, and sends the run's events through the plan's filter (drop,
- * reorder, delay). The RunManager only has one when faults are on, so a
- * production server publishes without it.
+ * reorder, delay) by wrapping the event sink. The server only makes one when
+ * faults are on, so a production server's events never pass through it.
  */
 import type { RunEvent } from '../../protocol';
 import type { Agent } from '../runtime/agent';
+import type { EventSink } from '../runtime/event-sink';
 import { createFaultFilter, type FaultPlan, parseFaultPrefix } from './fault-plan';
 import { hangAfter } from './hanging-agent';
 
@@ -50,8 +51,20 @@ export class RunFaults {
     return this.#runs.has(runId);
   }
 
+  /** The sink that sends each event through its run's plan before `sink` has it. */
+  wrap(sink: EventSink): EventSink {
+    return {
+      recordThread: (threadId, ownerId) => sink.recordThread(threadId, ownerId),
+      unavailable: () => sink.unavailable(),
+      append: (event, frame, ownerId) =>
+        this.#publish(event, (faulty) =>
+          sink.append(faulty, faulty === event ? frame : JSON.stringify(faulty), ownerId),
+        ),
+    };
+  }
+
   /** Sends one event of a run through its plan: now, later, out of order, or never. */
-  publish(event: RunEvent, deliver: (event: RunEvent) => void): void {
+  #publish(event: RunEvent, deliver: (event: RunEvent) => void): void {
     const run = this.#runs.get(event.runId);
     if (!run) {
       deliver(event);

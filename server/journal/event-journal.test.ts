@@ -77,12 +77,20 @@ describe('EventJournal', () => {
       journal.close();
     });
 
-    it('should keep a batch it cannot commit (a duplicate seq) pending, delivering none of it', () => {
-      const journal = new EventJournal({ path: ':memory:', batchSize: 1 });
+    it('should keep a batch it cannot commit (a duplicate seq) pending, delivering none of it', async () => {
       const delivered: number[] = [];
-      journal.listen({ committed: (_threadId, frame) => delivered.push(seqOf(frame)) });
+      const journal = new EventJournal({
+        path: ':memory:',
+        batchSize: 1,
+        deliver: (_threadId, frame) => delivered.push(seqOf(frame)),
+      });
       append(journal, event(1));
+      expect(delivered).toEqual([]); // a full batch commits on the next microtask, never on the appender's stack
+      await Promise.resolve();
+      expect(delivered).toEqual([1]);
       append(journal, event(1)); // a failed write is reported, never thrown at the run that emitted it
+      expect(journal.writeFailure).toBeUndefined();
+      await Promise.resolve();
       expect(journal.writeFailure?.reason).toMatch(/UNIQUE|PRIMARY KEY/);
       expect(delivered).toEqual([1]);
       expect(() => journal.close()).toThrow(/journal closed with 1 unsaved event\(s\): SQLITE_CONSTRAINT/);
@@ -97,16 +105,17 @@ describe('EventJournal', () => {
 
     it('should retry a failed commit with doubling backoff, keep reads working, then deliver everything in order', () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
-      const { journal, disk } = fullDiskJournal({ retryMinMs: 250, retryMaxMs: 1000 });
       const delivered: number[] = [];
       const failures: JournalWriteFailure[] = [];
       let recoveries = 0;
-      journal.listen({
-        committed: (_threadId, frame) => delivered.push(seqOf(frame)),
-        writeFailed: (failure) => failures.push(failure),
-        writeRecovered: () => {
-          recoveries += 1;
-        },
+      const { journal, disk } = fullDiskJournal({
+        retryMinMs: 250,
+        retryMaxMs: 1000,
+        deliver: (_threadId, frame) => delivered.push(seqOf(frame)),
+      });
+      journal.on('writeFailed', (failure) => failures.push(failure));
+      journal.on('writeRecovered', () => {
+        recoveries += 1;
       });
       append(journal, event(1, 'agent_started'));
       vi.runOnlyPendingTimers();
@@ -192,14 +201,19 @@ describe('EventJournal', () => {
     const quick: Agent = { name: 'quick', description: 'answers', run: async (ctx) => ctx.stream('done') };
 
     it('should fail held-back runs, tell their users at once, refuse new runs, and deliver in order after a retry', async () => {
-      const { journal, disk } = fullDiskJournal({ retryMinMs: 1, retryMaxMs: 8 });
       const notifier = new ThreadNotifier();
+      const { journal, disk } = fullDiskJournal({
+        retryMinMs: 1,
+        retryMaxMs: 8,
+        deliver: (threadId, frame) => notifier.publish(threadId, frame),
+      });
       const runs = new RunManager({
         registry: new AgentRegistry().register(waiting, { command: '/wait' }).register(quick, { isDefault: true }),
         dispatcher: new ToolDispatcher([waitTool], { timeoutMs: 60_000 }),
         notifier,
         logger: pino({ level: 'silent' }),
         journal,
+        events: journal,
       });
       const frames: { threadId: string; message: { type: string; runId?: string; seq?: number } }[] = [];
       const watch = (threadId: string) =>
@@ -225,7 +239,7 @@ describe('EventJournal', () => {
           });
         }
       });
-      expect(() => runs.startRun({ text: 'hello' })).toThrow(
+      expect(() => runs.startRun({ text: 'hello', owner: 'alice' })).toThrow(
         expect.objectContaining({
           code: 'unavailable',
           message: 'the server cannot save new runs right now (the disk is full); try again in a moment',
@@ -294,12 +308,13 @@ describe('EventJournal', () => {
         notifier: new ThreadNotifier(),
         logger: pino({ level: 'silent' }),
         journal,
+        events: journal,
       });
 
     it('should close a run left open by a crash as interrupted, completing its open tool calls first', () => {
       const file = path.join(mkdtempSync(path.join(tmpdir(), 'journal-')), 'journal.db');
       const before = new EventJournal({ path: file });
-      const { threadId, runId } = manager(before).startRun({ text: 'go' });
+      const { threadId, runId } = manager(before).startRun({ text: 'go', owner: 'alice' });
       before.close(); // the process "dies" with the run open
 
       const after = new EventJournal({ path: file });

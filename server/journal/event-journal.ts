@@ -2,12 +2,14 @@
  * EventJournal: every run event, committed to SQLite before it is sent, so a
  * client can replay what it missed (resume) and a restart can close the runs it
  * interrupted. Appends are buffered and committed in small transactions, and
- * only committed events are handed to the listener: no client ever sees an
- * event the journal could lose. A failed commit (e.g. a full disk) keeps the
- * rows pending and retries them with backoff, telling the listener when the
- * journal stops and starts writing again; reads never fail because of it.
+ * only committed events are handed to `deliver`: no client ever sees an event
+ * the journal could lose. Commits never run on the caller's stack: an append
+ * only schedules one. A failed commit (e.g. a full disk) keeps the rows pending
+ * and retries them with backoff, emitting `writeFailed` and `writeRecovered`
+ * as the journal stops and starts writing again; reads never fail because of it.
  */
 
+import { EventEmitter } from 'node:events';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -26,7 +28,7 @@ export type { IsBusy, RetentionOptions, RetentionResult } from './retention';
 export type { ThreadSummary } from './thread-list';
 export type { UnfinishedRun } from './unfinished-runs';
 
-/** Appends committed per transaction at most; a burst flushes early. */
+/** Appends that make a commit come sooner: on the next microtask instead of the next turn of the event loop. */
 export const DEFAULT_JOURNAL_BATCH_SIZE = 256;
 /** First retry after a failed commit; each further failure doubles the wait. */
 export const DEFAULT_JOURNAL_RETRY_MIN_MS = 250;
@@ -40,7 +42,9 @@ export interface EventJournalOptions {
   path: string;
   /** An open database to use instead of opening `path` (tests inject SQLite errors through it). */
   database?: Database.Database;
-  /** Appends per transaction at most. @default DEFAULT_JOURNAL_BATCH_SIZE (256) */
+  /** Where committed events go, in commit order (the server's notifier). @default none */
+  deliver?: (threadId: string, frame: string) => void;
+  /** Pending appends that bring the commit forward to the next microtask. @default DEFAULT_JOURNAL_BATCH_SIZE (256) */
   batchSize?: number;
   /** First retry after a failed commit, doubling per failure. @default DEFAULT_JOURNAL_RETRY_MIN_MS (250 ms) */
   retryMinMs?: number;
@@ -62,15 +66,14 @@ export interface JournalWriteFailure {
   retryInMs: number;
 }
 
-export interface JournalListener {
-  /** A committed event, in commit order: it may be sent now. */
-  committed(threadId: string, frame: string): void;
-  /** A commit failed; its rows stay pending and are retried. Called on every failed attempt. */
-  writeFailed?(failure: JournalWriteFailure): void;
+/** What the journal reports besides its events (EventEmitter events). */
+export interface JournalEvents {
+  /** A commit failed; its rows stay pending and are retried. Emitted on every failed attempt. */
+  writeFailed: [failure: JournalWriteFailure];
   /** A commit succeeded after failures: everything pending has been committed and delivered. */
-  writeRecovered?(): void;
-  /** A scheduled commit threw for another reason than the write itself (a listener bug). */
-  error?(error: unknown): void;
+  writeRecovered: [];
+  /** `deliver` threw for a committed event (a subscriber's bug); the journal itself is fine. */
+  deliveryFailed: [error: unknown];
 }
 
 interface PendingThread {
@@ -90,7 +93,7 @@ function createPrivateFile(file: string): void {
   chmodSync(file, 0o600);
 }
 
-export class EventJournal {
+export class EventJournal extends EventEmitter<JournalEvents> {
   readonly #db: Database.Database;
   readonly #batchSize: number;
   readonly #retryMinMs: number;
@@ -106,7 +109,8 @@ export class EventJournal {
   /** Thread owners, committed in the same transaction as the events, so a full disk cannot half-record a thread. */
   #pendingThreads: PendingThread[] = [];
   #flushScheduled = false;
-  #listener: JournalListener | undefined;
+  #urgentFlushScheduled = false;
+  readonly #deliver: (threadId: string, frame: string) => void;
   #failure: JournalWriteFailure | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -117,6 +121,8 @@ export class EventJournal {
   readonly #lastSeq: Database.Statement<[string], { seq: number | null }>;
 
   constructor(options: EventJournalOptions) {
+    super();
+    this.#deliver = options.deliver ?? (() => {});
     if (!options.database && options.path !== ':memory:') createPrivateFile(options.path);
     this.#db = options.database ?? new Database(options.path);
     this.#batchSize = options.batchSize ?? DEFAULT_JOURNAL_BATCH_SIZE;
@@ -171,11 +177,6 @@ export class EventJournal {
     return statement;
   }
 
-  /** Where committed events and write failures go (the RunManager). */
-  listen(listener: JournalListener): void {
-    this.#listener = listener;
-  }
-
   /** Why the journal cannot write now; undefined while it can. */
   get writeFailure(): JournalWriteFailure | undefined {
     return this.#failure;
@@ -193,12 +194,27 @@ export class EventJournal {
     this.#scheduleFlush();
   }
 
+  /** Why new runs cannot be saved now, for users; undefined while the journal writes. */
+  unavailable(): string | undefined {
+    return this.#failure && `the server cannot save new runs right now (${this.#failure.cause})`;
+  }
+
+  // Never commits here: a SQLite error or a subscriber's throw must not surface inside the run that appended.
   #scheduleFlush(): void {
     if (this.#failure) return; // the retry timer commits it, with backoff
-    if (this.#pending.length >= this.#batchSize) this.flush();
-    else if (!this.#flushScheduled) {
+    if (this.#pending.length >= this.#batchSize && !this.#urgentFlushScheduled) {
+      this.#urgentFlushScheduled = true;
+      queueMicrotask(() => {
+        this.#urgentFlushScheduled = false;
+        this.#flushReporting();
+      });
+    }
+    if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      setImmediate(() => this.#flushReporting());
+      setImmediate(() => {
+        this.#flushScheduled = false;
+        this.#flushReporting();
+      });
     }
   }
 
@@ -207,7 +223,6 @@ export class EventJournal {
    * them pending and schedules a retry. Returns whether nothing is left pending.
    */
   flush(): boolean {
-    this.#flushScheduled = false;
     if (this.#pending.length === 0 && this.#pendingThreads.length === 0) return true;
     const rows = this.#pending;
     try {
@@ -222,16 +237,25 @@ export class EventJournal {
     this.#failure = undefined;
     clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
-    for (const row of rows) this.#listener?.committed(row.threadId, row.frame);
-    if (recovered) this.#listener?.writeRecovered?.();
+    for (const row of rows) this.#deliverOne(row);
+    if (recovered) this.emit('writeRecovered');
     return true;
+  }
+
+  // One subscriber's throw must not keep the events after it from everyone else.
+  #deliverOne(row: JournalRow): void {
+    try {
+      this.#deliver(row.threadId, row.frame);
+    } catch (error) {
+      this.emit('deliveryFailed', error);
+    }
   }
 
   #flushReporting(): void {
     try {
       this.flush();
     } catch (error) {
-      this.#listener?.error?.(error);
+      this.emit('deliveryFailed', error);
     }
   }
 
@@ -246,7 +270,7 @@ export class EventJournal {
         this.#flushReporting();
       }, retryInMs);
     }
-    this.#listener?.writeFailed?.(this.#failure);
+    this.emit('writeFailed', this.#failure);
   }
 
   /** Runs with events not yet committed: what a failed write holds back. */

@@ -1,11 +1,9 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EventJournal } from '../journal/event-journal';
+import { createTestRunManager } from '../testing/run-manager-kit';
 import type { Agent } from './agent';
 import { AgentRegistry } from './agent-registry';
 import { scheduleRetention } from './journal-retention';
-import { ThreadNotifier } from './notifier';
-import { RunManager } from './run-manager';
 import { ToolDispatcher } from './tool-dispatcher';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -13,12 +11,10 @@ const hello: Agent = { name: 'hello', description: 'says hi', run: async (ctx) =
 
 function runsWithClock() {
   const clock = { now: 0 };
-  const runs = new RunManager({
+  const { runs } = createTestRunManager({
     registry: new AgentRegistry().register(hello, { isDefault: true }),
     dispatcher: new ToolDispatcher(),
-    notifier: new ThreadNotifier(),
-    logger: pino({ level: 'silent' }),
-    journal: new EventJournal({ path: ':memory:', now: () => clock.now }),
+    journal: { now: () => clock.now },
   });
   return { runs, clock };
 }

@@ -1,11 +1,9 @@
-import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { checkRunLifecycle, type RunEvent } from '../../protocol';
-import { EventJournal } from '../journal/event-journal';
+import { committed, createTestRunManager } from '../testing/run-manager-kit';
 import type { Agent } from './agent';
 import { AgentRegistry } from './agent-registry';
-import { ThreadNotifier } from './notifier';
-import { RunManager, RunRejectedError } from './run-manager';
+import { type RunManager, RunRejectedError } from './run-manager';
 import { ToolDispatcher } from './tool-dispatcher';
 
 const echoAgent: Agent = {
@@ -22,40 +20,28 @@ const waitingAgent: Agent = {
   run: (ctx) => ctx.pause(60_000),
 };
 
+const OWNER = 'alice';
+
 function setup(
-  options: {
-    maxThreads?: number;
-    maxConcurrentRuns?: number;
-    maxActiveRuns?: number;
-    faults?: boolean;
-    journal?: boolean;
-  } = {},
+  options: { maxThreads?: number; maxConcurrentRuns?: number; maxActiveRuns?: number; faults?: boolean } = {},
 ) {
-  const { journal, ...rest } = options;
-  const notifier = new ThreadNotifier();
   const registry = new AgentRegistry().register(echoAgent, { isDefault: true }).register(waitingAgent, {
     command: '/wait',
   });
-  const runs = new RunManager({
-    registry,
-    dispatcher: new ToolDispatcher(),
-    notifier,
-    logger: pino({ level: 'silent' }),
-    ...(journal ? { journal: new EventJournal({ path: ':memory:' }) } : {}),
-    ...rest,
-  });
+  const { runs, notifier, journal } = createTestRunManager({ registry, dispatcher: new ToolDispatcher(), ...options });
   const received: RunEvent[] = [];
   const watch = (threadId: string) =>
     notifier.subscribe(threadId, { send: (frame) => received.push(JSON.parse(frame)) });
-  return { runs, received, watch };
+  return { runs, journal, received, watch };
 }
 
 describe('RunManager', () => {
   describe('#startRun', () => {
     it('should call onAccepted before the first event, so subscribers miss nothing', async () => {
       const { runs, received, watch } = setup();
-      const run = runs.startRun({ text: 'hi' }, ({ threadId }) => watch(threadId));
+      const run = runs.startRun({ text: 'hi', owner: OWNER }, ({ threadId }) => watch(threadId));
       await run.done;
+      await committed();
       expect(received.map((event) => event.type)).toEqual([
         'agent_started',
         'agent_thinking',
@@ -67,9 +53,10 @@ describe('RunManager', () => {
 
     it('should number seq per thread, continuing across runs of the same thread', async () => {
       const { runs, received, watch } = setup();
-      const first = runs.startRun({ text: 'one' }, ({ threadId }) => watch(threadId));
+      const first = runs.startRun({ text: 'one', owner: OWNER }, ({ threadId }) => watch(threadId));
       await first.done;
-      await runs.startRun({ text: 'two', threadId: first.threadId }).done;
+      await runs.startRun({ text: 'two', threadId: first.threadId, owner: OWNER }).done;
+      await committed();
       expect(received.map((event) => event.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       expect(new Set(received.map((event) => event.runId)).size).toBe(2);
       expect(checkRunLifecycle(received)).toEqual([]);
@@ -78,49 +65,58 @@ describe('RunManager', () => {
     it('should keep seq independent between threads', async () => {
       const { runs, received, watch } = setup();
       await Promise.all([
-        runs.startRun({ text: 'a' }, ({ threadId }) => watch(threadId)).done,
-        runs.startRun({ text: 'b' }, ({ threadId }) => watch(threadId)).done,
+        runs.startRun({ text: 'a', owner: OWNER }, ({ threadId }) => watch(threadId)).done,
+        runs.startRun({ text: 'b', owner: OWNER }, ({ threadId }) => watch(threadId)).done,
       ]);
+      await committed();
       expect(received).toHaveLength(8);
       expect(checkRunLifecycle(received)).toEqual([]);
     });
 
     it('should reject an unknown thread with not_found', () => {
       const { runs } = setup();
-      expect(() => runs.startRun({ text: 'x', threadId: 'missing' })).toThrow(
+      expect(() => runs.startRun({ text: 'x', threadId: 'missing', owner: OWNER })).toThrow(
         expect.objectContaining({ code: 'not_found' }),
       );
     });
 
     it('should reject a second run on a busy thread with thread_busy', async () => {
       const { runs } = setup();
-      const first = runs.startRun({ text: '/wait' });
+      const first = runs.startRun({ text: '/wait', owner: OWNER });
       let rejection: unknown;
       try {
-        runs.startRun({ text: 'again', threadId: first.threadId });
+        runs.startRun({ text: 'again', threadId: first.threadId, owner: OWNER });
       } catch (error) {
         rejection = error;
       }
       expect(rejection).toBeInstanceOf(RunRejectedError);
       expect(rejection).toMatchObject({ code: 'thread_busy' });
-      runs.cancel(first.runId);
+      runs.cancel(first.runId, OWNER);
       await first.done;
-      await expect(runs.startRun({ text: 'now free', threadId: first.threadId }).done).resolves.toMatchObject({
+      await expect(
+        runs.startRun({ text: 'now free', threadId: first.threadId, owner: OWNER }).done,
+      ).resolves.toMatchObject({
         status: 'success',
       });
     });
   });
 
   describe('threads', () => {
-    it('should forget the least recently used idle thread beyond maxThreads, never a busy one', async () => {
-      const { runs } = setup({ maxThreads: 2 });
-      const busy = runs.startRun({ text: '/wait' });
-      const idle = runs.startRun({ text: 'a' });
+    it('should forget the least recently used idle thread beyond maxThreads, never a busy one, and revive it from the journal', async () => {
+      const { runs, journal, received, watch } = setup({ maxThreads: 2 });
+      const busy = runs.startRun({ text: '/wait', owner: OWNER });
+      const idle = runs.startRun({ text: 'a', owner: OWNER });
       await idle.done;
-      await runs.startRun({ text: 'b' }).done;
+      await runs.startRun({ text: 'b', owner: OWNER }).done;
+      const journalReads = vi.spyOn(journal, 'lastSeq');
       expect(runs.hasThread(busy.threadId)).toBe(true);
-      expect(runs.hasThread(idle.threadId)).toBe(false);
-      runs.cancel(busy.runId);
+      expect(journalReads).not.toHaveBeenCalled(); // still in memory
+      const again = runs.startRun({ text: 'again', threadId: idle.threadId, owner: OWNER }, () => watch(idle.threadId));
+      expect(journalReads).toHaveBeenCalledWith(idle.threadId); // forgotten, then revived
+      await again.done;
+      await committed();
+      expect(received.map((event) => event.seq)).toEqual([5, 6, 7, 8]);
+      runs.cancel(busy.runId, OWNER);
       await busy.done;
     });
   });
@@ -175,20 +171,20 @@ describe('RunManager', () => {
   describe('#cancel', () => {
     it('should cancel an active run, and answer not_found for one that is not running', async () => {
       const { runs } = setup();
-      const run = runs.startRun({ text: '/wait' });
+      const run = runs.startRun({ text: '/wait', owner: OWNER });
       expect(runs.activeRunCount).toBe(1);
-      runs.cancel(run.runId);
+      runs.cancel(run.runId, OWNER);
       await expect(run.done).resolves.toMatchObject({ status: 'cancelled' });
       expect(runs.activeRunCount).toBe(0);
-      expect(() => runs.cancel(run.runId)).toThrow(expect.objectContaining({ code: 'not_found' }));
+      expect(() => runs.cancel(run.runId, OWNER)).toThrow(expect.objectContaining({ code: 'not_found' }));
     });
 
     it('should deliver a run’s completion before answering a cancel that came just after it ended', async () => {
-      const { runs, received, watch } = setup({ journal: true });
-      const run = runs.startRun({ text: 'hi' }, ({ threadId }) => watch(threadId));
+      const { runs, received, watch } = setup();
+      const run = runs.startRun({ text: 'hi', owner: OWNER }, ({ threadId }) => watch(threadId));
       await run.done; // its agent_completed waits for the journal's next commit
       expect(received.some((event) => event.type === 'agent_completed')).toBe(false);
-      expect(() => runs.cancel(run.runId)).toThrow(`run ${run.runId} is not running`);
+      expect(() => runs.cancel(run.runId, OWNER)).toThrow(`run ${run.runId} is not running`);
       expect(received.at(-1)?.type).toBe('agent_completed');
     });
   });
@@ -196,7 +192,7 @@ describe('RunManager', () => {
   describe('#shutdown', () => {
     it('should wait until every active run has completed', async () => {
       const { runs } = setup();
-      const all = [runs.startRun({ text: '/wait' }), runs.startRun({ text: '/wait' })];
+      const all = [runs.startRun({ text: '/wait', owner: OWNER }), runs.startRun({ text: '/wait', owner: OWNER })];
       await runs.shutdown('shutdown');
       expect(runs.activeRunCount).toBe(0);
       for (const run of all) await expect(run.done).resolves.toMatchObject({ status: 'cancelled' });
@@ -205,20 +201,22 @@ describe('RunManager', () => {
     it('should refuse new runs once shutting down, with unavailable', async () => {
       const { runs } = setup();
       await runs.shutdown('shutdown');
-      expect(() => runs.startRun({ text: 'late' })).toThrow(expect.objectContaining({ code: 'unavailable' }));
+      expect(() => runs.startRun({ text: 'late', owner: OWNER })).toThrow(
+        expect.objectContaining({ code: 'unavailable' }),
+      );
     });
   });
 
   describe('lost runs', () => {
     const lose = async (runs: RunManager, text: string) => {
       // stop-after=2: the run ends on the server, but its end is never journaled or sent.
-      const run = runs.startRun({ text: `/fault stop-after=2; ${text}` });
+      const run = runs.startRun({ text: `/fault stop-after=2; ${text}`, owner: OWNER });
       await run.done;
       return run;
     };
 
     it('should close a run whose end was lost when its thread is read, as interrupted, once', async () => {
-      const { runs } = setup({ faults: true, journal: true });
+      const { runs } = setup({ faults: true });
       const run = await lose(runs, 'hi');
       const frames = runs.framesAfter(run.threadId, 0).map((frame) => JSON.parse(frame) as RunEvent);
       expect(frames.map((event) => [event.seq, event.type])).toEqual([
@@ -235,21 +233,21 @@ describe('RunManager', () => {
     });
 
     it('should close it before the thread continues, so the next run follows an ended one', async () => {
-      const { runs } = setup({ faults: true, journal: true });
+      const { runs } = setup({ faults: true });
       const lost = await lose(runs, 'hi');
-      const next = runs.startRun({ threadId: lost.threadId, text: 'again' });
+      const next = runs.startRun({ threadId: lost.threadId, text: 'again', owner: OWNER });
       await next.done;
       const types = runs.framesAfter(lost.threadId, 0).map((frame) => (JSON.parse(frame) as RunEvent).type);
       expect(types.slice(2, 4)).toEqual(['agent_completed', 'agent_started']);
     });
 
     it('should leave a running run, and one whose delayed events are still on the way, alone', async () => {
-      const { runs } = setup({ faults: true, journal: true });
-      const waiting = runs.startRun({ text: '/wait' });
+      const { runs } = setup({ faults: true });
+      const waiting = runs.startRun({ text: '/wait', owner: OWNER });
       expect(runs.framesAfter(waiting.threadId, 0).map((frame) => JSON.parse(frame).type)).toEqual(['agent_started']);
-      runs.cancel(waiting.runId);
+      runs.cancel(waiting.runId, OWNER);
       await waiting.done;
-      const delayed = runs.startRun({ text: '/fault delay=200; hi' });
+      const delayed = runs.startRun({ text: '/fault delay=200; hi', owner: OWNER });
       await delayed.done;
       expect(runs.framesAfter(delayed.threadId, 0)).toEqual([]);
       await vi.waitFor(() => expect(runs.framesAfter(delayed.threadId, 0)).toHaveLength(4));

@@ -1,14 +1,15 @@
 /**
  * RunManager: owns threads and their runs. It numbers each thread's events
- * (seq), stamps them, hands them to the notifier, and cancels runs on request.
- * When the journal cannot write, it fails the runs it holds back, tells their
- * users out of band, and refuses new runs until a retry commits.
+ * (seq), stamps them, hands each to its event sink (the journal, or a cluster
+ * node's Redis store), which delivers it once it is saved, and cancels runs on
+ * request. When the journal cannot write, it fails the runs it holds back,
+ * tells their users out of band, and refuses new runs until a retry commits.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ErrorCode, PayloadOf, RunEvent, RunEventType } from '../../protocol';
 import { type FaultPlan, FaultPlanError } from '../faults/fault-plan';
-import { RunFaults } from '../faults/run-faults';
+import type { RunFaults } from '../faults/run-faults';
 import type {
   EventJournal,
   JournalWriteFailure,
@@ -17,37 +18,34 @@ import type {
   UnfinishedRun,
 } from '../journal/event-journal';
 import type { AgentRegistry } from './agent-registry';
+import type { EventSink } from './event-sink';
 import { failHeldBackRuns } from './journal-outage';
 import type { ThreadNotifier } from './notifier';
 import { RunContext, type RunSummary } from './run-context';
-import { DEFAULT_MAX_IDLE_THREADS, type Thread, ThreadDirectory } from './thread-directory';
+import { type Thread, ThreadDirectory } from './thread-directory';
 import type { ToolDispatcher } from './tool-dispatcher';
 
-/** Runs one owner (a connection, later a user) may have in progress at once. */
+/** Runs one owner (a signed-in user, across all its sockets) may have in progress at once. */
 export const DEFAULT_MAX_CONCURRENT_RUNS = 4;
 /** Runs the whole server may have in progress at once, all owners together. */
 export const DEFAULT_MAX_ACTIVE_RUNS = 200;
-
-/**
- * Where events go instead of the journal when this server is one node of
- * several (REDIS_URL): they reach sockets, on every node, from there.
- */
-export interface EventSink {
-  recordThread(threadId: string, ownerId: string | undefined): void;
-  append(event: RunEvent, frame: string, ownerId: string | undefined): void;
-  /** Why new runs cannot be saved now; undefined while they can. */
-  unavailable(): string | undefined;
-}
 
 export interface RunManagerOptions {
   registry: AgentRegistry;
   dispatcher: ToolDispatcher;
   notifier: ThreadNotifier;
   logger: Logger;
-  /** Where events are recorded for resume; without it (or a sink), threads live in memory only. */
+  /**
+   * Where every event goes before any socket sees it: the journal, or a cluster
+   * node's Redis store. It delivers each to the notifier once saved.
+   */
+  events: EventSink;
+  /**
+   * The SQLite journal behind `events`: resume reads, runs a restart left open,
+   * retention and write failures. Absent on a cluster node (REDIS_URL), whose
+   * reads go to Redis.
+   */
   journal?: EventJournal;
-  /** Where events go instead of the journal: the cluster's event store. */
-  sink?: EventSink;
   /** Clock for event timestamps. @default Date.now */
   now?: () => number;
   /**
@@ -68,16 +66,19 @@ export interface RunManagerOptions {
   maxActiveRuns?: number;
   /** Silence after which a run sends a keep-alive. @default DEFAULT_RUN_KEEPALIVE_MS (2 s) */
   keepAliveMs?: number;
-  /** Honour `/fault …;` prefixes that break a run's stream on purpose (AGENT_FAULTS=1). @default false */
-  faults?: boolean;
+  /**
+   * Honours `/fault …;` prefixes that break a run on purpose (AGENT_FAULTS=1).
+   * Its filter must also wrap `events` (RunFaults.wrap). @default none
+   */
+  faults?: RunFaults;
 }
 
 export interface RunRequest {
   /** Continue this thread; a new thread is created when absent. */
   threadId?: string;
   text: string;
-  /** Who asked (a connection or user id): concurrent runs are capped per owner. */
-  owner?: string;
+  /** The user who asked: the thread must be theirs, and concurrent runs are capped per owner. */
+  owner: string;
   /** The run's id, when it was claimed under it beforehand (the cluster does). @default a new UUID */
   runId?: string;
 }
@@ -114,27 +115,16 @@ export class RunManager {
   readonly #activeByOwner = new Map<string, number>();
   /** Threads with a resume replay under way, and how many. */
   readonly #readers = new Map<string, number>();
-  /** Fault injection, only when faults are on (AGENT_FAULTS=1). */
-  readonly #faults: RunFaults | undefined;
   #shuttingDown = false;
 
   constructor(options: RunManagerOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
-    this.#faults = options.faults ? new RunFaults() : undefined;
-    this.#threads = new ThreadDirectory(
-      options.journal,
-      options.maxThreads ?? DEFAULT_MAX_IDLE_THREADS,
-      options.sink && ((threadId, owner) => options.sink?.recordThread(threadId, owner)),
-    );
-    options.journal?.listen({
-      committed: (threadId, frame) => options.notifier.publish(threadId, frame),
-      writeFailed: (failure) => this.#onWriteFailed(failure),
-      writeRecovered: () => {
-        options.notifier.clearNotices();
-        options.logger.warn('journal writes again: held-back events delivered, new runs accepted');
-      },
-      error: (error) => options.logger.error({ err: error }, 'delivering committed events failed'),
+    this.#threads = new ThreadDirectory(options.events, options.journal, options.maxThreads);
+    options.journal?.on('writeFailed', (failure) => this.#onWriteFailed(failure));
+    options.journal?.on('writeRecovered', () => {
+      options.notifier.clearNotices();
+      options.logger.warn('journal writes again: held-back events delivered, new runs accepted');
     });
   }
 
@@ -198,7 +188,7 @@ export class RunManager {
   #closeLostRun(thread: Thread): void {
     if (thread.activeRun) return;
     const run = this.#options.journal?.unfinishedRunOf(thread.id);
-    if (!run || this.#faults?.isDelivering(run.runId)) return;
+    if (!run || this.#options.faults?.isDelivering(run.runId)) return;
     this.#closeOpenRun(thread, run, 'the server lost track of this run before it finished');
     this.#options.logger.warn({ threadId: thread.id, runId: run.runId }, 'closed a run whose end was lost');
   }
@@ -219,18 +209,11 @@ export class RunManager {
    */
   startRun(request: RunRequest, onAccepted?: (accepted: AcceptedRun) => void): StartedRun {
     if (this.#shuttingDown) throw new RunRejectedError('unavailable', 'the server is shutting down');
-    const unavailable = this.#options.sink?.unavailable();
+    const unavailable = this.#options.events.unavailable();
     if (unavailable) throw new RunRejectedError('unavailable', `${unavailable}; try again in a moment`);
-    const failure = this.#options.journal?.writeFailure;
-    if (failure) {
-      throw new RunRejectedError(
-        'unavailable',
-        `the server cannot save new runs right now (${failure.cause}); try again in a moment`,
-      );
-    }
     const { owner } = request;
     const maxRuns = this.#options.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS;
-    if (owner !== undefined && (this.#activeByOwner.get(owner) ?? 0) >= maxRuns) {
+    if ((this.#activeByOwner.get(owner) ?? 0) >= maxRuns) {
       throw new RunRejectedError('rate_limited', `at most ${maxRuns} runs may be in progress at once`);
     }
     const maxActive = this.#options.maxActiveRuns ?? DEFAULT_MAX_ACTIVE_RUNS;
@@ -243,7 +226,7 @@ export class RunManager {
     const thread = this.#resolveThread(request.threadId, owner);
     const { plan, text } = this.#faultsOf(request.text);
     const routed = this.#options.registry.route(text);
-    const agent = this.#faults?.agentFor(routed.agent, plan) ?? routed.agent;
+    const agent = this.#options.faults?.agentFor(routed.agent, plan) ?? routed.agent;
     const { input } = routed;
     const runId = request.runId ?? randomUUID();
     const context = new RunContext({
@@ -256,8 +239,8 @@ export class RunManager {
       emit: (type, payload) => this.#publish(thread, runId, type, payload),
     });
     thread.activeRun = context;
-    if (plan) this.#faults?.attach(runId, plan);
-    if (owner !== undefined) this.#activeByOwner.set(owner, (this.#activeByOwner.get(owner) ?? 0) + 1);
+    if (plan) this.#options.faults?.attach(runId, plan);
+    this.#activeByOwner.set(owner, (this.#activeByOwner.get(owner) ?? 0) + 1);
     const log = this.#options.logger.child({ threadId: thread.id, runId });
     log.info({ agent: agent.name }, 'run started');
 
@@ -265,8 +248,8 @@ export class RunManager {
     const done = context.execute(agent).finally(() => {
       this.#runs.delete(runId);
       if (thread.activeRun === context) thread.activeRun = undefined;
-      if (owner !== undefined) this.#releaseOwnerSlot(owner);
-      this.#faults?.detach(runId);
+      this.#releaseOwnerSlot(owner);
+      this.#options.faults?.detach(runId);
     });
     this.#runs.set(runId, { context, done });
     void done.then((summary) => {
@@ -279,7 +262,7 @@ export class RunManager {
   /** The `/fault …;` plan of a message (faults on only) and the message without it. */
   #faultsOf(message: string): { plan?: FaultPlan; text: string } {
     try {
-      return this.#faults?.parse(message) ?? { text: message };
+      return this.#options.faults?.parse(message) ?? { text: message };
     } catch (error) {
       if (error instanceof FaultPlanError) throw new RunRejectedError('invalid_message', error.message);
       throw error;
@@ -287,7 +270,7 @@ export class RunManager {
   }
 
   /** Cancels a running run of `owner`'s; throws RunRejectedError (not_found, forbidden) otherwise. */
-  cancel(runId: string, owner?: string): void {
+  cancel(runId: string, owner: string): void {
     const run = this.#runs.get(runId);
     if (!run) {
       // A run that just ended has its agent_completed waiting for the next commit: send it before the refusal.
@@ -299,16 +282,14 @@ export class RunManager {
   }
 
   /** Checks that `owner` may read a thread; throws RunRejectedError (not_found, forbidden) otherwise. */
-  authorizeThread(threadId: string, owner?: string): void {
+  authorizeThread(threadId: string, owner: string): void {
     const thread = this.#threads.get(threadId);
     if (!thread) throw new RunRejectedError('not_found', `thread ${threadId} does not exist`);
     this.#authorize(thread, owner);
   }
 
-  #authorize(thread: Thread | undefined, owner: string | undefined): void {
-    // A signed-in user may use only its own threads; unowned ones (from tests without users) stay unowned.
-    const allowed = owner !== undefined ? thread?.ownerId === owner : thread?.ownerId === undefined;
-    if (thread && !allowed) {
+  #authorize(thread: Thread | undefined, owner: string): void {
+    if (thread && thread.ownerId !== owner) {
       throw new RunRejectedError('forbidden', 'this thread belongs to another user');
     }
   }
@@ -361,12 +342,12 @@ export class RunManager {
       return;
     }
     logger.error(retry, 'journal cannot write: failing the affected runs and refusing new ones until it recovers');
-    // Deferred: the failed commit may run inside a run's own emit (a full batch), before startRun has registered it.
+    // Deferred: a read's commit (startRun's check for a lost run) may fail before startRun registers its run.
     const active = () => [...this.#runs.values()].map((run) => run.context);
     if (journal) queueMicrotask(() => failHeldBackRuns(journal, notifier, active()));
   }
 
-  #resolveThread(threadId: string | undefined, owner: string | undefined): Thread {
+  #resolveThread(threadId: string | undefined, owner: string): Thread {
     if (threadId === undefined) return this.#threads.create(owner);
     const thread = this.#threads.get(threadId);
     if (!thread) throw new RunRejectedError('not_found', `thread ${threadId} does not exist`);
@@ -393,16 +374,7 @@ export class RunManager {
     const seq = thread.lastSeq + 1;
     const event = { type, threadId: thread.id, runId, seq, ts: this.#now(), payload } as RunEvent;
     thread.lastSeq = seq;
-    if (this.#faults) this.#faults.publish(event, (faulty) => this.#deliver(faulty, thread.ownerId));
-    else this.#deliver(event, thread.ownerId);
-  }
-
-  #deliver(event: RunEvent, ownerId: string | undefined): void {
-    const frame = JSON.stringify(event);
-    // With a journal, the frame is sent once committed: a client that sees an event can always resume from it.
-    const { journal, notifier, sink } = this.#options;
-    if (sink) sink.append(event, frame, ownerId);
-    else if (journal) journal.append(event, frame);
-    else notifier.publish(event.threadId, frame);
+    // Sent only once saved: a client that sees an event can always resume from it.
+    this.#options.events.append(event, JSON.stringify(event), thread.ownerId);
   }
 }

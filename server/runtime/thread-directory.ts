@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventJournal } from '../journal/event-journal';
+import type { EventSink } from './event-sink';
 import type { RunContext } from './run-context';
 
 /** Idle threads kept for continuation; the least recently used beyond this are forgotten. */
@@ -13,7 +14,7 @@ export const DEFAULT_MAX_IDLE_THREADS = 10_000;
 export interface Thread {
   id: string;
   lastSeq: number;
-  /** The user the thread belongs to; undefined for threads started without one. */
+  /** The user the thread belongs to; undefined only for a thread an older journal recorded without one. */
   ownerId?: string;
   activeRun?: RunContext;
 }
@@ -23,11 +24,12 @@ export class ThreadDirectory {
   readonly #threads = new Map<string, Thread>();
 
   constructor(
+    /** Told of each new thread, before its first event. */
+    private readonly events: EventSink,
+    /** Where forgotten threads are revived from; none on a cluster node. */
     private readonly journal: EventJournal | undefined,
     /** @default DEFAULT_MAX_IDLE_THREADS (10,000) */
     private readonly maxThreads = DEFAULT_MAX_IDLE_THREADS,
-    /** Told of each new thread, when events go to a sink instead of the journal. */
-    private readonly onCreate?: (threadId: string, owner: string | undefined) => void,
   ) {}
 
   /** In memory, or journaled (then revived). */
@@ -41,10 +43,9 @@ export class ThreadDirectory {
   }
 
   /** A new thread of `owner`'s. */
-  create(owner: string | undefined): Thread {
-    const thread: Thread = { id: randomUUID(), lastSeq: 0, ...(owner !== undefined ? { ownerId: owner } : {}) };
-    this.journal?.recordThread(thread.id, owner);
-    this.onCreate?.(thread.id, owner);
+  create(owner: string): Thread {
+    const thread: Thread = { id: randomUUID(), lastSeq: 0, ownerId: owner };
+    this.events.recordThread(thread.id, owner);
     this.#remember(thread);
     return thread;
   }

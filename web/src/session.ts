@@ -2,6 +2,7 @@
  * The page's session: the server keeps it in an HttpOnly cookie, so the page
  * only asks whether it has one and opens a guest session when it does not.
  */
+import { httpErrorBodySchema } from '../../protocol';
 
 export type FetchLike = (
   input: string,
@@ -23,11 +24,10 @@ export async function ensureSession(fetchFn: FetchLike = fetch, name = 'Guest'):
     body: JSON.stringify({ name }),
   });
   if (created.ok) return { ok: true };
-  const body = await created.json?.().catch(() => undefined);
-  const said = (body as { error?: { message?: unknown } } | undefined)?.error?.message;
+  const body = httpErrorBodySchema.safeParse(await created.json?.().catch(() => undefined));
   return {
     ok: false,
     status: created.status,
-    message: typeof said === 'string' ? said : `the server answered ${created.status}`,
+    message: body.success ? body.data.error.message : `the server answered ${created.status}`,
   };
 }
