@@ -1,8 +1,8 @@
 /**
  * Calculator tool: a safe arithmetic evaluator (hand-written tokenizer and
- * recursive-descent parser, never `eval`), plus the character scanners that
- * arithmetic-in-text shares with it. Scanning is by index, with no regex that
- * could backtrack, so text of any length costs one pass.
+ * recursive-descent parser, never `eval`). Scanning is by index with the
+ * character tests of text-scan.ts, never a regex that could backtrack, so text
+ * of any length costs one pass.
  */
 import { z } from 'zod';
 import { isDigit, isNameStart, isSpace, isWordChar, scanNumber } from './text-scan';
@@ -74,6 +74,7 @@ function unexpected(token: Token | undefined, end: number): CalculatorError {
     : new CalculatorError('unexpected end of expression', end);
 }
 
+/** Splits an expression into tokens; throws CalculatorError at the first character it cannot use. */
 export function tokenize(expr: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
