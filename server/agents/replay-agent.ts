@@ -10,7 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseTrace } from '../../protocol';
 import type { Agent, AgentContext } from '../runtime/agent';
-import { delay } from '../runtime/delay';
+import { abortableWait } from '../runtime/abortable-wait';
 import { DEFAULT_TOOL_TIMEOUT_MS, type ToolOutcome } from '../runtime/tool-dispatcher';
 import { defineTool } from '../tools/tool';
 import { ReplayOrder } from './replay-order';
@@ -123,7 +123,7 @@ function recordedTool(step: ReplayTool, plan: ReplayPlan, scale: number, order: 
     timeoutMs: Math.ceil(plan.durationMs * scale) + DEFAULT_TOOL_TIMEOUT_MS,
     async execute(_args, { signal, progress }) {
       const startedAt = performance.now();
-      const waitUntil = (afterMs: number) => delay(startedAt + afterMs * scale - performance.now(), signal);
+      const waitUntil = (afterMs: number) => abortableWait(startedAt + afterMs * scale - performance.now(), signal);
       for (const report of step.progress) {
         await waitUntil(report.afterMs);
         await order.reached(report.order, signal);

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { ReplayOrder } from './replay-order';
 
@@ -24,6 +25,24 @@ describe('ReplayOrder', () => {
       const waiting = order.reached(5, cancel.signal);
       cancel.abort(new Error('run cancelled'));
       await expect(waiting).rejects.toThrow('run cancelled');
+    });
+
+    it('should resolve a target already reached even after a cancel, and reject at once for one not reached', async () => {
+      const order = new ReplayOrder();
+      order.complete(0);
+      const cancelled = AbortSignal.abort(new Error('run cancelled'));
+      await expect(order.reached(1, cancelled)).resolves.toBeUndefined();
+      await expect(order.reached(2, cancelled)).rejects.toThrow('run cancelled');
+    });
+
+    it('should drop its abort listener once the target is reached', async () => {
+      const order = new ReplayOrder();
+      const run = new AbortController();
+      const waiting = order.reached(1, run.signal);
+      expect(getEventListeners(run.signal, 'abort')).toHaveLength(1);
+      order.complete(0);
+      await waiting;
+      expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
     });
   });
 });

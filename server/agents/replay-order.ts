@@ -4,10 +4,17 @@
  * Orders may complete out of turn (a tool call that ended early releases the
  * orders it will never emit); `reached(n)` waits for all orders below n.
  */
+import { abortableWait } from '../runtime/abortable-wait';
+
+interface Waiter {
+  target: number;
+  resolve: () => void;
+}
+
 export class ReplayOrder {
   readonly #done = new Set<number>();
   #next = 0;
-  #waiters: Array<{ target: number; resolve: () => void }> = [];
+  #waiters: Waiter[] = [];
 
   /** Marks an order as emitted (or as never to be emitted). */
   complete(order: number): void {
@@ -19,24 +26,21 @@ export class ReplayOrder {
     for (const waiter of ready) waiter.resolve();
   }
 
-  /** Resolves once every order below `target` is complete; rejects with the signal's reason on abort. */
+  /**
+   * Resolves once every order below `target` is complete (at once if it is, even
+   * after an abort); otherwise rejects with the signal's reason on abort.
+   */
   reached(target: number, signal: AbortSignal): Promise<void> {
     if (target <= this.#next) return Promise.resolve();
-    if (signal.aborted) return Promise.reject(signal.reason);
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        target,
-        resolve: () => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        },
-      };
-      const onAbort = () => {
-        this.#waiters = this.#waiters.filter((candidate) => candidate !== waiter);
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.push(waiter);
+    const waiter: Waiter = { target, resolve: () => {} };
+    const reached = new Promise<void>((resolve) => {
+      waiter.resolve = resolve;
+    });
+    this.#waiters.push(waiter);
+    return abortableWait(reached, signal).catch((reason: unknown) => {
+      // A cancelled wait must not hold on to its waiter until the replay ends.
+      this.#waiters = this.#waiters.filter((candidate) => candidate !== waiter);
+      throw reason;
     });
   }
 }

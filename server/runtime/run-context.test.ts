@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { checkRunLifecycle, type PayloadOf, type RunEvent, type RunEventType } from '../../protocol';
@@ -105,6 +106,13 @@ describe('RunContext', () => {
       context.cancel();
       await expect(done).resolves.toMatchObject({ status: 'cancelled' });
       expect(checkRunLifecycle(events)).toEqual([]);
+    });
+
+    it('should not leave a listener on its signal for the wait on the agent once the agent has returned', async () => {
+      const { context } = harness();
+      const before = getEventListeners(context.signal, 'abort').length;
+      await context.execute(agent(async () => {}));
+      expect(getEventListeners(context.signal, 'abort')).toHaveLength(before);
     });
 
     it('should refuse to emit once the run has completed', async () => {

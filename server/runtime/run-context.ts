@@ -5,8 +5,8 @@
  */
 import type { AgentCompletedStatus, PayloadOf, RunEventType } from '../../protocol';
 import type { ToolDefinition } from '../tools/tool';
+import { abortableWait } from './abortable-wait';
 import { type Agent, type AgentContext, RunCancelledError, type ThinkOptions, type ToolRequest } from './agent';
-import { delay } from './delay';
 import type { ToolDispatcher, ToolEventSink, ToolOutcome } from './tool-dispatcher';
 
 /** A run silent this long (and not in a tool) repeats its current thought as a keep-alive, so it never looks dead. */
@@ -110,10 +110,9 @@ export class RunContext implements AgentContext {
     } catch (thrown) {
       running = Promise.reject(thrown);
     }
-    // An agent that ignores its signal must not keep the run (and its thread) open after a cancel.
-    running.catch(() => {});
     try {
-      await Promise.race([running, rejectOnAbort(this.signal)]);
+      // Raced against the signal: an agent that ignores it must not keep the run (and its thread) open after a cancel.
+      await abortableWait(running, this.signal);
       if (this.signal.aborted) status = 'cancelled';
     } catch (thrown) {
       if (this.signal.aborted) {
@@ -176,7 +175,7 @@ export class RunContext implements AgentContext {
 
   pause(ms: number): Promise<void> {
     this.#assertActive();
-    return delay(ms, this.signal);
+    return abortableWait(ms, this.signal);
   }
 
   #emit<T extends RunEventType>(type: T, payload: PayloadOf<T>): void {
@@ -204,11 +203,4 @@ export class RunContext implements AgentContext {
     this.#tools.abort(new Error('run finished before the tool completed'));
     await Promise.allSettled([...this.#inFlight]);
   }
-}
-
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
 }

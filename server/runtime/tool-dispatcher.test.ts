@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { defineTool } from '../tools/tool';
 import { type ToolCall, ToolDispatcher, type ToolEventSink } from './tool-dispatcher';
@@ -89,6 +90,26 @@ describe('ToolDispatcher', () => {
       expect(types(sink.events)).toEqual(['tool_executing', 'tool_progress', 'tool_completed']);
     });
 
+    it('should complete as an error without running the tool when the run is already aborted', async () => {
+      let ran = false;
+      const spy = defineTool({
+        name: 'spy',
+        description: 'records that it ran',
+        args: z.object({}),
+        execute: () => {
+          ran = true;
+          return 1;
+        },
+      });
+      const sink = recordingSink();
+      const run = new AbortController();
+      run.abort(new Error('cancelled by user'));
+      const outcome = await new ToolDispatcher([spy]).invoke(call('spy'), sink, run.signal);
+      expect(outcome).toMatchObject({ ok: false, error: 'cancelled by user' });
+      expect(ran).toBe(false);
+      expect(types(sink.events)).toEqual(['tool_executing', 'tool_completed']);
+    });
+
     it('should pair the events for an unknown tool and for invalid arguments', async () => {
       const unknown = recordingSink();
       await expect(dispatcher.invoke(call('nope'), unknown, live())).resolves.toMatchObject({
@@ -163,6 +184,56 @@ describe('ToolDispatcher', () => {
       await new ToolDispatcher([leaky]).invoke(call('leaky'), sink, live());
       report?.(0.9);
       expect(types(sink.events)).toEqual(['tool_executing', 'tool_completed']);
+    });
+  });
+
+  describe('clean-up', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('should leave no timer and no listener on the run signal, and abort the signal it gave the tool', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
+      let toolSignal: AbortSignal | undefined;
+      const stuck = defineTool({
+        name: 'stuck',
+        description: 'keeps its signal, never settles',
+        args: z.object({}),
+        timeoutMs: 5_000,
+        execute: (_args, { signal }) => {
+          toolSignal = signal;
+          return new Promise<never>(() => {});
+        },
+      });
+      const run = new AbortController();
+      const pending = new ToolDispatcher([stuck], { keepAliveMs: 1_000 }).invoke(
+        call('stuck'),
+        recordingSink(),
+        run.signal,
+      );
+      await vi.advanceTimersByTimeAsync(5_000);
+      await expect(pending).resolves.toMatchObject({ ok: false, error: 'timed out after 5000 ms' });
+      expect(vi.getTimerCount()).toBe(0);
+      expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
+      expect(toolSignal?.aborted).toBe(true);
+    });
+
+    it('should abort the signal of a tool still holding it once its call has succeeded', async () => {
+      let toolSignal: AbortSignal | undefined;
+      const keeper = defineTool({
+        name: 'keeper',
+        description: 'keeps its signal',
+        args: z.object({}),
+        execute: (_args, { signal }) => {
+          toolSignal = signal;
+          return 1;
+        },
+      });
+      const run = new AbortController();
+      await new ToolDispatcher([keeper]).invoke(call('keeper'), recordingSink(), run.signal);
+      expect(toolSignal?.aborted).toBe(true);
+      expect(toolSignal?.reason).toMatchObject({ message: 'tool call finished' });
+      expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
     });
   });
 

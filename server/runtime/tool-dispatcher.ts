@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { PayloadOf } from '../../protocol';
 import { describeIssues } from '../../protocol';
 import type { ToolContext, ToolDefinition } from '../tools/tool';
+import { abortableWait } from './abortable-wait';
 
 /** Default time a tool may run before it is aborted and reported as an error. */
 export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
@@ -106,72 +107,18 @@ export class ToolDispatcher {
     const { args: jsonArgs, error: argsError } = toJsonArgs(call.args);
     sink.emit('tool_executing', { toolCallId, toolName, args: jsonArgs });
     const startedAt = performance.now();
-    const controller = new AbortController();
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    let keepAlive: NodeJS.Timeout | undefined;
-    let lastProgress = 0;
-    let lastReportAt = performance.now();
-    const report = (progress: number, message?: string, keepAlive?: true) => {
-      lastProgress = progress;
-      lastReportAt = performance.now();
-      sink.emit('tool_progress', {
-        toolCallId,
-        progress,
-        ...(message ? { message } : {}),
-        ...(keepAlive && { keepAlive }),
-      });
-    };
-    const onRunAbort = () => controller.abort(new ToolFailure(abortMessage(runSignal.reason)));
-
     const complete = (payload: Pick<PayloadOf<'tool_completed'>, 'status' | 'result' | 'error'>) => {
-      settled = true;
       const durationMs = Math.round((performance.now() - startedAt) * 10) / 10;
       sink.emit('tool_completed', { toolCallId, toolName, ...payload, durationMs });
     };
-
+    let running: RunningCall | undefined;
     try {
-      const tool = ownTool ?? this.#tools.get(toolName);
-      if (!tool) throw new ToolFailure(`unknown tool "${toolName}"`);
-      if (argsError) throw new ToolFailure(argsError);
-      const args = tool.args.safeParse(jsonArgs);
-      if (!args.success) throw new ToolFailure(`invalid arguments: ${describeIssues(args.error)}`);
-
-      const timeoutMs = tool.timeoutMs ?? this.#timeoutMs;
-      const aborted = new Promise<never>((_, reject) => {
-        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+      const { tool, args } = this.#validate(toolName, jsonArgs, argsError, ownTool);
+      running = new RunningCall(toolCallId, sink, runSignal, startedAt, {
+        timeoutMs: tool.timeoutMs ?? this.#timeoutMs,
+        keepAliveMs: tool.keepAlive === false ? undefined : this.#keepAliveMs,
       });
-      timer = setTimeout(() => controller.abort(new ToolFailure(`timed out after ${timeoutMs} ms`)), timeoutMs);
-      if (runSignal.aborted) onRunAbort();
-      else runSignal.addEventListener('abort', onRunAbort, { once: true });
-
-      const context: ToolContext = {
-        signal: controller.signal,
-        progress: (progress, message) => {
-          if (settled || controller.signal.aborted) return;
-          report(Number.isFinite(progress) ? Math.min(1, Math.max(0, progress)) : 0, message);
-        },
-      };
-      if (tool.keepAlive !== false) {
-        keepAlive = setInterval(() => {
-          const silentMs = performance.now() - lastReportAt;
-          if (settled || silentMs < this.#keepAliveMs) return;
-          const runningS = Math.round((performance.now() - startedAt) / 1000);
-          report(lastProgress, `still running (${runningS} s)`, true);
-        }, this.#keepAliveMs / 2);
-      }
-      // Race the tool against abort so a tool that ignores its signal still settles.
-      const execution = Promise.resolve().then(() => {
-        controller.signal.throwIfAborted();
-        return tool.execute(args.data, context);
-      });
-      const result = await Promise.race([execution, aborted]);
-      let value: unknown;
-      try {
-        value = toJsonValue(result);
-      } catch (error) {
-        throw new ToolFailure(`result is ${(error as Error).message}`);
-      }
+      const value = resultAsJson(await running.execute(tool, args));
       complete({ status: 'success', result: value });
       return { ok: true, toolCallId, toolName, result: value };
     } catch (error) {
@@ -179,12 +126,109 @@ export class ToolDispatcher {
       complete({ status: 'error', error: message });
       return { ok: false, toolCallId, toolName, error: message };
     } finally {
-      clearTimeout(timer);
-      clearInterval(keepAlive);
-      runSignal.removeEventListener('abort', onRunAbort);
-      // Tell a tool still running in the background (after a timeout) to stop.
-      if (!controller.signal.aborted) controller.abort(new ToolFailure('tool call finished'));
+      // Only after tool_completed: a tool woken by this final abort finds its call already over.
+      running?.close();
     }
+  }
+
+  /** The tool to run and its parsed arguments, or a ToolFailure saying why the call cannot run. */
+  #validate(
+    toolName: string,
+    jsonArgs: unknown,
+    argsError: string | undefined,
+    ownTool: ToolDefinition | undefined,
+  ): { tool: ToolDefinition; args: unknown } {
+    const tool = ownTool ?? this.#tools.get(toolName);
+    if (!tool) throw new ToolFailure(`unknown tool "${toolName}"`);
+    if (argsError) throw new ToolFailure(argsError);
+    const args = tool.args.safeParse(jsonArgs);
+    if (!args.success) throw new ToolFailure(`invalid arguments: ${describeIssues(args.error)}`);
+    return { tool, args: args.data };
+  }
+}
+
+/**
+ * One call while its tool runs, and the only owner of its timers and listeners:
+ * the signal the tool sees (aborted by the run, by the timeout, or once the call
+ * is over), the timeout, the keep-alive and the link to the run's signal.
+ * `close()` releases them all.
+ */
+class RunningCall {
+  readonly #controller = new AbortController();
+  readonly #toolCallId: string;
+  readonly #sink: ToolEventSink;
+  readonly #runSignal: AbortSignal;
+  readonly #startedAt: number;
+  readonly #onRunAbort = () => this.#abort(abortMessage(this.#runSignal.reason));
+  readonly #timeout: NodeJS.Timeout;
+  readonly #keepAlive: NodeJS.Timeout | undefined;
+  #lastProgress = 0;
+  #lastReportAt = performance.now();
+
+  constructor(
+    toolCallId: string,
+    sink: ToolEventSink,
+    runSignal: AbortSignal,
+    startedAt: number,
+    limits: { timeoutMs: number; keepAliveMs: number | undefined },
+  ) {
+    this.#toolCallId = toolCallId;
+    this.#sink = sink;
+    this.#runSignal = runSignal;
+    this.#startedAt = startedAt;
+    const { timeoutMs, keepAliveMs } = limits;
+    // A ref'd global timer, not AbortSignal.timeout: that one is unref'd and invisible to fake timers.
+    this.#timeout = setTimeout(() => this.#abort(`timed out after ${timeoutMs} ms`), timeoutMs);
+    if (runSignal.aborted) this.#onRunAbort();
+    else runSignal.addEventListener('abort', this.#onRunAbort, { once: true });
+    this.#keepAlive =
+      keepAliveMs === undefined ? undefined : setInterval(() => this.#keepAliveTick(keepAliveMs), keepAliveMs / 2);
+  }
+
+  /** Runs the tool; settles when its signal aborts even if the tool ignores it. */
+  execute(tool: ToolDefinition, args: unknown): Promise<unknown> {
+    const signal = this.#controller.signal;
+    const context: ToolContext = {
+      signal,
+      progress: (progress, message) => {
+        if (signal.aborted) return;
+        this.#report(Number.isFinite(progress) ? Math.min(1, Math.max(0, progress)) : 0, message);
+      },
+    };
+    const execution = Promise.resolve().then(() => {
+      signal.throwIfAborted();
+      return tool.execute(args, context);
+    });
+    return abortableWait(execution, signal);
+  }
+
+  close(): void {
+    clearTimeout(this.#timeout);
+    clearInterval(this.#keepAlive);
+    this.#runSignal.removeEventListener('abort', this.#onRunAbort);
+    // Tells a tool still running in the background (after a timeout) to stop.
+    this.#abort('tool call finished');
+  }
+
+  #abort(message: string): void {
+    if (!this.#controller.signal.aborted) this.#controller.abort(new ToolFailure(message));
+  }
+
+  #keepAliveTick(keepAliveMs: number): void {
+    if (this.#controller.signal.aborted || performance.now() - this.#lastReportAt < keepAliveMs) return;
+    const runningS = Math.round((performance.now() - this.#startedAt) / 1000);
+    this.#report(this.#lastProgress, `still running (${runningS} s)`, true);
+  }
+
+  #report(progress: number, message?: string, keepAlive?: true): void {
+    this.#lastProgress = progress;
+    this.#lastReportAt = performance.now();
+    this.#sink.emit('tool_progress', {
+      toolCallId: this.#toolCallId,
+      progress,
+      ...(message ? { message } : {}),
+      ...(keepAlive && { keepAlive }),
+    });
   }
 }
 
@@ -198,6 +242,15 @@ function toJsonArgs(args: unknown): { args: unknown; error?: string } {
     return { args: toJsonValue(args) ?? null };
   } catch (error) {
     return { args: null, error: `arguments are ${(error as Error).message}` };
+  }
+}
+
+/** A tool's result as it travels in `tool_completed`; one JSON cannot carry fails the call. */
+function resultAsJson(result: unknown): unknown {
+  try {
+    return toJsonValue(result);
+  } catch (error) {
+    throw new ToolFailure(`result is ${(error as Error).message}`);
   }
 }
 

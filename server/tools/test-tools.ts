@@ -3,40 +3,23 @@
  * reports progress) and `fail` (throws on demand).
  */
 import { z } from 'zod';
+import { abortableWait } from '../runtime/abortable-wait';
 import { defineTool, type ToolContext } from './tool';
 
 const MAX_MS = 60_000;
 /** Longest gap between progress reports of a long sleep. */
 const MAX_PROGRESS_INTERVAL_MS = 250;
 
-/** Waits `ms`, rejecting with the signal's reason as soon as it aborts; never leaves timers behind. */
-function wait(ms: number, signal: AbortSignal, onTick?: (elapsedMs: number) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const started = performance.now();
-    let ticker: ReturnType<typeof setInterval> | undefined;
-    const cleanup = () => {
-      clearTimeout(timer);
-      clearInterval(ticker);
-      signal.removeEventListener('abort', onAbort);
-    };
-    const onAbort = () => {
-      cleanup();
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      resolve();
-    }, ms);
-    if (onTick && ms > 0) {
-      const interval = Math.max(1, Math.min(ms / 10, MAX_PROGRESS_INTERVAL_MS));
-      ticker = setInterval(() => onTick(performance.now() - started), interval);
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/**
+ * Calls `onTick` with the time slept so far about every tenth of `ms` (at most
+ * MAX_PROGRESS_INTERVAL_MS apart) until the returned stop is called.
+ */
+function tickEvery(ms: number, onTick: (elapsedMs: number) => void): () => void {
+  if (ms <= 0) return () => {};
+  const started = performance.now();
+  const interval = Math.max(1, Math.min(ms / 10, MAX_PROGRESS_INTERVAL_MS));
+  const ticker = setInterval(() => onTick(performance.now() - started), interval);
+  return () => clearInterval(ticker);
 }
 
 export const sleepTool = defineTool({
@@ -52,7 +35,12 @@ export const sleepTool = defineTool({
       reported = clamped;
       progress(clamped, `slept ${Math.round(clamped * ms)} of ${ms} ms`);
     };
-    await wait(ms, signal, (elapsedMs) => report(elapsedMs / ms));
+    const stopTicking = tickEvery(ms, (elapsedMs) => report(elapsedMs / ms));
+    try {
+      await abortableWait(ms, signal);
+    } finally {
+      stopTicking();
+    }
     report(1);
     return { sleptMs: ms };
   },
@@ -66,7 +54,7 @@ export const failTool = defineTool({
     afterMs: z.number().int().min(0).max(MAX_MS).optional(),
   }),
   execute: async ({ message, afterMs }, { signal }: ToolContext): Promise<never> => {
-    if (afterMs) await wait(afterMs, signal);
+    if (afterMs) await abortableWait(afterMs, signal);
     throw new Error(message);
   },
 });
