@@ -96,7 +96,7 @@ async function overRunCap(socket: WsTestClient, attempts: number) {
 }
 
 describe('under abuse from one address', () => {
-  it("should hold every cap, and still finish a bystander's run in about its normal time", async () => {
+  it("holds every cap, and still finishes a bystander's run in about its normal time", async () => {
     server = await ServerProcess.start({ env: { AGENT_SCENARIOS: '1', AGENT_PACE_MS: '100' } });
     const { url } = server;
     const firstMintAt = performance.now();

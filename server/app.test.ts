@@ -37,19 +37,19 @@ afterAll(async () => {
 });
 
 describe('HTTP', () => {
-  it('should answer /healthz with 200 JSON', async () => {
+  it('answers /healthz with 200 JSON', async () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
     await expect(response.json()).resolves.toMatchObject({ status: 'ok' });
   });
 
-  it('should answer an unknown /api route with a 404 JSON error', async () => {
+  it('answers an unknown /api route with a 404 JSON error', async () => {
     const response = await fetch(`${server.url}/api/nope`);
     expect(response.status).toBe(404);
     await expect(response.json()).resolves.toMatchObject({ error: { code: 'not_found' } });
   });
 
-  it('should list agents, tools and scenarios', async () => {
+  it('lists agents, tools and scenarios', async () => {
     const agents = await (await fetch(`${server.url}/api/agents`)).json();
     expect(agents.agents.map((agent: { name: string }) => agent.name)).toEqual([
       'assistant',
@@ -68,7 +68,7 @@ describe('HTTP', () => {
 });
 
 describe('security headers', () => {
-  it('should send a CSP without inline script or framing, nosniff, X-Frame-Options and a Referrer-Policy', async () => {
+  it('sends a CSP without inline script or framing, nosniff, X-Frame-Options and a Referrer-Policy', async () => {
     for (const path of ['/', '/api/scenarios', '/healthz']) {
       const { headers } = await fetch(`${server.url}${path}`);
       const csp = headers.get('content-security-policy') ?? '';
@@ -92,7 +92,7 @@ describe('session cookie', () => {
       })
     ).headers.get('set-cookie') ?? '';
 
-  it('should be Secure behind a trusted TLS proxy, and not otherwise', async () => {
+  it('is Secure behind a trusted TLS proxy, and not otherwise', async () => {
     const https = { 'x-forwarded-proto': 'https' };
     expect(await cookieOf(server.url, https)).not.toMatch(/;\s*Secure/i); // no proxy is trusted by default
     const proxied = await startTestServer({ trustProxy: 'loopback' });
@@ -101,7 +101,7 @@ describe('session cookie', () => {
     expect(await cookieOf(proxied.url)).not.toMatch(/;\s*Secure/i);
   });
 
-  it('should be cleared by DELETE /api/session (logout)', async () => {
+  it('is cleared by DELETE /api/session (logout)', async () => {
     const logout = await fetch(`${server.url}/api/session`, { method: 'DELETE' });
     expect(logout.status).toBe(204);
     expect(logout.headers.get('set-cookie')).toMatch(/^agent_session=;.*Expires=Thu, 01 Jan 1970/);
@@ -109,7 +109,7 @@ describe('session cookie', () => {
 });
 
 describe('test switches', () => {
-  it('should refuse to start with scenarios on beyond loopback, before listening', async () => {
+  it('refuses to start with scenarios on beyond loopback, before listening', async () => {
     await expect(startTestServer({ host: '0.0.0.0', scenarios: true })).rejects.toThrow(
       /AGENT_SCENARIOS is a test switch: .* listens only on loopback/,
     );
@@ -117,7 +117,7 @@ describe('test switches', () => {
 });
 
 describe('identity-provider mode', () => {
-  it('should refuse guest sessions with 403 unless ALLOW_GUESTS turns them on', async () => {
+  it('refuses guest sessions with 403 unless ALLOW_GUESTS turns them on', async () => {
     const idp = { jwksUrl: 'http://127.0.0.1:9/jwks.json', issuer: 'https://idp.test', audience: 'chat' };
     const strict = await startTestServer({ sessions: idp });
     onTestFinished(() => strict.close());
@@ -140,7 +140,7 @@ describe('identity-provider mode', () => {
 });
 
 describe('POST /api/session', () => {
-  it('should answer a body over 4 KiB with 413 and bad JSON with 400, each with a clear error', async () => {
+  it('answers a body over 4 KiB with 413 and bad JSON with 400, each with a clear error', async () => {
     const post = (body: string) =>
       fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const big = await post(JSON.stringify({ name: 'x'.repeat(10_000) }));
@@ -157,7 +157,7 @@ describe('POST /api/session', () => {
 });
 
 describe('GET /api/session', () => {
-  it('should answer 204 without a session, 401 for an invalid one and 200 for a valid one', async () => {
+  it('answers 204 without a session, 401 for an invalid one and 200 for a valid one', async () => {
     expect((await fetch(`${server.url}/api/session`)).status).toBe(204);
     expect((await fetch(`${server.url}/api/session?token=not-a-jwt`)).status).toBe(401);
     const { token } = await WsTestClient.signIn(server.url);
@@ -168,7 +168,7 @@ describe('GET /api/session', () => {
 });
 
 describe('GET /api/threads', () => {
-  it("should list the caller's threads, newest first, titled by their first message, and no one else's", async () => {
+  it("lists the caller's threads, newest first, titled by their first message, and no one else's", async () => {
     const { token } = await WsTestClient.signIn(server.url);
     const client = await connect(undefined, token);
     const first = await client.runToCompletion('what is 2 + 3?');
@@ -187,12 +187,12 @@ describe('GET /api/threads', () => {
 });
 
 describe('WebSocket upgrade', () => {
-  it('should refuse a disallowed Origin with 403 and accept its own', async () => {
+  it('refuses a disallowed Origin with 403 and accepts its own', async () => {
     await expect(connect({ origin: 'http://evil.example' })).rejects.toThrow('upgrade refused: 403');
     await expect(connect({ origin: server.url })).resolves.toBeInstanceOf(WsTestClient);
   });
 
-  it('should refuse a missing or invalid session token with 401', async () => {
+  it('refuses a missing or invalid session token with 401', async () => {
     await expect(WsTestClient.connect(wsUrl)).rejects.toThrow('upgrade refused: 401');
     await expect(WsTestClient.connect(`${wsUrl}?token=not-a-jwt`)).rejects.toThrow('upgrade refused: 401');
     const { token } = await WsTestClient.signIn(server.url);
@@ -200,7 +200,7 @@ describe('WebSocket upgrade', () => {
     await expect(WsTestClient.connect(`${wsUrl}?token=${forged}`)).rejects.toThrow('upgrade refused: 401');
   });
 
-  it('should refuse a user over its socket cap with 429, and take one again once a socket closes', async () => {
+  it('refuses a user over its socket cap with 429, and takes one again once a socket closes', async () => {
     const capped = await startTestServer({ maxSocketsPerUser: 2 });
     onTestFinished(() => capped.close());
     const { token } = await WsTestClient.signIn(capped.url);
@@ -224,7 +224,7 @@ describe('WebSocket upgrade', () => {
     stranger.close();
   });
 
-  it('should refuse an address over its socket cap, all its users together', async () => {
+  it('refuses an address over its socket cap, all its users together', async () => {
     const capped = await startTestServer({ maxSocketsPerAddress: 2 });
     onTestFinished(() => capped.close());
     const connectNew = async () => WsTestClient.connectAs(capped.url, (await WsTestClient.signIn(capped.url)).token);
@@ -233,13 +233,13 @@ describe('WebSocket upgrade', () => {
     for (const client of open) client.close();
   });
 
-  it('should refuse paths other than /ws with 404', async () => {
+  it('refuses paths other than /ws with 404', async () => {
     await expect(WsTestClient.connect(wsUrl.replace(/\/ws$/, '/other'))).rejects.toThrow('upgrade refused: 404');
   });
 });
 
 describe('runs', () => {
-  it('should acknowledge a message, then stream every required event in a valid lifecycle', async () => {
+  it('acknowledges a message, then streams every required event in a valid lifecycle', async () => {
     const client = await connect();
     const { events } = await client.runToCompletion('what is 12 * (3 + 4)?');
     expect(client.messages[0]).toMatchObject({ type: 'message_accepted' });
@@ -251,7 +251,7 @@ describe('runs', () => {
     expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
   });
 
-  it('should continue a thread with seq rising across runs', async () => {
+  it('continues a thread with seq rising across runs', async () => {
     const client = await connect();
     const first = await client.runToCompletion('hello');
     const second = await client.runToCompletion('2 + 2', first.threadId);
@@ -260,7 +260,7 @@ describe('runs', () => {
     expectValidLifecycle([...first.events, ...second.events]);
   });
 
-  it('should not send one thread’s events to another client', async () => {
+  it('does not send one thread’s events to another client', async () => {
     const [alice, bob] = [await connect(), await connect()];
     await Promise.all([alice.runToCompletion('1 + 1'), bob.runToCompletion('2 + 2')]);
     const threadsOf = (client: WsTestClient) => new Set(client.events().map((event) => event.threadId));
@@ -269,7 +269,7 @@ describe('runs', () => {
     expect([...threadsOf(alice)][0]).not.toBe([...threadsOf(bob)][0]);
   });
 
-  it('should cancel a run on request, ending it as cancelled', async () => {
+  it('cancels a run on request, ending it as cancelled', async () => {
     const client = await connect();
     client.send({ type: 'user_message', clientMessageId: 'slow', text: '/scenario slow-stream 60000' });
     const accepted = await client.next((m) => m.type === 'message_accepted');
@@ -281,7 +281,7 @@ describe('runs', () => {
     expectValidLifecycle(client.events(accepted.runId));
   });
 
-  it('should refuse a second message on a busy thread with thread_busy', async () => {
+  it('refuses a second message on a busy thread with thread_busy', async () => {
     const client = await connect();
     client.send({ type: 'user_message', clientMessageId: 'first', text: '/scenario slow-stream 60000' });
     const accepted = await client.next((m) => m.type === 'message_accepted');
@@ -304,7 +304,7 @@ describe('scenarios', () => {
     burst: '500',
   };
 
-  it('should play every scenario file to a valid lifecycle', async () => {
+  it('plays every scenario file to a valid lifecycle', async () => {
     const { scenarios } = await (await fetch(`${server.url}/api/scenarios`)).json();
     expect(scenarios.length).toBeGreaterThanOrEqual(8);
     const client = await connect();
@@ -314,7 +314,7 @@ describe('scenarios', () => {
     }
   });
 
-  it('should report a failing tool as an error and still complete the run', async () => {
+  it('reports a failing tool as an error and still completes the run', async () => {
     const client = await connect();
     const { events } = await client.runToCompletion('/scenario tool-error');
     const toolDone = events.find((event) => event.type === 'tool_completed');
@@ -322,14 +322,14 @@ describe('scenarios', () => {
     expect(events.at(-1)?.payload).toMatchObject({ status: 'success' });
   });
 
-  it('should deliver a burst completely and in order', async () => {
+  it('delivers a burst completely and in order', async () => {
     const client = await connect();
     const { events } = await client.runToCompletion('/scenario burst 5000');
     expect(events.filter((event) => event.type === 'partial_result')).toHaveLength(5000);
     expectValidLifecycle(events);
   });
 
-  it('should fail the run with a clear error for an unknown scenario or a bad argument', async () => {
+  it('fails the run with a clear error for an unknown scenario or a bad argument', async () => {
     const client = await connect();
     const unknown = await client.runToCompletion('/scenario nope');
     expect(unknown.events.at(-1)?.payload).toMatchObject({
@@ -345,7 +345,7 @@ describe('scenarios', () => {
 });
 
 describe('bad input', () => {
-  it('should answer each kind of bad frame with its error code and keep the socket open', async () => {
+  it('answers each kind of bad frame with its error code and keeps the socket open', async () => {
     const client = await connect();
     client.sendRaw('{not json');
     client.send({ type: 'teleport' });
@@ -367,7 +367,7 @@ describe('bad input', () => {
     expectValidLifecycle(events);
   });
 
-  it('should close the socket with 1009 for a frame over 64 KiB, and keep serving others', async () => {
+  it('closes the socket with 1009 for a frame over 64 KiB, and keeps serving others', async () => {
     const [victim, bystander] = [await connect(), await connect()];
     victim.sendRaw('x'.repeat(MAX_CLIENT_FRAME_BYTES + 1));
     await victim.until(() => victim.closed !== undefined).catch(() => {});
@@ -376,7 +376,7 @@ describe('bad input', () => {
     expectValidLifecycle(events);
   });
 
-  it('should close the socket with 1007 for a text frame that is not UTF-8, and keep serving others', async () => {
+  it('closes the socket with 1007 for a text frame that is not UTF-8, and keeps serving others', async () => {
     const [victim, bystander] = [await connect(), await connect()];
     // A lone continuation byte: ws sends the buffer as a text frame as is.
     victim.socket.send(Buffer.from([0x7b, 0x80, 0x7d]), { binary: false });

@@ -4,13 +4,13 @@ import { optionsFromEnv } from './config';
 const provider = { LLM_BASE_URL: 'http://127.0.0.1:11434/v1', LLM_API_KEY: 'sk-test-key-1234', LLM_MODEL: 'llama3.2' };
 
 describe('optionsFromEnv: the llm agent', () => {
-  it('should leave the llm agent off when none of its variables is set', () => {
+  it('leaves the llm agent off when none of its variables is set', () => {
     expect(optionsFromEnv({}).llm).toBeUndefined();
     // Blank reads as unset.
     expect(optionsFromEnv({ LLM_BASE_URL: '', LLM_API_KEY: ' ', LLM_MODEL: '' }).llm).toBeUndefined();
   });
 
-  it('should read the provider and its limits', () => {
+  it('reads the provider and its limits', () => {
     expect(
       optionsFromEnv({
         ...provider,
@@ -31,7 +31,7 @@ describe('optionsFromEnv: the llm agent', () => {
     expect(optionsFromEnv(provider).llm).toMatchObject({ model: 'llama3.2', idleTimeoutMs: undefined });
   });
 
-  it('should refuse a partial provider, naming what is missing', () => {
+  it('refuses a partial provider, naming what is missing', () => {
     expect(() => optionsFromEnv({ LLM_BASE_URL: provider.LLM_BASE_URL })).toThrow(
       'invalid environment: the llm agent needs LLM_BASE_URL, LLM_API_KEY and LLM_MODEL together; ' +
         'LLM_API_KEY and LLM_MODEL are missing (or set none of them)',
@@ -39,13 +39,13 @@ describe('optionsFromEnv: the llm agent', () => {
     expect(() => optionsFromEnv({ ...provider, LLM_MODEL: '' })).toThrow('LLM_MODEL is missing');
   });
 
-  it('should refuse tuning without a provider', () => {
+  it('refuses tuning without a provider', () => {
     expect(() => optionsFromEnv({ LLM_MAX_STEPS: '3' })).toThrow(
       'invalid environment: LLM_MAX_STEPS is set, but the llm agent is off: set LLM_BASE_URL, LLM_API_KEY and LLM_MODEL to turn it on',
     );
   });
 
-  it('should refuse a base URL that is not http(s)', () => {
+  it('refuses a base URL that is not http(s)', () => {
     for (const url of ['localhost:11434', 'not a url', 'ftp://example.com/v1']) {
       expect(() => optionsFromEnv({ ...provider, LLM_BASE_URL: url })).toThrow(
         'invalid environment: LLM_BASE_URL: must be an http(s) URL, e.g. https://api.openai.com/v1',
@@ -53,7 +53,7 @@ describe('optionsFromEnv: the llm agent', () => {
     }
   });
 
-  it('should refuse bad limits without quoting the API key', () => {
+  it('refuses bad limits without quoting the API key', () => {
     for (const [name, value] of [
       ['LLM_IDLE_TIMEOUT_MS', '0'],
       ['LLM_REQUEST_TIMEOUT_MS', 'soon'],

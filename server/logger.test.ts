@@ -13,14 +13,14 @@ function capture(format: 'pretty' | 'json'): { lines: () => string[]; log: Retur
 }
 
 describe('createLogger', () => {
-  it('should write one JSON object per line for a log collector', () => {
+  it('writes one JSON object per line for a log collector', () => {
     const { log, lines } = capture('json');
     log.info('open http://127.0.0.1:3000 in your browser');
     const [line] = lines();
     expect(JSON.parse(line ?? '')).toMatchObject({ level: 30, msg: 'open http://127.0.0.1:3000 in your browser' });
   });
 
-  it('should write readable lines, the message first, for a person at a terminal', () => {
+  it('writes readable lines, the message first, for a person at a terminal', () => {
     const { log, lines } = capture('pretty');
     log.info('open http://127.0.0.1:3000 in your browser');
     const [line] = lines();

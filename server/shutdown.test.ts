@@ -38,7 +38,7 @@ afterEach(async () => {
 });
 
 describe('SIGTERM', () => {
-  it("should deliver a running run's tool_completed and agent_completed before closing with 1001", async () => {
+  it("delivers a running run's tool_completed and agent_completed before closing with 1001", async () => {
     server = await ServerProcess.start({ env: { AGENT_SCENARIOS: '1', AGENT_PACE_MS: '0' } });
     const client = await WsTestClient.connectAs(server.url);
     const run = await startSlowRun(client);
@@ -50,7 +50,7 @@ describe('SIGTERM', () => {
 });
 
 describe('close()', () => {
-  it('should let a socket take the frames waiting in its outbound queue before closing it', async () => {
+  it('lets a socket take the frames waiting in its outbound queue before closing it', async () => {
     // A 1-byte high-water mark queues every frame sent while the socket still holds bytes (it is corked for a tick).
     const inProcess = await startTestServer({ highWaterBytes: 1 });
     const client = await WsTestClient.connectAs(inProcess.url);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkTestSwitches, isLoopback } from './test-switches';
 
 describe('isLoopback', () => {
-  it('should tell loopback hosts from ones the network can reach', () => {
+  it('tells loopback hosts from ones the network can reach', () => {
     expect(['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1'].map(isLoopback)).toEqual(
       Array(6).fill(true),
     );
@@ -15,7 +15,7 @@ describe('checkTestSwitches', () => {
   const lines: string[] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
 
-  it('should refuse switches beyond loopback, say how to force them, and warn loudly when forced', () => {
+  it('refuses switches beyond loopback, says how to force them, and warns loudly when forced', () => {
     expect(() => checkTestSwitches('127.0.0.1', { scenarios: true, faults: true }, logger)).not.toThrow();
     expect(() => checkTestSwitches('0.0.0.0', {}, logger)).not.toThrow();
     expect(() => checkTestSwitches('0.0.0.0', { scenarios: true }, logger)).toThrow(

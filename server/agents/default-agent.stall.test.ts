@@ -30,7 +30,7 @@ function answerOf(run: Awaited<ReturnType<WsTestClient['runToCompletion']>>): un
   return completed?.type === 'agent_completed' ? completed.payload : undefined;
 }
 
-it('should complete a bystander run while another client sends worst-case messages of the maximum length', async () => {
+it('completes a bystander run while another client sends worst-case messages of the maximum length', async () => {
   const server = await startTestServer();
   servers.push(server);
   const guest = await connect(server.url);

@@ -35,20 +35,20 @@ async function runAgent(input: string) {
 }
 
 describe('planToolCalls', () => {
-  it('should plan the calculator for arithmetic', () => {
+  it('plans the calculator for arithmetic', () => {
     expect(planToolCalls('what is 12 * (3 + 4)?')).toEqual([
       { toolName: 'calculator', args: { expression: '12 * (3 + 4)' } },
     ]);
   });
 
-  it('should plan the clock for a time question, alongside arithmetic', () => {
+  it('plans the clock for a time question, alongside arithmetic', () => {
     expect(planToolCalls('what time is it, and what is 2 + 2?').map((call) => call.toolName)).toEqual([
       'calculator',
       'clock',
     ]);
   });
 
-  it('should search the docs for any other question', () => {
+  it('searches the docs for any other question', () => {
     expect(planToolCalls('how do I run the tests?')).toEqual([
       { toolName: 'docs_search', args: { query: 'how do I run the tests?', limit: 3 } },
     ]);
@@ -72,13 +72,13 @@ describe('planToolCalls', () => {
     },
   );
 
-  it('should look for a place only in a time question', () => {
+  it('looks for a place only in a time question', () => {
     expect(planToolCalls('how do I deploy in Tokyo?')).toEqual([
       { toolName: 'docs_search', args: { query: 'how do I deploy in Tokyo?', limit: 3 } },
     ]);
   });
 
-  it('should plan no tool for small talk', () => {
+  it('plans no tool for small talk', () => {
     expect(planToolCalls('hello')).toEqual([]);
     expect(planToolCalls('what can you do?')).toEqual([]);
   });
@@ -109,7 +109,7 @@ describe('planMessage', () => {
     expect(planMessage(message)).toEqual({ kind: 'tools', calls });
   });
 
-  it('should plan, for each example question it suggests, a different tool that answers it', () => {
+  it('plans, for each example question it suggests, a different tool that answers it', () => {
     const plans = EXAMPLE_QUESTIONS.map((question) => planToolCalls(question));
     expect(plans.map((calls) => calls.map((call) => call.toolName))).toEqual([
       ['calculator'],
@@ -125,7 +125,7 @@ describe('composeAnswerPart', () => {
   const base = { toolCallId: 't-1' };
   const reading = { local: 'Saturday, 28 November 2026 at 12:15:00 GMT+9', iso: '2026-11-28T03:15:00.000Z' };
 
-  it('should phrase results and failures', () => {
+  it('phrases results and failures', () => {
     expect(
       composeAnswerPart({ ...base, ok: true, toolName: 'calculator', result: { expression: '2 + 2', value: 4 } }),
     ).toBe('2 + 2 = 4');
@@ -137,7 +137,7 @@ describe('composeAnswerPart', () => {
     ).toBe('I found nothing in the project docs about "zebra".');
   });
 
-  it('should name the place a clock was read for, as it was asked for', () => {
+  it('names the place a clock was read for, as it was asked for', () => {
     const outcome = {
       ...base,
       ok: true as const,
@@ -154,7 +154,7 @@ describe('composeAnswerPart', () => {
 });
 
 describe('the default agent, run end to end', () => {
-  it('should greet, say what it can do and suggest questions, in three steps and without a tool', async () => {
+  it('greets, says what it can do and suggests questions, in three steps and without a tool', async () => {
     const { events, summary, thoughts, types } = await runAgent('hello');
     expect(checkRunLifecycle(events)).toEqual([]);
     expect(types).not.toContain('tool_executing');
@@ -170,7 +170,7 @@ describe('the default agent, run end to end', () => {
     expect(types.filter((type) => type === 'partial_result').length).toBe(summary.text.split(/\s+/).length);
   });
 
-  it('should answer a capability question without a greeting', async () => {
+  it('answers a capability question without a greeting', async () => {
     const { summary, thoughts } = await runAgent('what can you do?');
     expect(thoughts[1]).toMatchObject({ thought: 'Planning: say what I can do, no tool needed', step: 2 });
     expect(summary.text).toBe(smallTalkAnswer({}));
@@ -180,7 +180,7 @@ describe('the default agent, run end to end', () => {
     expect(summary.text).toContain('docs');
   });
 
-  it('should tell the time in the place asked for, from the pinned clock', async () => {
+  it('tells the time in the place asked for, from the pinned clock', async () => {
     const { events, summary, thoughts, types } = await runAgent('what time is it in Tokyo?');
     expect(checkRunLifecycle(events)).toEqual([]);
     expect(thoughts.map(({ thought }) => thought)).toEqual([
@@ -195,7 +195,7 @@ describe('the default agent, run end to end', () => {
     });
   });
 
-  it('should answer a greeting with a question in it with the tool', async () => {
+  it('answers a greeting with a question in it with the tool', async () => {
     const { summary } = await runAgent('hi, what is 2+2?');
     expect(summary).toMatchObject({ status: 'success', text: '2+2 = 4' });
   });

@@ -196,7 +196,7 @@ const MESSAGE_PLANS: [string, string, Plan][] = [
 const TIMEOUT_MS = 30_000;
 
 describe('the planner on worst-case messages of the maximum length', () => {
-  it('should build every input at exactly the maximum length', () => {
+  it('builds every input at exactly the maximum length', () => {
     const all = [...ARITHMETIC, ...CLOCK, ...TIME_ZONES, ...SMALL_TALK, ...PLANS, ...MESSAGE_PLANS];
     for (const [label, input] of all) expect(input.length, label).toBe(MAX);
   });

@@ -66,7 +66,7 @@ describe('replay agent', () => {
       expect(played(events)).toEqual(played(recorded));
     });
 
-    it('should close a tool call the recording never completed, as an error after the recorded steps', async () => {
+    it('closes a tool call the recording never completed, as an error after the recorded steps', async () => {
       const recorded = await recordAs('crashed', '/fault crash-tool; /scenario basic');
       expect(recorded.some((event) => event.type === 'tool_completed')).toBe(false);
       const { events } = await client.runToCompletion('/replay crashed scale=0');
@@ -80,7 +80,7 @@ describe('replay agent', () => {
       });
     });
 
-    it('should keep a tool progress recorded before a later step ahead of it, with no waiting', async () => {
+    it('keeps a tool progress recorded before a later step ahead of it, with no waiting', async () => {
       const recorded = await writeTrace('progress-first', [
         started(),
         ['tool_executing', { toolCallId: 't-1', toolName: 'web_search', args: {} }, 1],
@@ -93,7 +93,7 @@ describe('replay agent', () => {
       expect(played(events)).toEqual(played(recorded));
     });
 
-    it("should end a call the recording never completed after every other call's events", async () => {
+    it("ends a call the recording never completed after every other call's events", async () => {
       await writeTrace('two-calls', [
         started(),
         ['tool_executing', { toolCallId: 't-1', toolName: 'lost', args: {} }, 1],
@@ -116,7 +116,7 @@ describe('replay agent', () => {
       ]);
     });
 
-    it('should leave out the recorded keep-alives and keep the replayed run alive with its own', async () => {
+    it('leaves out the recorded keep-alives and keeps the replayed run alive with its own', async () => {
       // The test server sends a keep-alive after 50 ms of silence; this call is silent for 300 ms.
       await writeTrace('quiet-tool', [
         started(),
@@ -135,7 +135,7 @@ describe('replay agent', () => {
       expect(checkRunLifecycle(events)).toEqual([]);
     });
 
-    it('should keep the recorded timing at scale=1', async () => {
+    it('keeps the recorded timing at scale=1', async () => {
       const recorded = await recordAs('slow', '/scenario slow-tool 400');
       const { events } = await client.runToCompletion('/replay slow');
       const span = (list: RunEvent[]) => (list.at(-1)?.ts ?? 0) - (list[0]?.ts ?? 0);
@@ -143,7 +143,7 @@ describe('replay agent', () => {
       expect(events.filter((event) => event.type === 'tool_progress').length).toBeGreaterThan(0);
     });
 
-    it('should fail the run with a clear error for an unknown or unreadable recording', async () => {
+    it('fails the run with a clear error for an unknown or unreadable recording', async () => {
       const missing = await client.runToCompletion('/replay nope');
       expect(missing.events.at(-1)?.payload).toMatchObject({ status: 'failed', error: 'no recording "nope"' });
       await writeFile(path.join(dir, 'broken.jsonl'), '{"type":"agent_started"}\n');
@@ -156,7 +156,7 @@ describe('replay agent', () => {
   });
 
   describe('#parseReplayInput', () => {
-    it('should read the name and scale', () => {
+    it('reads the name and scale', () => {
       expect(parseReplayInput('calc')).toEqual({ name: 'calc', scale: 1 });
       expect(parseReplayInput('calc.jsonl scale=0.25')).toEqual({ name: 'calc', scale: 0.25 });
     });

@@ -6,7 +6,7 @@ const never = new AbortController().signal;
 
 describe('ReplayOrder', () => {
   describe('#reached', () => {
-    it('should wait for every order below the target, even when they complete out of turn', async () => {
+    it('waits for every order below the target, even when they complete out of turn', async () => {
       const order = new ReplayOrder();
       const seen: string[] = [];
       const third = order.reached(2, never).then(() => seen.push('2 reached'));
@@ -19,7 +19,7 @@ describe('ReplayOrder', () => {
       await expect(order.reached(1, never)).resolves.toBeUndefined();
     });
 
-    it("should reject with the signal's reason when the replay is cancelled", async () => {
+    it("rejects with the signal's reason when the replay is cancelled", async () => {
       const order = new ReplayOrder();
       const cancel = new AbortController();
       const waiting = order.reached(5, cancel.signal);
@@ -27,7 +27,7 @@ describe('ReplayOrder', () => {
       await expect(waiting).rejects.toThrow('run cancelled');
     });
 
-    it('should resolve a target already reached even after a cancel, and reject at once for one not reached', async () => {
+    it('resolves a target already reached even after a cancel, and rejects at once for one not reached', async () => {
       const order = new ReplayOrder();
       order.complete(0);
       const cancelled = AbortSignal.abort(new Error('run cancelled'));
@@ -35,7 +35,7 @@ describe('ReplayOrder', () => {
       await expect(order.reached(2, cancelled)).rejects.toThrow('run cancelled');
     });
 
-    it('should drop its abort listener once the target is reached', async () => {
+    it('drops its abort listener once the target is reached', async () => {
       const order = new ReplayOrder();
       const run = new AbortController();
       const waiting = order.reached(1, run.signal);

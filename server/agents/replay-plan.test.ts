@@ -6,7 +6,7 @@ const at = (seq: number, ts: number, rest: Pick<RunEvent, 'type' | 'payload'>, r
   ({ threadId: 'th', runId, seq, ts, ...rest }) as RunEvent;
 
 describe('#planReplay', () => {
-  it('should place each step at its offset and number the replayed events in recorded order', () => {
+  it('places each step at its offset and numbers the replayed events in recorded order', () => {
     const plan = planReplay([
       at(1, 1000, { type: 'agent_started', payload: { agentName: 'a', input: 'x' } }),
       at(2, 1010, { type: 'tool_executing', payload: { toolCallId: 't-1', toolName: 'search', args: { q: 'x' } } }),
@@ -38,7 +38,7 @@ describe('#planReplay', () => {
     expect(plan.ending).toEqual({ atMs: 200, status: 'failed', error: 'boom' });
   });
 
-  it('should refuse an empty recording', () => {
+  it('refuses an empty recording', () => {
     expect(() => planReplay([])).toThrow('the recording has no events');
   });
 });

@@ -33,7 +33,7 @@ const stream = parseScenario('stream', {
 });
 
 describe('burst step', () => {
-  it('should hand the event loop back every BURST_CHUNK deltas, so one message cannot hold the server', async () => {
+  it('hands the event loop back every BURST_CHUNK deltas, so one message cannot hold the server', async () => {
     const burst = parseScenario('burst', {
       description: 'a burst',
       params: { count: { default: 5, min: 1, max: 100_000 } },
@@ -54,11 +54,11 @@ describe('burst step', () => {
 });
 
 describe('stream step', () => {
-  it('should bind count and rate and keep the {now} placeholder for emit time', () => {
+  it('binds count and rate and keeps the {now} placeholder for emit time', () => {
     expect(bindScenario(stream, ['7', 'perSecond=100'])).toEqual([{ stream: 7, perSecond: 100, text: '{i}@{now} ' }]);
   });
 
-  it('should stream every delta in order, stamping each with its emit time', async () => {
+  it('streams every delta in order, stamping each with its emit time', async () => {
     const agent = createScenarioAgent(new Map([['stream', stream]]));
     const { context, deltas } = recordingContext('stream 250');
     const before = performance.timeOrigin + performance.now();
@@ -73,7 +73,7 @@ describe('stream step', () => {
     });
   });
 
-  it('should yield to the event loop between chunks when unpaced', async () => {
+  it('yields to the event loop between chunks when unpaced', async () => {
     const agent = createScenarioAgent(new Map([['stream', stream]]));
     const { context, deltas } = recordingContext(`stream ${UNPACED_STREAM_CHUNK * 2}`);
     let seenAt: number | undefined;
@@ -84,7 +84,7 @@ describe('stream step', () => {
     expect(seenAt).toBe(UNPACED_STREAM_CHUNK);
   });
 
-  it('should hold a steady rate when paced', async () => {
+  it('holds a steady rate when paced', async () => {
     // The clock is fake: the rate is checked against time the test moves, not a busy machine's.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'performance'] });
     try {

@@ -10,14 +10,14 @@ const burst = parseScenario('burst', {
 });
 
 describe('parseScenario', () => {
-  it('should reject an undeclared $param and an unknown step', () => {
+  it('rejects an undeclared $param and an unknown step', () => {
     expect(() => parseScenario('x', { description: 'd', steps: [{ pause: '$nope' }] })).toThrow(
       'scenario "x": "$nope" is not a declared param',
     );
     expect(() => parseScenario('x', { description: 'd', steps: [{ dance: true }] })).toThrow(/^scenario "x": /);
   });
 
-  it('should reject a default outside min..max', () => {
+  it('rejects a default outside min..max', () => {
     const params = { n: { default: 5, min: 10, max: 20 } };
     expect(() => parseScenario('x', { description: 'd', params, steps: [{ pause: '$n' }] })).toThrow(
       /default must lie within min\.\.max/,
@@ -26,13 +26,13 @@ describe('parseScenario', () => {
 });
 
 describe('bindScenario', () => {
-  it('should fill in defaults, positional and named arguments', () => {
+  it('fills in defaults, positional and named arguments', () => {
     expect(bindScenario(burst, [])).toEqual([{ think: 'Streaming 10' }, { burst: 10 }]);
     expect(bindScenario(burst, ['42'])).toEqual([{ think: 'Streaming 42' }, { burst: 42 }]);
     expect(bindScenario(burst, ['count=7'])).toEqual([{ think: 'Streaming 7' }, { burst: 7 }]);
   });
 
-  it('should explain out-of-range, non-integer, unknown and surplus arguments', () => {
+  it('explains out-of-range, non-integer, unknown and surplus arguments', () => {
     expect(() => bindScenario(burst, ['1000'])).toThrow('count must be an integer from 1 to 100, got "1000"');
     expect(() => bindScenario(burst, ['2.5'])).toThrow('count must be an integer from 1 to 100, got "2.5"');
     expect(() => bindScenario(burst, ['size=3'])).toThrow('scenario "burst" has no param "size"');
@@ -41,7 +41,7 @@ describe('bindScenario', () => {
 });
 
 describe('loadScenarios', () => {
-  it('should load every shipped scenario file', async () => {
+  it('loads every shipped scenario file', async () => {
     const scenarios = await loadScenarios(DEFAULT_SCENARIOS_DIR);
     expect([...scenarios.keys()]).toEqual(
       expect.arrayContaining(['basic', 'slow-tool', 'tool-error', 'parallel-tools', 'long-thinking', 'burst']),
@@ -49,7 +49,7 @@ describe('loadScenarios', () => {
     for (const scenario of scenarios.values()) expect(() => bindScenario(scenario, [])).not.toThrow();
   });
 
-  it('should fail clearly for a missing folder', async () => {
+  it('fails clearly for a missing folder', async () => {
     await expect(loadScenarios(path.join(DEFAULT_SCENARIOS_DIR, 'missing'))).rejects.toThrow(/ENOENT/);
   });
 });

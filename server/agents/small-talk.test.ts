@@ -53,14 +53,14 @@ describe('findSmallTalk', () => {
     expect(findSmallTalk(text)).toBeUndefined();
   });
 
-  it('should give up on a long message, even one made of greetings only', () => {
+  it('gives up on a long message, even one made of greetings only', () => {
     expect(findSmallTalk('hi '.repeat(40))).toEqual({ greeting: 'Hi!' });
     expect(findSmallTalk('hi '.repeat(41))).toBeUndefined();
   });
 });
 
 describe('smallTalkAnswer', () => {
-  it('should open with the greeting, then say what the agent can do and what to try', () => {
+  it('opens with the greeting, then says what the agent can do and what to try', () => {
     const answer = smallTalkAnswer({ greeting: 'Good morning!' });
     expect(answer.split('\n')).toEqual([
       "Good morning! I'm the assistant. I answer with tools rather than an LLM, so I can:",
@@ -77,7 +77,7 @@ describe('smallTalkAnswer', () => {
     expect(EXAMPLE_QUESTIONS.length).toBeGreaterThanOrEqual(3);
   });
 
-  it('should not greet a message that did not', () => {
+  it('does not greet a message that did not', () => {
     expect(smallTalkAnswer({})).toMatch(/^I'm the assistant\. /);
   });
 });

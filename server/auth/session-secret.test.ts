@@ -36,7 +36,7 @@ afterEach(async () => {
 });
 
 describe('loadOrCreateSecretFile', () => {
-  it('should create the secret with mode 0600 on first use, then reuse it', () => {
+  it('creates the secret with mode 0600 on first use, then reuses it', () => {
     const file = path.join(tempDir(), 'nested', SESSION_SECRET_FILE);
     const first = loadOrCreateSecretFile(file);
     expect(first).toMatchObject({ created: true, looseMode: false });
@@ -47,7 +47,7 @@ describe('loadOrCreateSecretFile', () => {
     expect(readdirSync(path.dirname(file))).toEqual([SESSION_SECRET_FILE]); // no temporary file left behind
   });
 
-  it('should refuse a secret file that is too short, saying how to fix it', () => {
+  it('refuses a secret file that is too short, saying how to fix it', () => {
     const file = path.join(tempDir(), SESSION_SECRET_FILE);
     writeFileSync(file, 'short\n', { mode: 0o600 });
     expect(() => loadOrCreateSecretFile(file)).toThrow(SessionSecretError);
@@ -56,7 +56,7 @@ describe('loadOrCreateSecretFile', () => {
     );
   });
 
-  it('should refuse a secret that cannot be read, rather than make a new one', () => {
+  it('refuses a secret that cannot be read, rather than make a new one', () => {
     const file = path.join(tempDir(), SESSION_SECRET_FILE);
     mkdirSync(file); // a directory where the file should be: unreadable as a file, even for root
     expect(() => loadOrCreateSecretFile(file)).toThrow(
@@ -66,7 +66,7 @@ describe('loadOrCreateSecretFile', () => {
     );
   });
 
-  it('should report a secret file others can read', () => {
+  it('reports a secret file others can read', () => {
     const file = path.join(tempDir(), SESSION_SECRET_FILE);
     writeFileSync(file, 'a-secret-of-enough-length\n');
     chmodSync(file, 0o644);
@@ -79,7 +79,7 @@ describe('loadOrCreateSecretFile', () => {
 });
 
 describe('resolveSessionSecret', () => {
-  it('should prefer SESSION_SECRET, keep a file beside a file journal, and use none for an in-memory one', () => {
+  it('prefers SESSION_SECRET, keeps a file beside a file journal, and uses none for an in-memory one', () => {
     const dir = tempDir();
     const journalPath = path.join(dir, 'journal.db');
     expect(resolveSessionSecret({ secret: 'from-the-environment', journalPath })).toEqual({
@@ -97,7 +97,7 @@ describe('resolveSessionSecret', () => {
 });
 
 describe('a restart of a server without SESSION_SECRET', () => {
-  it('should keep verifying the sessions it issued, so a user resumes its thread', async () => {
+  it('keeps verifying the sessions it issued, so a user resumes its thread', async () => {
     const dir = tempDir();
     const env = {
       SESSION_SECRET: undefined,
@@ -129,7 +129,7 @@ describe('a restart of a server without SESSION_SECRET', () => {
     resumed.close();
   });
 
-  it('should refuse to start with a session secret file it cannot use, saying why', async () => {
+  it('refuses to start with a session secret file it cannot use, saying why', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, SESSION_SECRET_FILE), 'short\n', { mode: 0o600 });
     const start = ServerProcess.start({

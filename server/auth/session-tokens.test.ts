@@ -6,7 +6,7 @@ import { SessionTokens } from './session-tokens';
 
 describe('SessionTokens', () => {
   describe('#issue / #verify', () => {
-    it('should verify its own tokens and refuse tampered or foreign ones', async () => {
+    it('verifies its own tokens and refuses tampered or foreign ones', async () => {
       const tokens = new SessionTokens({ secret: 'a-test-secret-of-some-length' });
       const { token, user } = await tokens.issue('Ada');
       await expect(tokens.verify(token)).resolves.toEqual(user);
@@ -16,7 +16,7 @@ describe('SessionTokens', () => {
       await expect(tokens.verify('garbage')).rejects.toThrow();
     });
 
-    it('should refuse a token that never expires, even one signed with its own secret', async () => {
+    it('refuses a token that never expires, even one signed with its own secret', async () => {
       const secret = 'a-test-secret-of-some-length';
       const tokens = new SessionTokens({ secret });
       const forever = await new SignJWT({ name: 'Ada' })
@@ -28,7 +28,7 @@ describe('SessionTokens', () => {
       await expect(tokens.verify(forever)).rejects.toThrow(/exp/);
     });
 
-    it('should refuse an expired token', async () => {
+    it('refuses an expired token', async () => {
       const tokens = new SessionTokens({ secret: 'a-test-secret-of-some-length', ttlSeconds: -10 });
       const { token } = await tokens.issue('Ada');
       await expect(tokens.verify(token)).rejects.toThrow(/exp/);
@@ -62,7 +62,7 @@ describe('SessionTokens', () => {
         .setExpirationTime('5m')
         .sign(privateKey);
 
-    it('should accept an identity provider token with the right issuer and audience', async () => {
+    it('accepts an identity provider token with the right issuer and audience', async () => {
       const tokens = new SessionTokens({ jwksUrl, issuer: 'https://idp.test', audience: 'chat' });
       await expect(tokens.verify(await idpToken({ iss: 'https://idp.test', aud: 'chat' }))).resolves.toEqual({
         userId: 'idp:user-42',
@@ -72,7 +72,7 @@ describe('SessionTokens', () => {
       await expect(tokens.verify(await idpToken({ iss: 'https://evil.test', aud: 'chat' }))).rejects.toThrow(/iss/);
     });
 
-    it('should turn guests off with a provider: none issued, none accepted, unless allowed', async () => {
+    it('turns guests off with a provider: none issued, none accepted, unless allowed', async () => {
       const secret = 'a-test-secret-of-some-length';
       const { token: guestToken } = await new SessionTokens({ secret }).issue('Ada');
       const idp = { jwksUrl, issuer: 'https://idp.test', audience: 'chat', secret };
@@ -84,7 +84,7 @@ describe('SessionTokens', () => {
       await expect(open.verify(guestToken)).resolves.toMatchObject({ name: 'Ada' });
     });
 
-    it('should keep provider and guest ids apart, whatever the provider puts in sub', async () => {
+    it('keeps provider and guest ids apart, whatever the provider puts in sub', async () => {
       const secret = 'a-test-secret-of-some-length';
       const tokens = new SessionTokens({
         jwksUrl,
@@ -107,11 +107,11 @@ describe('SessionTokens', () => {
       await expect(tokens.verify(forged)).rejects.toThrow('a guest token cannot name an identity-provider user');
     });
 
-    it('should refuse a JWKS without issuer and audience checks', () => {
+    it('refuses a JWKS without issuer and audience checks', () => {
       expect(() => new SessionTokens({ jwksUrl })).toThrow('JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE');
     });
 
-    it('should refuse RS256 tokens when no JWKS is configured', async () => {
+    it('refuses RS256 tokens when no JWKS is configured', async () => {
       const tokens = new SessionTokens({ secret: 'a-test-secret-of-some-length' });
       await expect(tokens.verify(await idpToken({ iss: 'x', aud: 'y' }))).rejects.toThrow(/not accepted/);
     });

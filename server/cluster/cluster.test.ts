@@ -52,7 +52,7 @@ function expectWhole(events: readonly RunEvent[]): void {
 }
 
 describe.skipIf(whyNoRedis !== undefined)('a cluster of nodes on one Redis', () => {
-  it('lets a socket on another node resume a run mid-way and follow it to the end, nothing lost or repeated', async () => {
+  it('lets a socket on another node resume a run mid-way and follows it to the end, nothing lost or repeated', async () => {
     const [a, b] = [await startNode(), await startNode()];
     const { token } = await WsTestClient.signIn(a.url);
     const onA = await WsTestClient.connectAs(a.url, token);

@@ -6,7 +6,7 @@ const event = (seq: number, type: RunEvent['type'] = 'partial_result') =>
   ({ type, threadId: 't', runId: 'r', seq, ts: 0, payload: {} }) as RunEvent;
 
 describe('parseFaultPrefix', () => {
-  it('should split the switches from the message', () => {
+  it('splits the switches from the message', () => {
     expect(parseFaultPrefix('/fault suppress=tool_completed stop-after=5; /scenario basic')).toEqual({
       plan: { suppress: 'tool_completed', stopAfter: 5 },
       rest: '/scenario basic',
@@ -20,7 +20,7 @@ describe('parseFaultPrefix', () => {
     expect(parseFaultPrefix('hello')).toBeUndefined();
   });
 
-  it('should explain a bad switch or a missing ";"', () => {
+  it('explains a bad switch or a missing ";"', () => {
     expect(() => parseFaultPrefix('/fault suppress=nonsense; hi')).toThrow('unknown fault switch "suppress=nonsense"');
     expect(() => parseFaultPrefix('/fault stop-after=3 hi')).toThrow(/ends with ";"/);
   });
@@ -29,7 +29,7 @@ describe('parseFaultPrefix', () => {
 describe('createFaultFilter', () => {
   const run = (filter: (e: RunEvent) => RunEvent[], events: RunEvent[]) => events.flatMap(filter).map((e) => e.seq);
 
-  it('should stop after n events, suppress a type, and swap two neighbours', () => {
+  it('stops after n events, suppresses a type, and swaps two neighbours', () => {
     const events = [1, 2, 3, 4].map((seq) => event(seq));
     expect(run(createFaultFilter({ stopAfter: 2 }), events)).toEqual([1, 2]);
     expect(run(createFaultFilter({ swap: 2 }), events)).toEqual([1, 3, 2, 4]);

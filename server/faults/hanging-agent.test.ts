@@ -31,7 +31,7 @@ const chatty: Agent = {
 };
 
 describe('hangAfter', () => {
-  it('should stop the agent after n actions, keep the run alive with keep-alives, and let a cancel end it', async () => {
+  it('stops the agent after n actions, keeps the run alive with keep-alives, and lets a cancel end it', async () => {
     vi.useFakeTimers();
     try {
       const events: RunEvent[] = [];
@@ -49,7 +49,7 @@ describe('hangAfter', () => {
     }
   });
 
-  it('should hang an agent that finishes its script, instead of letting it complete', async () => {
+  it('hangs an agent that finishes its script, instead of letting it complete', async () => {
     vi.useFakeTimers();
     try {
       const events: RunEvent[] = [];

@@ -43,7 +43,7 @@ function fullDiskJournal(options: Partial<EventJournalOptions> = {}) {
 
 describe('EventJournal', () => {
   describe('#framesAfter', () => {
-    it('should return events after a seq, in order, including appends not yet committed', () => {
+    it('returns events after a seq, in order, including appends not yet committed', () => {
       const journal = new EventJournal({ path: ':memory:', batchSize: 1000 });
       for (let seq = 1; seq <= 5; seq += 1) append(journal, event(seq));
       const frames = journal.framesAfter('t-1', 2).map((frame) => JSON.parse(frame).seq);
@@ -56,7 +56,7 @@ describe('EventJournal', () => {
   });
 
   describe('#append', () => {
-    it('should persist across reopening the file', () => {
+    it('persists across reopening the file', () => {
       const file = path.join(mkdtempSync(path.join(tmpdir(), 'journal-')), 'nested', 'journal.db');
       const first = new EventJournal({ path: file, batchSize: 2 });
       for (let seq = 1; seq <= 3; seq += 1) append(first, event(seq));
@@ -66,7 +66,7 @@ describe('EventJournal', () => {
       second.close();
     });
 
-    it('should keep its file 0600, and its -wal, in a folder it makes 0700', () => {
+    it('keeps its file 0600, and its -wal, in a folder it makes 0700', () => {
       const dir = path.join(mkdtempSync(path.join(tmpdir(), 'journal-')), 'private');
       const journal = new EventJournal({ path: path.join(dir, 'journal.db'), batchSize: 1 });
       append(journal, event(1));
@@ -77,7 +77,7 @@ describe('EventJournal', () => {
       journal.close();
     });
 
-    it('should keep a batch it cannot commit (a duplicate seq) pending, delivering none of it', async () => {
+    it('keeps a batch it cannot commit (a duplicate seq) pending, delivering none of it', async () => {
       const delivered: number[] = [];
       const journal = new EventJournal({
         path: ':memory:',
@@ -103,7 +103,7 @@ describe('EventJournal', () => {
       vi.useRealTimers();
     });
 
-    it('should retry a failed commit with doubling backoff, keep reads working, then deliver everything in order', () => {
+    it('retries a failed commit with doubling backoff, keeps reads working, then delivers everything in order', () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
       const delivered: number[] = [];
       const failures: JournalWriteFailure[] = [];
@@ -164,7 +164,7 @@ describe('EventJournal', () => {
       journal.close();
     });
 
-    it("should keep a new thread's owner while its first commit fails, and record it with the retry", () => {
+    it("keeps a new thread's owner while its first commit fails, and records it with the retry", () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
       const { journal, disk } = fullDiskJournal({ retryMinMs: 10 });
       disk.full = true;
@@ -200,7 +200,7 @@ describe('EventJournal', () => {
     };
     const quick: Agent = { name: 'quick', description: 'answers', run: async (ctx) => ctx.stream('done') };
 
-    it('should fail held-back runs, tell their users at once, refuse new runs, and deliver in order after a retry', async () => {
+    it('fails held-back runs, tells their users at once, refuses new runs, and delivers in order after a retry', async () => {
       const notifier = new ThreadNotifier();
       const { journal, disk } = fullDiskJournal({
         retryMinMs: 1,
@@ -311,7 +311,7 @@ describe('EventJournal', () => {
         events: journal,
       });
 
-    it('should close a run left open by a crash as interrupted, completing its open tool calls first', () => {
+    it('closes a run left open by a crash as interrupted, completing its open tool calls first', () => {
       const file = path.join(mkdtempSync(path.join(tmpdir(), 'journal-')), 'journal.db');
       const before = new EventJournal({ path: file });
       const { threadId, runId } = manager(before).startRun({ text: 'go', owner: 'alice' });

@@ -35,7 +35,7 @@ const busyOnly =
     ids.includes(threadId);
 
 describe('journal retention', () => {
-  it("should trim a long thread's oldest finished runs whole, down to its limit", async () => {
+  it("trims a long thread's oldest finished runs whole, down to its limit", async () => {
     const { journal, run, seqs } = journalAt();
     for (let i = 0; i < 3; i += 1) run('t', 10);
     const result = await journal.applyRetention({ maxThreadEvents: 15 }, none);
@@ -46,7 +46,7 @@ describe('journal retention', () => {
     expect((await journal.applyRetention({ maxThreadEvents: 15 }, none)).events).toBe(0);
   });
 
-  it('should keep the newest run whole even when it alone is over the limit, and never touch a busy thread', async () => {
+  it('keeps the newest run whole even when it alone is over the limit, and never touches a busy thread', async () => {
     const { journal, run, seqs } = journalAt();
     run('t', 4);
     run('t', 30);
@@ -58,7 +58,7 @@ describe('journal retention', () => {
     expect(seqs('busy')).toHaveLength(34);
   });
 
-  it('should delete threads unused for longer than the age limit, whole', async () => {
+  it('deletes threads unused for longer than the age limit, whole', async () => {
     const { journal, clock, run, seqs } = journalAt(1_000 * DAY);
     run('old', 5);
     clock.now += 20 * DAY;
@@ -71,7 +71,7 @@ describe('journal retention', () => {
     expect(seqs('recent')).toHaveLength(5);
   });
 
-  it('should delete the least recently used threads until the journal fits its size in bytes', async () => {
+  it('deletes the least recently used threads until the journal fits its size in bytes', async () => {
     const { journal, clock, run, seqs } = journalAt();
     for (const threadId of ['a', 'b', 'c', 'd']) {
       run(threadId, 10);
@@ -85,7 +85,7 @@ describe('journal retention', () => {
     expect([seqs('a'), seqs('b'), seqs('c'), seqs('d')].map((s) => s.length)).toEqual([10, 0, 0, 10]);
   });
 
-  it('should count what a journal made before retention already holds, threads without a row included', () => {
+  it('counts what a journal made before retention already holds, threads without a row included', () => {
     const database = new Database(':memory:');
     database.exec(`
       CREATE TABLE events (thread_id TEXT NOT NULL, seq INTEGER NOT NULL, run_id TEXT NOT NULL, type TEXT NOT NULL,
@@ -105,7 +105,7 @@ describe('journal retention', () => {
     ]);
   });
 
-  it('should work in small steps, sparing a thread that becomes busy or is used while the pass runs', async () => {
+  it('works in small steps, sparing a thread that becomes busy or is used while the pass runs', async () => {
     const { journal, clock, run, seqs } = journalAt();
     const old = Array.from({ length: 150 }, (_, i) => `old-${String(i).padStart(3, '0')}`);
     for (const id of old) run(id, 2);

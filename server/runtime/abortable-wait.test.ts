@@ -31,7 +31,7 @@ describe('abortableWait', () => {
   });
 
   describe('with a number of milliseconds', () => {
-    it('should resolve once the delay has passed, and not before', async () => {
+    it('resolves once the delay has passed, and not before', async () => {
       const waiting = abortableWait(1000, new AbortController().signal);
       await vi.advanceTimersByTimeAsync(999);
       expect(await settled(waiting)).toBe(false);
@@ -39,7 +39,7 @@ describe('abortableWait', () => {
       await expect(waiting).resolves.toBeUndefined();
     });
 
-    it('should treat a negative delay (a replay running late) as 0, which newer Node versions warn about', async () => {
+    it('treats a negative delay (a replay running late) as 0, which newer Node versions warn about', async () => {
       const schedule = vi.spyOn(globalThis, 'setTimeout');
       const waiting = abortableWait(-50, new AbortController().signal);
       expect(schedule).toHaveBeenCalledWith(expect.any(Function), 0);
@@ -47,7 +47,7 @@ describe('abortableWait', () => {
       expect(await settled(waiting)).toBe(true);
     });
 
-    it("should reject with the signal's reason as soon as it aborts, clearing its timer", async () => {
+    it("rejects with the signal's reason as soon as it aborts, clearing its timer", async () => {
       const controller = new AbortController();
       const waiting = abortableWait(60_000, controller.signal);
       const reason = new Error('cancelled');
@@ -57,7 +57,7 @@ describe('abortableWait', () => {
       expect(vi.getTimerCount()).toBe(0);
     });
 
-    it('should reject with the reason of an already-aborted signal, starting no timer and adding no listener', async () => {
+    it('rejects with the reason of an already-aborted signal, starting no timer and adding no listener', async () => {
       const controller = new AbortController();
       controller.abort('stop');
       const waiting = abortableWait(1000, controller.signal);
@@ -66,7 +66,7 @@ describe('abortableWait', () => {
       await expect(waiting).rejects.toBe('stop');
     });
 
-    it('should remove its abort listener once it resolves', async () => {
+    it('removes its abort listener once it resolves', async () => {
       const controller = new AbortController();
       const waiting = abortableWait(10, controller.signal);
       expect(listeners(controller.signal)).toBe(1);
@@ -75,7 +75,7 @@ describe('abortableWait', () => {
       expect(listeners(controller.signal)).toBe(0);
     });
 
-    it('should remove its abort listener once it rejects', async () => {
+    it('removes its abort listener once it rejects', async () => {
       const controller = new AbortController();
       const waiting = abortableWait(10, controller.signal);
       controller.abort(new Error('cancelled'));
@@ -85,14 +85,14 @@ describe('abortableWait', () => {
   });
 
   describe('with a promise', () => {
-    it('should settle as the promise does while the signal is live, then drop its listener', async () => {
+    it('settles as the promise does while the signal is live, then drops its listener', async () => {
       const controller = new AbortController();
       await expect(abortableWait(Promise.resolve('value'), controller.signal)).resolves.toBe('value');
       await expect(abortableWait(Promise.reject(new Error('failed')), controller.signal)).rejects.toThrow('failed');
       expect(listeners(controller.signal)).toBe(0);
     });
 
-    it("should reject with the signal's reason when it aborts before the promise settles", async () => {
+    it("rejects with the signal's reason when it aborts before the promise settles", async () => {
       const controller = new AbortController();
       const waiting = abortableWait(new Promise<never>(() => {}), controller.signal);
       const reason = new Error('cancelled');
@@ -101,11 +101,11 @@ describe('abortableWait', () => {
       expect(listeners(controller.signal)).toBe(0);
     });
 
-    it('should reject at once when the signal has already aborted, even if the promise has settled', async () => {
+    it('rejects at once when the signal has already aborted, even if the promise has settled', async () => {
       await expect(abortableWait(Promise.resolve('late'), AbortSignal.abort('stop'))).rejects.toBe('stop');
     });
 
-    it('should keep the late failure of work it gave up on from going unhandled', async () => {
+    it('keeps the late failure of work it gave up on from going unhandled', async () => {
       const unhandled: unknown[] = [];
       const record = (reason: unknown) => unhandled.push(reason);
       process.on('unhandledRejection', record);

@@ -22,7 +22,7 @@ function runsWithClock() {
 describe('scheduleRetention', () => {
   afterEach(() => vi.useRealTimers());
 
-  it('should delete threads past their age at each interval, after which continuing one answers not_found', async () => {
+  it('deletes threads past their age at each interval, after which continuing one answers not_found', async () => {
     const { runs, clock } = runsWithClock();
     const { threadId, done } = runs.startRun({ text: 'hi', owner: 'u-1' });
     await done;
@@ -38,7 +38,7 @@ describe('scheduleRetention', () => {
     stop();
   });
 
-  it('should leave a thread alone while a replay reads it', async () => {
+  it('leaves a thread alone while a replay reads it', async () => {
     const { runs, clock } = runsWithClock();
     const { threadId, done } = runs.startRun({ text: 'hi', owner: 'u-1' });
     await done;

@@ -41,7 +41,7 @@ const agent = (run: Agent['run']): Agent => ({ name: 'test', description: 'test 
 
 describe('RunContext', () => {
   describe('#execute', () => {
-    it('should open with agent_started and close with agent_completed carrying the streamed text', async () => {
+    it('opens with agent_started and closes with agent_completed carrying the streamed text', async () => {
       const { context, events, types } = harness();
       const summary = await context.execute(
         agent(async (ctx) => {
@@ -65,7 +65,7 @@ describe('RunContext', () => {
       expect(checkRunLifecycle(events)).toEqual([]);
     });
 
-    it('should complete as failed with the error when the agent throws', async () => {
+    it('completes as failed with the error when the agent throws', async () => {
       const { context, events } = harness();
       const summary = await context.execute(
         agent(async () => {
@@ -76,7 +76,7 @@ describe('RunContext', () => {
       expect(checkRunLifecycle(events)).toEqual([]);
     });
 
-    it('should complete a tool the agent did not await before agent_completed', async () => {
+    it('completes a tool the agent did not await before agent_completed', async () => {
       const { context, events, types } = harness();
       await context.execute(
         agent(async (ctx) => {
@@ -88,7 +88,7 @@ describe('RunContext', () => {
       expect(checkRunLifecycle(events)).toEqual([]);
     });
 
-    it('should refuse new tool calls from detached agent code once the agent has returned', async () => {
+    it('refuses new tool calls from detached agent code once the agent has returned', async () => {
       const { context, events } = harness();
       let lateCall: Promise<unknown> | undefined;
       await context.execute(
@@ -100,7 +100,7 @@ describe('RunContext', () => {
       expect(checkRunLifecycle(events)).toEqual([]);
     });
 
-    it('should end a run whose agent ignores the cancel signal', async () => {
+    it('ends a run whose agent ignores the cancel signal', async () => {
       const { context, events } = harness();
       const done = context.execute(agent(() => new Promise<void>(() => {})));
       context.cancel();
@@ -108,14 +108,14 @@ describe('RunContext', () => {
       expect(checkRunLifecycle(events)).toEqual([]);
     });
 
-    it('should not leave a listener on its signal for the wait on the agent once the agent has returned', async () => {
+    it('does not leave a listener on its signal for the wait on the agent once the agent has returned', async () => {
       const { context } = harness();
       const before = getEventListeners(context.signal, 'abort').length;
       await context.execute(agent(async () => {}));
       expect(getEventListeners(context.signal, 'abort')).toHaveLength(before);
     });
 
-    it('should refuse to emit once the run has completed', async () => {
+    it('refuses to emit once the run has completed', async () => {
       const { context } = harness();
       await context.execute(agent(async () => {}));
       expect(() => context.think('late')).toThrow(/has completed/);
@@ -124,7 +124,7 @@ describe('RunContext', () => {
   });
 
   describe('#runOwnTool', () => {
-    it('should bracket a tool the agent brings with tool_executing and tool_completed under its own name', async () => {
+    it('brackets a tool the agent brings with tool_executing and tool_completed under its own name', async () => {
       const { context, events, types } = harness();
       const recorded = defineTool({
         name: 'web_search',
@@ -140,7 +140,7 @@ describe('RunContext', () => {
   });
 
   describe('#cancel', () => {
-    it('should end a run blocked on a tool as cancelled, with the tool completed as an error', async () => {
+    it('ends a run blocked on a tool as cancelled, with the tool completed as an error', async () => {
       const { context, events, types } = harness();
       const done = context.execute(agent((ctx) => ctx.callTool('slow', {}).then(() => ctx.pause(10_000))));
       context.cancel();
@@ -151,7 +151,7 @@ describe('RunContext', () => {
       expect(checkRunLifecycle(events)).toEqual([]);
     });
 
-    it('should end a pausing run as cancelled', async () => {
+    it('ends a pausing run as cancelled', async () => {
       const { context } = harness();
       const done = context.execute(agent((ctx) => ctx.pause(10_000)));
       context.cancel();
@@ -160,7 +160,7 @@ describe('RunContext', () => {
   });
 
   describe('#fail', () => {
-    it('should end the run as failed with the error, its open tool call completed as an error first', async () => {
+    it('ends the run as failed with the error, its open tool call completed as an error first', async () => {
       const { context, events, types } = harness();
       const done = context.execute(agent((ctx) => ctx.callTool('slow', {}).then(() => ctx.pause(10_000))));
       const error = 'the server could not save this run (the disk is full); it was stopped';
@@ -172,7 +172,7 @@ describe('RunContext', () => {
       expect(checkRunLifecycle(events)).toEqual([]);
     });
 
-    it('should win over a cancel that is still settling, and do nothing once the run has completed', async () => {
+    it('wins over a cancel that is still settling, and does nothing once the run has completed', async () => {
       const { context, events } = harness();
       const done = context.execute(agent(() => new Promise<void>(() => {})));
       context.cancel();
@@ -184,7 +184,7 @@ describe('RunContext', () => {
   });
 
   describe('keep-alive', () => {
-    it('should repeat the current thought while the agent is silent, and stop when the run ends', async () => {
+    it('repeats the current thought while the agent is silent, and stops when the run ends', async () => {
       const events: RunEvent[] = [];
       const context = new RunContext({
         threadId: 'th-1',
@@ -215,7 +215,7 @@ describe('RunContext', () => {
   });
 
   describe('#think', () => {
-    it('should number steps from 1 and pass totalSteps through', async () => {
+    it('numbers steps from 1 and passes totalSteps through', async () => {
       const { context, events } = harness();
       await context.execute(
         agent(async (ctx) => {

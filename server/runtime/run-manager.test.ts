@@ -37,7 +37,7 @@ function setup(
 
 describe('RunManager', () => {
   describe('#startRun', () => {
-    it('should call onAccepted before the first event, so subscribers miss nothing', async () => {
+    it('calls onAccepted before the first event, so subscribers miss nothing', async () => {
       const { runs, received, watch } = setup();
       const run = runs.startRun({ text: 'hi', owner: OWNER }, ({ threadId }) => watch(threadId));
       await run.done;
@@ -51,7 +51,7 @@ describe('RunManager', () => {
       expect(checkRunLifecycle(received)).toEqual([]);
     });
 
-    it('should number seq per thread, continuing across runs of the same thread', async () => {
+    it('numbers seq per thread, continuing across runs of the same thread', async () => {
       const { runs, received, watch } = setup();
       const first = runs.startRun({ text: 'one', owner: OWNER }, ({ threadId }) => watch(threadId));
       await first.done;
@@ -62,7 +62,7 @@ describe('RunManager', () => {
       expect(checkRunLifecycle(received)).toEqual([]);
     });
 
-    it('should keep seq independent between threads', async () => {
+    it('keeps seq independent between threads', async () => {
       const { runs, received, watch } = setup();
       await Promise.all([
         runs.startRun({ text: 'a', owner: OWNER }, ({ threadId }) => watch(threadId)).done,
@@ -73,14 +73,14 @@ describe('RunManager', () => {
       expect(checkRunLifecycle(received)).toEqual([]);
     });
 
-    it('should reject an unknown thread with not_found', () => {
+    it('rejects an unknown thread with not_found', () => {
       const { runs } = setup();
       expect(() => runs.startRun({ text: 'x', threadId: 'missing', owner: OWNER })).toThrow(
         expect.objectContaining({ code: 'not_found' }),
       );
     });
 
-    it('should reject a second run on a busy thread with thread_busy', async () => {
+    it('rejects a second run on a busy thread with thread_busy', async () => {
       const { runs } = setup();
       const first = runs.startRun({ text: '/wait', owner: OWNER });
       let rejection: unknown;
@@ -102,7 +102,7 @@ describe('RunManager', () => {
   });
 
   describe('threads', () => {
-    it('should forget the least recently used idle thread beyond maxThreads, never a busy one, and revive it from the journal', async () => {
+    it('forgets the least recently used idle thread beyond maxThreads, never a busy one, and revives it from the journal', async () => {
       const { runs, journal, received, watch } = setup({ maxThreads: 2 });
       const busy = runs.startRun({ text: '/wait', owner: OWNER });
       const idle = runs.startRun({ text: 'a', owner: OWNER });
@@ -122,7 +122,7 @@ describe('RunManager', () => {
   });
 
   describe('ownership', () => {
-    it('should refuse another user continuing, cancelling or reading a thread with forbidden', async () => {
+    it('refuses another user continuing, cancelling or reading a thread with forbidden', async () => {
       const { runs } = setup();
       const run = runs.startRun({ text: '/wait', owner: 'alice' });
       const forbidden = expect.objectContaining({ code: 'forbidden' });
@@ -136,7 +136,7 @@ describe('RunManager', () => {
   });
 
   describe('concurrency cap', () => {
-    it('should refuse any run over maxActiveRuns, all owners together, and take one again once a run ends', async () => {
+    it('refuses any run over maxActiveRuns, all owners together, and takes one again once a run ends', async () => {
       const { runs } = setup({ maxActiveRuns: 2 });
       const alice = runs.startRun({ text: '/wait', owner: 'alice' });
       const bob = runs.startRun({ text: '/wait', owner: 'bob' });
@@ -150,7 +150,7 @@ describe('RunManager', () => {
       for (const run of [bob, carol]) await expect(run.done).resolves.toMatchObject({ status: 'cancelled' });
     });
 
-    it('should refuse an owner over maxConcurrentRuns with rate_limited, without creating a thread', async () => {
+    it('refuses an owner over maxConcurrentRuns with rate_limited, without creating a thread', async () => {
       const { runs } = setup({ maxConcurrentRuns: 2 });
       const first = runs.startRun({ text: '/wait', owner: 'alice' });
       const second = runs.startRun({ text: '/wait', owner: 'alice' });
@@ -169,7 +169,7 @@ describe('RunManager', () => {
   });
 
   describe('#cancel', () => {
-    it('should cancel an active run, and answer not_found for one that is not running', async () => {
+    it('cancels an active run, and answers not_found for one that is not running', async () => {
       const { runs } = setup();
       const run = runs.startRun({ text: '/wait', owner: OWNER });
       expect(runs.activeRunCount).toBe(1);
@@ -179,7 +179,7 @@ describe('RunManager', () => {
       expect(() => runs.cancel(run.runId, OWNER)).toThrow(expect.objectContaining({ code: 'not_found' }));
     });
 
-    it('should deliver a run’s completion before answering a cancel that came just after it ended', async () => {
+    it('delivers a run’s completion before answering a cancel that came just after it ended', async () => {
       const { runs, received, watch } = setup();
       const run = runs.startRun({ text: 'hi', owner: OWNER }, ({ threadId }) => watch(threadId));
       await run.done; // its agent_completed waits for the journal's next commit
@@ -190,7 +190,7 @@ describe('RunManager', () => {
   });
 
   describe('#shutdown', () => {
-    it('should wait until every active run has completed', async () => {
+    it('waits until every active run has completed', async () => {
       const { runs } = setup();
       const all = [runs.startRun({ text: '/wait', owner: OWNER }), runs.startRun({ text: '/wait', owner: OWNER })];
       await runs.shutdown('shutdown');
@@ -198,7 +198,7 @@ describe('RunManager', () => {
       for (const run of all) await expect(run.done).resolves.toMatchObject({ status: 'cancelled' });
     });
 
-    it('should refuse new runs once shutting down, with unavailable', async () => {
+    it('refuses new runs once shutting down, with unavailable', async () => {
       const { runs } = setup();
       await runs.shutdown('shutdown');
       expect(() => runs.startRun({ text: 'late', owner: OWNER })).toThrow(
@@ -215,7 +215,7 @@ describe('RunManager', () => {
       return run;
     };
 
-    it('should close a run whose end was lost when its thread is read, as interrupted, once', async () => {
+    it('closes a run whose end was lost when its thread is read, as interrupted, once', async () => {
       const { runs } = setup({ faults: true });
       const run = await lose(runs, 'hi');
       const frames = runs.framesAfter(run.threadId, 0).map((frame) => JSON.parse(frame) as RunEvent);
@@ -232,7 +232,7 @@ describe('RunManager', () => {
       expect(runs.framesAfter(run.threadId, 0)).toHaveLength(3);
     });
 
-    it('should close it before the thread continues, so the next run follows an ended one', async () => {
+    it('closes it before the thread continues, so the next run follows an ended one', async () => {
       const { runs } = setup({ faults: true });
       const lost = await lose(runs, 'hi');
       const next = runs.startRun({ threadId: lost.threadId, text: 'again', owner: OWNER });
@@ -241,7 +241,7 @@ describe('RunManager', () => {
       expect(types.slice(2, 4)).toEqual(['agent_completed', 'agent_started']);
     });
 
-    it('should leave a running run, and one whose delayed events are still on the way, alone', async () => {
+    it('leaves a running run, and one whose delayed events are still on the way, alone', async () => {
       const { runs } = setup({ faults: true });
       const waiting = runs.startRun({ text: '/wait', owner: OWNER });
       expect(runs.framesAfter(waiting.threadId, 0).map((frame) => JSON.parse(frame).type)).toEqual(['agent_started']);

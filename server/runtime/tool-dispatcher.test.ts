@@ -56,7 +56,7 @@ describe('ToolDispatcher', () => {
   const live = () => new AbortController().signal;
 
   describe('#invoke', () => {
-    it('should emit tool_executing then tool_completed with success and the result', async () => {
+    it('emits tool_executing then tool_completed with success and the result', async () => {
       const sink = recordingSink();
       const outcome = await dispatcher.invoke(call('echo', { value: 'hi' }), sink, live());
       expect(outcome).toEqual({ ok: true, toolCallId: 't-1', toolName: 'echo', result: { value: 'hi' } });
@@ -65,7 +65,7 @@ describe('ToolDispatcher', () => {
       expect(sink.events[1]?.payload.durationMs).toBeGreaterThanOrEqual(0);
     });
 
-    it('should pair the events when the tool throws', async () => {
+    it('pairs the events when the tool throws', async () => {
       const sink = recordingSink();
       const outcome = await dispatcher.invoke(call('boom'), sink, live());
       expect(outcome).toMatchObject({ ok: false, error: 'kaboom' });
@@ -73,14 +73,14 @@ describe('ToolDispatcher', () => {
       expect(sink.events[1]?.payload).toMatchObject({ status: 'error', error: 'kaboom' });
     });
 
-    it('should pair the events when the tool times out, even if it ignores its signal', async () => {
+    it('pairs the events when the tool times out, even if it ignores its signal', async () => {
       const sink = recordingSink();
       const outcome = await dispatcher.invoke(call('hang'), sink, live());
       expect(outcome).toMatchObject({ ok: false, error: 'timed out after 20 ms' });
       expect(types(sink.events)).toEqual(['tool_executing', 'tool_completed']);
     });
 
-    it('should pair the events when the run is aborted mid-call', async () => {
+    it('pairs the events when the run is aborted mid-call', async () => {
       const sink = recordingSink();
       const run = new AbortController();
       const pending = dispatcher.invoke(call('wait', { ms: 10_000 }), sink, run.signal);
@@ -90,7 +90,7 @@ describe('ToolDispatcher', () => {
       expect(types(sink.events)).toEqual(['tool_executing', 'tool_progress', 'tool_completed']);
     });
 
-    it('should complete as an error without running the tool when the run is already aborted', async () => {
+    it('completes as an error without running the tool when the run is already aborted', async () => {
       let ran = false;
       const spy = defineTool({
         name: 'spy',
@@ -110,7 +110,7 @@ describe('ToolDispatcher', () => {
       expect(types(sink.events)).toEqual(['tool_executing', 'tool_completed']);
     });
 
-    it('should pair the events for an unknown tool and for invalid arguments', async () => {
+    it('pairs the events for an unknown tool and for invalid arguments', async () => {
       const unknown = recordingSink();
       await expect(dispatcher.invoke(call('nope'), unknown, live())).resolves.toMatchObject({
         ok: false,
@@ -125,7 +125,7 @@ describe('ToolDispatcher', () => {
       expect(types(invalid.events)).toEqual(['tool_executing', 'tool_completed']);
     });
 
-    it('should pair every call when tools run concurrently', async () => {
+    it('pairs every call when tools run concurrently', async () => {
       const sink = recordingSink();
       const outcomes = await Promise.all([
         dispatcher.invoke(call('wait', { ms: 30 }, 'a'), sink, live()),
@@ -140,7 +140,7 @@ describe('ToolDispatcher', () => {
       }
     });
 
-    it('should report a result JSON cannot carry as an error', async () => {
+    it('reports a result JSON cannot carry as an error', async () => {
       const cyclic = defineTool({
         name: 'cyclic',
         description: 'returns a cycle',
@@ -157,7 +157,7 @@ describe('ToolDispatcher', () => {
       expect(types(sink.events)).toEqual(['tool_executing', 'tool_completed']);
     });
 
-    it('should send arguments JSON cannot carry as null and fail the call', async () => {
+    it('sends arguments JSON cannot carry as null and fails the call', async () => {
       const args: Record<string, unknown> = {};
       args.self = args;
       const sink = recordingSink();
@@ -169,7 +169,7 @@ describe('ToolDispatcher', () => {
       ]);
     });
 
-    it('should drop progress reported after the call completed', async () => {
+    it('drops progress reported after the call completed', async () => {
       let report: ((p: number) => void) | undefined;
       const leaky = defineTool({
         name: 'leaky',
@@ -192,7 +192,7 @@ describe('ToolDispatcher', () => {
       vi.useRealTimers();
     });
 
-    it('should leave no timer and no listener on the run signal, and abort the signal it gave the tool', async () => {
+    it('leaves no timer and no listener on the run signal, and aborts the signal it gave the tool', async () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
       let toolSignal: AbortSignal | undefined;
       const stuck = defineTool({
@@ -218,7 +218,7 @@ describe('ToolDispatcher', () => {
       expect(toolSignal?.aborted).toBe(true);
     });
 
-    it('should abort the signal of a tool still holding it once its call has succeeded', async () => {
+    it('aborts the signal of a tool still holding it once its call has succeeded', async () => {
       let toolSignal: AbortSignal | undefined;
       const keeper = defineTool({
         name: 'keeper',
@@ -238,7 +238,7 @@ describe('ToolDispatcher', () => {
   });
 
   describe('keep-alive', () => {
-    it('should report progress for a silent tool, keeping its last value', async () => {
+    it('reports progress for a silent tool, keeping its last value', async () => {
       const quiet = defineTool({
         name: 'quiet',
         description: 'reports once, then goes silent',
@@ -265,7 +265,7 @@ describe('ToolDispatcher', () => {
   });
 
   describe('#specs', () => {
-    it('should describe every tool with a JSON Schema of its arguments, as a model sees them', () => {
+    it('describes every tool with a JSON Schema of its arguments, as a model sees them', () => {
       const withDefault = defineTool({
         name: 'search',
         description: 'searches',
@@ -299,7 +299,7 @@ describe('ToolDispatcher', () => {
       ]);
     });
 
-    it('should describe what JSON Schema cannot express as anything, instead of throwing', () => {
+    it('describes what JSON Schema cannot express as anything, instead of throwing', () => {
       const odd = defineTool({
         name: 'odd',
         description: 'takes a transformed value',
@@ -312,7 +312,7 @@ describe('ToolDispatcher', () => {
   });
 
   describe('#register', () => {
-    it('should refuse a second tool with the same name', () => {
+    it('refuses a second tool with the same name', () => {
       expect(() => new ToolDispatcher([echo, echo])).toThrow('tool "echo" is already registered');
     });
   });

@@ -21,12 +21,12 @@ describe('LlmMock', () => {
 
   afterAll(() => mock?.stop());
 
-  it('should listen on loopback, on a port the OS chose, with the OpenAI base path', () => {
+  it('listens on loopback, on a port the OS chose, with the OpenAI base path', () => {
     expect(mock.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     expect(mock.url).toBe(`${mock.origin}/v1`);
   });
 
-  it('should answer from the fixtures and journal each request', async () => {
+  it('answers from the fixtures and journal each request', async () => {
     const response = await ask(mock, 'llm plain');
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
@@ -35,7 +35,7 @@ describe('LlmMock', () => {
     expect((await mock.requests()).at(-1)).toMatchObject({ path: '/v1/chat/completions', status: 200 });
   });
 
-  it('should restart sequences and forget requests on reset, on the same URL', async () => {
+  it('restarts sequences and forgets requests on reset, on the same URL', async () => {
     expect((await ask(mock, 'llm rate limited')).status).toBe(429);
     expect((await ask(mock, 'llm rate limited')).status).toBe(200);
     const url = mock.url;
@@ -47,7 +47,7 @@ describe('LlmMock', () => {
     expect((await ask(mock, 'llm malformed')).status).toBe(200);
   });
 
-  it('should refuse other keys when given keys, and still serve its own control calls', async () => {
+  it('refuses other keys when given keys, and still serves its own control calls', async () => {
     const guarded = await LlmMock.start({ fixtures: FIXTURES, apiKeys: ['right-key'] });
     try {
       expect((await ask(guarded, 'llm plain', 'wrong-key')).status).toBe(401);
@@ -58,7 +58,7 @@ describe('LlmMock', () => {
     }
   });
 
-  it('should say why when it cannot start', async () => {
+  it('says why when it cannot start', async () => {
     await expect(LlmMock.start({ fixtures: '/nonexistent/fixtures.json' })).rejects.toThrow(
       /the mock exited before it was healthy:[\s\S]*not found/,
     );

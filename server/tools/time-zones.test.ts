@@ -28,7 +28,7 @@ describe('findTimeZone', () => {
     expect(findTimeZone(text)).toBe(timeZone);
   });
 
-  it('should resolve an alias Intl knows to the zone it stands for', () => {
+  it('resolves an alias Intl knows to the zone it stands for', () => {
     expect(findTimeZone('time in US/Pacific')).toBe('America/Los_Angeles');
   });
 
@@ -49,7 +49,7 @@ describe('findTimeZone', () => {
     expect(findTimeZone(text)).toBeUndefined();
   });
 
-  it('should resolve every zone the runtime lists by its place and by its name', () => {
+  it('resolves every zone the runtime lists by its place and by its name', () => {
     const wrong = Intl.supportedValuesOf('timeZone').filter(
       (zone) => findTimeZone(`time in ${placeName(zone)}`) !== zone || findTimeZone(`time in ${zone}`) !== zone,
     );

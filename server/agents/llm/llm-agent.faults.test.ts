@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 describe('llm agent, when the stream breaks', () => {
-  it('should fail a stream cut mid-answer, keep the text that arrived, and not retry it', async () => {
+  it('fails a stream cut mid-answer, keeps the text that arrived, and does not retry it', async () => {
     const run = await runMessage(await serverWith(mock), 'llm truncated');
     expect(run.violations).toEqual([]);
     expect(run).toMatchObject({
@@ -45,7 +45,7 @@ describe('llm agent, when the stream breaks', () => {
     expect(await requestsFor(mock, 'llm truncated')).toHaveLength(1);
   });
 
-  it('should fail a stream cut in the middle of a tool call, running no tool', async () => {
+  it('fails a stream cut in the middle of a tool call, running no tool', async () => {
     const run = await runMessage(await serverWith(mock), 'llm tool cut');
     expect(run.violations).toEqual([]);
     expect(run).toMatchObject({
@@ -56,7 +56,7 @@ describe('llm agent, when the stream breaks', () => {
     expect(await requestsFor(mock, 'llm tool cut')).toHaveLength(1);
   });
 
-  it('should fail a provider that goes silent, once the idle timeout passes', async () => {
+  it('fails a provider that goes silent, once the idle timeout passes', async () => {
     const run = await runMessage(await serverWith(mock, { idleTimeoutMs: 300 }), 'llm silent');
     expect(run.violations).toEqual([]);
     expect(run).toMatchObject({ status: 'failed', error: 'the model provider went silent for 300 ms', text: '' });
@@ -64,7 +64,7 @@ describe('llm agent, when the stream breaks', () => {
 });
 
 describe('llm agent, when the provider refuses', () => {
-  it('should retry a 429 after its Retry-After, say so in a thought, and answer', async () => {
+  it('retries a 429 after its Retry-After, says so in a thought, and answers', async () => {
     const run = await runMessage(await serverWith(mock), 'llm rate limited');
     expect(run.violations).toEqual([]);
     expect(run.status).toBe('success');
@@ -73,7 +73,7 @@ describe('llm agent, when the provider refuses', () => {
     expect((await requestsFor(mock, 'llm rate limited')).map((request) => request.status)).toEqual([429, 200]);
   });
 
-  it('should retry a 5xx with doubling backoff, then fail naming the status', async () => {
+  it('retries a 5xx with doubling backoff, then fails naming the status', async () => {
     const run = await runMessage(await serverWith(mock), 'llm server error');
     expect(run.violations).toEqual([]);
     expect(run).toMatchObject({ status: 'failed', error: 'the model provider failed with HTTP 503 after 3 attempts' });
@@ -84,7 +84,7 @@ describe('llm agent, when the provider refuses', () => {
     expect(await requestsFor(mock, 'llm server error')).toHaveLength(3);
   });
 
-  it("should fail on another 4xx at once, quoting the provider's message without any key in it", async () => {
+  it("fails on another 4xx at once, quoting the provider's message without any key in it", async () => {
     const run = await runMessage(await serverWith(mock), 'llm bad request');
     expect(run.violations).toEqual([]);
     expect(run).toMatchObject({
@@ -95,7 +95,7 @@ describe('llm agent, when the provider refuses', () => {
     expect(await requestsFor(mock, 'llm bad request')).toHaveLength(1);
   });
 
-  it('should fail a refused API key at once, naming LLM_API_KEY and never the key', async () => {
+  it('fails a refused API key at once, naming LLM_API_KEY and never the key', async () => {
     const guarded = await LlmMock.start({ fixtures: MOCK_FIXTURES, apiKeys: ['the-right-key'] });
     try {
       const run = await runMessage(await serverWith(guarded), 'llm plain');
@@ -112,7 +112,7 @@ describe('llm agent, when the provider refuses', () => {
     }
   });
 
-  it('should stop a model that keeps calling tools after maxSteps', async () => {
+  it('stops a model that keeps calling tools after maxSteps', async () => {
     const run = await runMessage(await serverWith(mock, { maxSteps: 3 }), 'llm endless tools');
     expect(run.violations).toEqual([]);
     expect(run).toMatchObject({
@@ -125,7 +125,7 @@ describe('llm agent, when the provider refuses', () => {
 });
 
 describe('llm agent, when the provider cannot be reached', () => {
-  it('should retry a provider that accepts the connection but never answers, then fail', async () => {
+  it('retries a provider that accepts the connection but never answers, then fails', async () => {
     const frozen = await LlmMock.start({ fixtures: MOCK_FIXTURES });
     frozen.freeze();
     try {
@@ -145,7 +145,7 @@ describe('llm agent, when the provider cannot be reached', () => {
     }
   });
 
-  it('should retry a refused connection, then fail naming the host', async () => {
+  it('retries a refused connection, then fails naming the host', async () => {
     const port = await closedPort();
     const server = await serverWith(mock, { baseUrl: `http://127.0.0.1:${port}/v1`, maxRetries: 1 });
     const run = await runMessage(server, 'llm plain');
@@ -158,7 +158,7 @@ describe('llm agent, when the provider cannot be reached', () => {
 });
 
 describe('llm agent, when the run is cancelled', () => {
-  it('should abort the HTTP request the moment the run is cancelled', async () => {
+  it('aborts the HTTP request the moment the run is cancelled', async () => {
     const requests: { signal: AbortSignal | undefined; responded: boolean }[] = [];
     const observed: typeof globalThis.fetch = async (input, init) => {
       const request = { signal: init?.signal ?? undefined, responded: false };

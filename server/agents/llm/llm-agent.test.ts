@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('llm agent', () => {
-  it('should stream a plain answer as it arrives', async () => {
+  it('streams a plain answer as it arrives', async () => {
     const run = await runMessage(server, 'llm plain');
     expect(run.violations).toEqual([]);
     expect(run).toMatchObject({ agentName: 'llm', status: 'success', calls: [] });
@@ -39,7 +39,7 @@ describe('llm agent', () => {
     );
   });
 
-  it('should run the tool the model calls, feed its result back under the call id, and answer', async () => {
+  it('runs the tool the model calls, feeds its result back under the call id, and answers', async () => {
     const run = await runMessage(server, 'llm one tool');
     expect(run.violations).toEqual([]);
     expect(run.status).toBe('success');
@@ -70,7 +70,7 @@ describe('llm agent', () => {
     ]);
   });
 
-  it('should run parallel tool calls at once and feed each result back in the order asked', async () => {
+  it('runs parallel tool calls at once and feeds each result back in the order asked', async () => {
     const run = await runMessage(server, 'llm parallel');
     expect(run.violations).toEqual([]);
     expect(run.status).toBe('success');
@@ -92,7 +92,7 @@ describe('llm agent', () => {
     expect(run.text).toBe('Both sleeps are over, and I read the clock in Tokyo.');
   });
 
-  it('should assemble tool arguments that arrive one character at a time', async () => {
+  it('assembles tool arguments that arrive one character at a time', async () => {
     const run = await runMessage(server, 'llm fragments');
     expect(run.violations).toEqual([]);
     expect(run.status).toBe('success');
@@ -102,7 +102,7 @@ describe('llm agent', () => {
     expect(run.calls[0]?.result).toMatchObject({ value: 84 });
   });
 
-  it('should turn malformed argument JSON into a failed call the model sees and recovers from', async () => {
+  it('turns malformed argument JSON into a failed call the model sees and recovers from', async () => {
     const run = await runMessage(server, 'llm malformed');
     expect(run.violations).toEqual([]);
     expect(run.status).toBe('success');
@@ -124,7 +124,7 @@ describe('llm agent', () => {
     expect(JSON.parse(toolMessage?.content ?? '{}')).toEqual({ error: run.calls[0]?.error });
   });
 
-  it("should report an unknown tool as the dispatcher's error, and let the model answer", async () => {
+  it("reports an unknown tool as the dispatcher's error, and lets the model answer", async () => {
     const run = await runMessage(server, 'llm unknown tool');
     expect(run.violations).toEqual([]);
     expect(run.status).toBe('success');
@@ -140,7 +140,7 @@ describe('llm agent', () => {
     expect(run.text).toBe('I cannot check the weather: there is no weather tool.');
   });
 
-  it("should show the provider's reasoning as a thought before the answer", async () => {
+  it("shows the provider's reasoning as a thought before the answer", async () => {
     const run = await runMessage(server, 'llm reasoning');
     expect(run.violations).toEqual([]);
     expect(run.status).toBe('success');
@@ -150,7 +150,7 @@ describe('llm agent', () => {
     expect(run.text).toBe('Hello! I thought about it first.');
   });
 
-  it('should route /assistant to the deterministic agent', async () => {
+  it('routes /assistant to the deterministic agent', async () => {
     const run = await runMessage(server, '/assistant what is 2 + 3?');
     expect(run.violations).toEqual([]);
     expect(run).toMatchObject({ agentName: 'assistant', status: 'success' });

@@ -22,14 +22,14 @@ function systemError(code: string): Error {
 }
 
 describe('classifyRequestError', () => {
-  it('should fail a refused key at once, naming LLM_API_KEY', () => {
+  it('fails a refused key at once, naming LLM_API_KEY', () => {
     expect(() => classifyRequestError(statusError(401, 'Incorrect API key provided: sk-sec***456'), settings)).toThrow(
       'the model provider refused the API key (HTTP 401); check LLM_API_KEY',
     );
     expect(() => classifyRequestError(statusError(403), settings)).toThrow('refused the API key (HTTP 403)');
   });
 
-  it('should retry a 429 with its Retry-After, and 5xx, 408 and 409', () => {
+  it('retries a 429 with its Retry-After, and 5xx, 408 and 409', () => {
     expect(classifyRequestError(statusError(429, 'slow down', { 'retry-after': '2' }), settings)).toEqual({
       kind: 'rate_limited',
       status: 429,
@@ -40,7 +40,7 @@ describe('classifyRequestError', () => {
     }
   });
 
-  it('should retry timeouts and connection errors, in plain words', () => {
+  it('retries timeouts and connection errors, in plain words', () => {
     expect(classifyRequestError(new APIConnectionTimeoutError(), settings)).toEqual({
       kind: 'unreachable',
       reason: 'no response within 15 s',
@@ -51,7 +51,7 @@ describe('classifyRequestError', () => {
     expect(classifyRequestError(refused, settings)).toEqual({ kind: 'unreachable', reason: 'connection refused' });
   });
 
-  it("should fail other 4xx at once, quoting the provider's message redacted", () => {
+  it("fails other 4xx at once, quoting the provider's message redacted", () => {
     expect(() => classifyRequestError(statusError(400, 'bad key sk-secret-123456 here'), settings)).toThrow(
       'the model provider rejected the request (HTTP 400): bad key [redacted] here',
     );
@@ -60,7 +60,7 @@ describe('classifyRequestError', () => {
     );
   });
 
-  it('should rethrow what is not a provider error', () => {
+  it('rethrows what is not a provider error', () => {
     const bug = new RangeError('a bug');
     expect(() => classifyRequestError(bug, settings)).toThrow(bug);
   });
@@ -69,7 +69,7 @@ describe('classifyRequestError', () => {
 describe('retryAfter', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
 
-  it('should read seconds, an HTTP date and retry-after-ms', () => {
+  it('reads seconds, an HTTP date and retries-after-ms', () => {
     expect(retryAfter(new Headers({ 'retry-after': '1' }), now)).toEqual({ retryAfterMs: 1000 });
     expect(retryAfter(new Headers({ 'retry-after': '0.5' }), now)).toEqual({ retryAfterMs: 500 });
     expect(retryAfter(new Headers({ 'retry-after': 'Thu, 01 Jan 2026 00:00:03 GMT' }), now)).toEqual({
@@ -80,7 +80,7 @@ describe('retryAfter', () => {
     });
   });
 
-  it('should cap a long wait, floor a date in the past, and ignore nonsense', () => {
+  it('caps a long wait, floors a date in the past, and ignores nonsense', () => {
     expect(retryAfter(new Headers({ 'retry-after': '3600' }), now)).toEqual({ retryAfterMs: MAX_RETRY_AFTER_MS });
     expect(retryAfter(new Headers({ 'retry-after': 'Wed, 31 Dec 2025 23:00:00 GMT' }), now)).toEqual({
       retryAfterMs: 0,
@@ -91,7 +91,7 @@ describe('retryAfter', () => {
 });
 
 describe('backoffMs', () => {
-  it('should double from the base, up to the cap, unless the provider said when', () => {
+  it('doubles from the base, up to the cap, unless the provider said when', () => {
     const busy = { kind: 'server_error', status: 503 } as const;
     expect([1, 2, 3, 4].map((attempt) => backoffMs(busy, attempt, 500))).toEqual([500, 1000, 2000, 4000]);
     expect(backoffMs(busy, 20, 500)).toBe(MAX_RETRY_DELAY_MS);
@@ -101,7 +101,7 @@ describe('backoffMs', () => {
 });
 
 describe('messages', () => {
-  it('should announce a retry with its wait and attempt', () => {
+  it('announces a retry with its wait and attempt', () => {
     expect(retryThought({ kind: 'rate_limited', status: 429 }, 1000, 2, 3, 'h:1')).toBe(
       'The model provider is busy (HTTP 429); retrying in 1 s (attempt 2 of 3)',
     );
@@ -110,7 +110,7 @@ describe('messages', () => {
     );
   });
 
-  it('should say what failed after the last attempt', () => {
+  it('says what failed after the last attempt', () => {
     expect(exhaustedMessage({ kind: 'rate_limited', status: 429 }, 3, 'h:1')).toBe(
       'the model provider is still rate limited after 3 attempts (HTTP 429)',
     );
@@ -122,13 +122,13 @@ describe('messages', () => {
     );
   });
 
-  it('should format durations as people read them', () => {
+  it('formats durations as people read them', () => {
     expect([300, 1000, 1500, 15_000].map(formatDuration)).toEqual(['300 ms', '1 s', '1.5 s', '15 s']);
   });
 });
 
 describe('redact', () => {
-  it('should remove the key and anything shaped like one', () => {
+  it('removes the key and anything shaped like one', () => {
     expect(redact('key sk-secret-123456 and sk-ab***yz and sk-proj-Abc_123', 'sk-secret-123456')).toBe(
       'key [redacted] and [redacted] and [redacted]',
     );
@@ -137,7 +137,7 @@ describe('redact', () => {
 });
 
 describe('connectionReason', () => {
-  it('should find the system error in the cause chain', () => {
+  it('finds the system error in the cause chain', () => {
     const reset = new TypeError('fetch failed', { cause: systemError('ECONNRESET') });
     expect(connectionReason(reset)).toBe('the connection was reset');
     expect(connectionReason(new TypeError('fetch failed', { cause: systemError('EWHATEVER') }))).toBe(
@@ -148,7 +148,7 @@ describe('connectionReason', () => {
 });
 
 describe('resolveSettings', () => {
-  it('should apply the defaults and name the provider by host', () => {
+  it('applies the defaults and names the provider by host', () => {
     expect(settings).toMatchObject({
       host: '127.0.0.1:9',
       idleTimeoutMs: 30_000,
@@ -159,7 +159,7 @@ describe('resolveSettings', () => {
     });
   });
 
-  it('should refuse a base URL that is not a URL', () => {
+  it('refuses a base URL that is not a URL', () => {
     expect(() => resolveSettings({ baseUrl: 'localhost:11434', apiKey: 'k', model: 'm' })).toThrow(
       /http\(s\) base URL/,
     );

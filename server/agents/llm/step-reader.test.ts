@@ -16,7 +16,7 @@ function reader() {
 }
 
 describe('StepReader', () => {
-  it('should stream text as it comes and end with the finish reason', () => {
+  it('streams text as it comes and ends with the finish reason', () => {
     const { step, seen } = reader();
     step.accept(delta({ content: 'Hel' }));
     step.accept(delta({ content: 'lo' }));
@@ -27,7 +27,7 @@ describe('StepReader', () => {
     expect(step.streamedText).toBe(true);
   });
 
-  it('should gather reasoning into one thought per segment, emitted when the segment ends', () => {
+  it('gathers reasoning into one thought per segment, emitted when the segment ends', () => {
     const { step, seen } = reader();
     step.accept(delta({ reasoning: 'First I ' }));
     step.accept(delta({ reasoning: 'read the question.' }));
@@ -46,7 +46,7 @@ describe('StepReader', () => {
     ]);
   });
 
-  it('should say whether a tool call has started, without any text', () => {
+  it('says whether a tool call has started, without any text', () => {
     const { step } = reader();
     expect(step.inToolCall).toBe(false);
     step.accept(delta({ toolCalls: [{ index: 0, id: 'call_1', name: 'clock' }] }));
@@ -54,7 +54,7 @@ describe('StepReader', () => {
     expect(step.streamedText).toBe(false);
   });
 
-  it('should not emit an empty thought for whitespace-only reasoning', () => {
+  it('does not emit an empty thought for whitespace-only reasoning', () => {
     const { step, seen } = reader();
     step.accept(delta({ reasoning: ' \n ' }));
     step.flushReasoning();
@@ -63,17 +63,17 @@ describe('StepReader', () => {
 });
 
 describe('readableThought', () => {
-  it('should collapse whitespace into one line', () => {
+  it('collapses whitespace into one line', () => {
     expect(readableThought('  one\n\ntwo\tthree  ')).toBe('one two three');
   });
 
-  it('should cut a long thought on a word boundary with an ellipsis', () => {
+  it('cuts a long thought on a word boundary with an ellipsis', () => {
     const thought = readableThought('word '.repeat(200));
     expect(thought.length).toBeLessThanOrEqual(MAX_THOUGHT_CHARS);
     expect(thought).toMatch(/word…$/);
   });
 
-  it('should cut a long thought without spaces at the limit', () => {
+  it('cuts a long thought without spaces at the limit', () => {
     const thought = readableThought('x'.repeat(1000));
     expect(thought).toBe(`${'x'.repeat(MAX_THOUGHT_CHARS - 1)}…`);
   });

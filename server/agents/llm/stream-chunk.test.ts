@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MalformedChunkError, readChunk } from './stream-chunk';
 
 describe('readChunk', () => {
-  it('should read text, reasoning and tool call fragments of choice 0', () => {
+  it('reads text, reasoning and tool call fragments of choice 0', () => {
     expect(
       readChunk({
         id: 'chatcmpl-1',
@@ -25,17 +25,17 @@ describe('readChunk', () => {
     });
   });
 
-  it("should read Ollama's `reasoning` like vLLM's `reasoning_content`", () => {
+  it("reads Ollama's `reasoning` like vLLM's `reasoning_content`", () => {
     expect(readChunk({ choices: [{ delta: { reasoning: 'hmm' } }] }).reasoning).toBe('hmm');
   });
 
-  it('should read nulls and absent fields as nothing, and keep the finish reason', () => {
+  it('reads nulls and absent fields as nothing, and keeps the finish reason', () => {
     expect(
       readChunk({ choices: [{ index: 0, delta: { content: null, tool_calls: null }, finish_reason: 'stop' }] }),
     ).toEqual({ content: '', reasoning: '', toolCalls: [], finishReason: 'stop' });
   });
 
-  it('should read a usage-only chunk (no choices) as empty', () => {
+  it('reads a usage-only chunk (no choices) as empty', () => {
     expect(readChunk({ choices: [], usage: { total_tokens: 3 } })).toEqual({
       content: '',
       reasoning: '',
@@ -44,11 +44,11 @@ describe('readChunk', () => {
     expect(readChunk({ usage: {} })).toEqual({ content: '', reasoning: '', toolCalls: [] });
   });
 
-  it('should ignore choices other than 0', () => {
+  it('ignores choices other than 0', () => {
     expect(readChunk({ choices: [{ index: 1, delta: { content: 'other' } }] }).content).toBe('');
   });
 
-  it('should refuse a chunk whose fields have the wrong types, naming the field', () => {
+  it('refuses a chunk whose fields have the wrong types, naming the field', () => {
     expect(() => readChunk({ choices: [{ delta: { content: 42 } }] })).toThrow(MalformedChunkError);
     expect(() => readChunk({ choices: [{ delta: { content: 42 } }] })).toThrow(/choices\.0\.delta\.content/);
     expect(() => readChunk('not an object')).toThrow(MalformedChunkError);

@@ -16,7 +16,7 @@ function pieces(text: string, size: number): string[] {
 }
 
 describe('ToolCallAssembler', () => {
-  it('should join arguments that arrive in many small pieces', () => {
+  it('joins arguments that arrive in many small pieces', () => {
     const args = '{"expression": "12 * (3 + 4)", "note": "ünïcödé ✓"}';
     const assembler = assemble([
       { index: 0, id: 'call_1', name: 'calculator' },
@@ -25,7 +25,7 @@ describe('ToolCallAssembler', () => {
     expect(assembler.calls()).toEqual([{ id: 'call_1', name: 'calculator', arguments: args }]);
   });
 
-  it('should keep several parallel calls apart when their pieces interleave', () => {
+  it('keeps several parallel calls apart when their pieces interleave', () => {
     const a = pieces('{"ms":600}', 3);
     const b = pieces('{"ms":100}', 2);
     const c = pieces('{"timeZone":"Asia/Tokyo"}', 4);
@@ -47,7 +47,7 @@ describe('ToolCallAssembler', () => {
     ]);
   });
 
-  it('should take a call whose id and name come first and its arguments in later chunks', () => {
+  it('takes a call whose id and names come first and its arguments in later chunks', () => {
     const assembler = assemble([{ index: 0, id: 'call_x', name: 'clock' }]);
     expect(assembler.started).toBe(true);
     expect(assembler.calls()).toEqual([{ id: 'call_x', name: 'clock', arguments: '' }]);
@@ -56,7 +56,7 @@ describe('ToolCallAssembler', () => {
     expect(assembler.calls()).toEqual([{ id: 'call_x', name: 'clock', arguments: '{"timeZone":"UTC"}' }]);
   });
 
-  it('should order calls by index whatever order they started in, and name a call without an id', () => {
+  it('orders calls by index whatever order they started in, and names a call without an id', () => {
     const calls = assemble([
       { index: 1, name: 'clock', arguments: '{}' },
       { index: 0, name: 'calculator', arguments: '{"expression":"1+1"}' },
@@ -67,7 +67,7 @@ describe('ToolCallAssembler', () => {
     ]);
   });
 
-  it('should follow ids, then the last call, when a provider sends no index', () => {
+  it('follows ids, then the last call, when a provider sends no index', () => {
     const calls = assemble([
       { id: 'call_a', name: 'sleep' },
       { arguments: '{"ms":' },
@@ -80,7 +80,7 @@ describe('ToolCallAssembler', () => {
     ]);
   });
 
-  it('should keep a name repeated in every piece once, and join a name streamed in parts', () => {
+  it('keeps a name repeated in every piece once, and joins a name streamed in parts', () => {
     expect(
       assemble([
         { index: 0, id: 'call_r', name: 'clock' },
@@ -96,7 +96,7 @@ describe('ToolCallAssembler', () => {
     ).toBe('docs_search');
   });
 
-  it('should keep the first id of a call', () => {
+  it('keeps the first id of a call', () => {
     expect(
       assemble([
         { index: 0, id: 'call_first' },
@@ -105,7 +105,7 @@ describe('ToolCallAssembler', () => {
     ).toBe('call_first');
   });
 
-  it('should report nothing started before any fragment', () => {
+  it('reports nothing started before any fragment', () => {
     const assembler = new ToolCallAssembler();
     expect(assembler.started).toBe(false);
     expect(assembler.calls()).toEqual([]);
