@@ -22,7 +22,7 @@ import { type Percentiles, percentiles, progress, round } from './stats';
 /** One display frame at 60 Hz; a rAF gap of n frames dropped n - 1. */
 const FRAME_MS = 1000 / 60;
 
-export interface BrowserCase {
+interface BrowserCase {
   label: string;
   events: number;
   /** Render lag (frame arrival → DOM commit) over every event of the run, ms. */

@@ -14,7 +14,7 @@ import { BenchClient, epochNow, eventsCovered } from './client';
 import { NO_MESSAGE_LIMITS, type ServerChild, startServerChild } from './server-child';
 import { type Percentiles, percentiles, progress, round } from './stats';
 
-export interface ClusterCase {
+interface ClusterCase {
   label: string;
   processes: number;
   store: 'sqlite' | 'redis';

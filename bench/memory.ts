@@ -16,7 +16,7 @@ import { progress, round } from './stats';
 
 const MB = 1024 * 1024;
 
-export interface MemoryGrowth {
+interface MemoryGrowth {
   label: string;
   runs: number;
   eventsPerRun: number;

@@ -12,7 +12,7 @@ export interface Percentiles {
 }
 
 /** Nearest-rank percentile of an ascending array; 0 for an empty one. */
-export function percentile(sorted: readonly number[], q: number): number {
+function percentile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
 }
@@ -50,8 +50,4 @@ const startedAt = performance.now();
 export function progress(section: string, message: string): void {
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1).padStart(6);
   process.stderr.write(`${seconds}s [${section}] ${message}\n`);
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

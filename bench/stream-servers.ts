@@ -93,7 +93,7 @@ function* baselineEvents(count: number): Generator<RunEvent> {
  * unpaced in chunks of UNPACED_STREAM_CHUNK per macrotask, or at `perSecond`,
  * catching up when a timer fires late.
  */
-export async function streamEvents(count: number, perSecond: number, send: (event: RunEvent) => void): Promise<void> {
+async function streamEvents(count: number, perSecond: number, send: (event: RunEvent) => void): Promise<void> {
   const startedAt = performance.now();
   let sent = 0;
   for (const event of baselineEvents(count)) {

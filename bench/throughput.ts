@@ -16,9 +16,9 @@ import { BenchClient, epochNow, eventsCovered } from './client';
 import { median, progress, round } from './stats';
 import { type StreamServer, type StreamServerKind, startStreamServer } from './stream-servers';
 
-export type VariantName = StreamServerKind | 'ours+validate';
+type VariantName = StreamServerKind | 'ours+validate';
 
-export interface VariantResult {
+interface VariantResult {
   /** Median events/s over the repetitions, all runs together. */
   eventsPerSecond: number;
   /** Each repetition's events/s. */
@@ -32,7 +32,7 @@ export interface VariantResult {
   coreShare: { server: number; client: number };
 }
 
-export interface ModeResult {
+interface ModeResult {
   /** Events/s each run streams at; 0: unpaced. */
   perSecondPerRun: number;
   variants: Partial<Record<VariantName, VariantResult>>;

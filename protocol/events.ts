@@ -31,7 +31,7 @@ export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
 
 const id = z.string().min(1).max(200);
 
-export const agentStartedPayload = z.object({
+const agentStartedPayload = z.object({
   agentName: z.string().min(1),
   input: z.string(),
 });
@@ -42,7 +42,7 @@ export const agentStartedPayload = z.object({
  */
 const keepAlive = z.boolean().optional();
 
-export const agentThinkingPayload = z.object({
+const agentThinkingPayload = z.object({
   thought: z.string(),
   step: z.number().int().positive(),
   totalSteps: z.number().int().positive().optional(),
@@ -50,13 +50,13 @@ export const agentThinkingPayload = z.object({
   keepAlive,
 });
 
-export const toolExecutingPayload = z.object({
+const toolExecutingPayload = z.object({
   toolCallId: id,
   toolName: z.string().min(1),
   args: z.unknown(),
 });
 
-export const toolProgressPayload = z.object({
+const toolProgressPayload = z.object({
   toolCallId: id,
   progress: z.number().min(0).max(1),
   message: z.string().optional(),
@@ -64,7 +64,7 @@ export const toolProgressPayload = z.object({
   keepAlive,
 });
 
-export const toolCompletedPayload = z.object({
+const toolCompletedPayload = z.object({
   toolCallId: id,
   toolName: z.string().min(1),
   status: z.enum(['success', 'error']),
@@ -73,7 +73,7 @@ export const toolCompletedPayload = z.object({
   durationMs: z.number().nonnegative(),
 });
 
-export const partialResultPayload = z.object({
+const partialResultPayload = z.object({
   delta: z.string(),
   /**
    * Set when the server merged the deltas of seq `coalescedFrom` .. `seq` into
@@ -82,7 +82,7 @@ export const partialResultPayload = z.object({
   coalescedFrom: z.number().int().positive().optional(),
 });
 
-export const agentCompletedPayload = z.object({
+const agentCompletedPayload = z.object({
   /** `interrupted`: the server stopped (crash or restart) before the run finished. */
   status: z.enum(['success', 'failed', 'cancelled', 'interrupted']),
   text: z.string().optional(),
@@ -91,7 +91,7 @@ export const agentCompletedPayload = z.object({
 });
 
 /** Payload schema of each event type. */
-export const payloadSchemas = {
+const payloadSchemas = {
   agent_started: agentStartedPayload,
   agent_thinking: agentThinkingPayload,
   tool_executing: toolExecutingPayload,
@@ -132,13 +132,8 @@ export type RunEvent = z.infer<typeof runEventSchema>;
 export type EventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;
 
 export type AgentCompletedStatus = PayloadOf<'agent_completed'>['status'];
-export type ToolCompletedStatus = PayloadOf<'tool_completed'>['status'];
 
 /** True for a keep-alive event: liveness only, no progress. */
 export function isKeepAlive(event: RunEvent): boolean {
   return (event.type === 'agent_thinking' || event.type === 'tool_progress') && event.payload.keepAlive === true;
-}
-
-export function isRunEventType(type: unknown): type is RunEventType {
-  return typeof type === 'string' && (RUN_EVENT_TYPES as readonly string[]).includes(type);
 }

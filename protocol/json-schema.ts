@@ -9,7 +9,7 @@ import { clientMessageSchema, serverMessageSchema } from './messages';
 
 export const JSON_SCHEMA_PATH = 'docs/protocol.schema.json';
 
-export function buildJsonSchema(): Record<string, unknown> {
+function buildJsonSchema(): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
   registry.add(runEventSchema, { id: 'RunEvent' });
   registry.add(clientMessageSchema, { id: 'ClientMessage' });

@@ -12,21 +12,21 @@ export const MAX_USER_TEXT_LENGTH = 16_000;
 
 const id = z.string().min(1).max(200);
 
-export const userMessageSchema = z.strictObject({
+const userMessageSchema = z.strictObject({
   type: z.literal('user_message'),
   clientMessageId: id,
   threadId: id.optional(),
   text: z.string().trim().min(1, 'text must not be empty').max(MAX_USER_TEXT_LENGTH),
 });
 
-export const cancelSchema = z.strictObject({
+const cancelSchema = z.strictObject({
   type: z.literal('cancel'),
   runId: id,
   /** Echoed in an error reply (e.g. `not_found` for a run that is no longer running). */
   clientMessageId: id.optional(),
 });
 
-export const resumeSchema = z.strictObject({
+const resumeSchema = z.strictObject({
   type: z.literal('resume'),
   threadId: id,
   /** Replay events with seq greater than this (0: the whole thread), then go live. */
@@ -39,7 +39,7 @@ export const resumeSchema = z.strictObject({
  * A liveness probe: the server answers `pong` at once. A client that hears
  * nothing during a run can tell a dead connection (no pong) from a silent run.
  */
-export const pingSchema = z.strictObject({
+const pingSchema = z.strictObject({
   type: z.literal('ping'),
   clientMessageId: id.optional(),
 });
@@ -54,7 +54,6 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
 export type UserMessage = z.infer<typeof userMessageSchema>;
 export type CancelMessage = z.infer<typeof cancelSchema>;
 export type ResumeMessage = z.infer<typeof resumeSchema>;
-export type PingMessage = z.infer<typeof pingSchema>;
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
 
@@ -91,14 +90,14 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export const messageAcceptedSchema = z.object({
+const messageAcceptedSchema = z.object({
   type: z.literal('message_accepted'),
   clientMessageId: id,
   threadId: id,
   runId: id,
 });
 
-export const errorMessageSchema = z.object({
+const errorMessageSchema = z.object({
   type: z.literal('error'),
   code: z.enum(ERROR_CODES),
   message: z.string(),
@@ -108,7 +107,7 @@ export const errorMessageSchema = z.object({
   runId: id.optional(),
 });
 
-export const pongSchema = z.object({
+const pongSchema = z.object({
   type: z.literal('pong'),
   /** The ping's, when it carried one. */
   clientMessageId: z.string().optional(),
@@ -116,9 +115,7 @@ export const pongSchema = z.object({
 
 export const serverMessageSchema = z.union([runEventSchema, messageAcceptedSchema, errorMessageSchema, pongSchema]);
 
-export type MessageAccepted = z.infer<typeof messageAcceptedSchema>;
 export type ErrorMessage = z.infer<typeof errorMessageSchema>;
-export type PongMessage = z.infer<typeof pongSchema>;
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
 /** WebSocket close codes the server uses. */

@@ -42,7 +42,7 @@ const ID_FIELDS = new Set(['threadId', 'runId', 'toolCallId']);
 const TIMING_FIELDS = new Set(['ts', 'durationMs']);
 /** Epoch milliseconds (2001–2286) inside text or numbers, e.g. a clock tool's result. */
 const EPOCH_MS = /\b\d{13}(?:\.\d+)?\b/g;
-export const EPOCH_MS_PLACEHOLDER = '<epoch-ms>';
+const EPOCH_MS_PLACEHOLDER = '<epoch-ms>';
 
 export interface NormalizeOptions {
   /**

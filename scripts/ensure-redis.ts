@@ -7,17 +7,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { redisUnavailable } from '../server/testing/redis-server';
-import { runCommand } from './run-command';
+import { hasCommand, runCommand } from './run-command';
 
 const run = (command: string, args: string[]) => runCommand('ensure-redis', command, args);
 
-const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
-
-if (!has('redis-server') && process.getuid?.() === 0 && has('apt-get')) {
+if (!hasCommand('redis-server') && process.getuid?.() === 0 && hasCommand('apt-get')) {
   if (run('apt-get', ['update', '-qq'])) run('apt-get', ['install', '-y', '-qq', 'redis-server']);
 }
 if (
-  has('redis-server') &&
+  hasCommand('redis-server') &&
   spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'ping'], { encoding: 'utf8' }).stdout?.trim() !== 'PONG'
 ) {
   run('redis-server', [

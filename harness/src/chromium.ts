@@ -11,8 +11,8 @@ import { chromium, type LaunchOptions } from '@playwright/test';
  * runs prefer the old headless shell (Debian's `chromium-headless-shell`), as
  * Playwright itself does: it starts pages far faster than full Chromium.
  */
-export const SYSTEM_HEADLESS_SHELL_PATHS = ['/usr/bin/chromium-headless-shell'] as const;
-export const SYSTEM_CHROMIUM_PATHS = [
+const SYSTEM_HEADLESS_SHELL_PATHS = ['/usr/bin/chromium-headless-shell'] as const;
+const SYSTEM_CHROMIUM_PATHS = [
   '/usr/bin/chromium',
   '/usr/bin/chromium-browser',
   '/usr/bin/google-chrome-stable',
@@ -27,7 +27,7 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ] as const;
 
-export type ChromiumSource = 'env' | 'playwright' | 'system' | 'none';
+type ChromiumSource = 'env' | 'playwright' | 'system' | 'none';
 
 export interface ResolvedChromium {
   source: ChromiumSource;

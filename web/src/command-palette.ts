@@ -50,7 +50,7 @@ export function paletteEntries(answer: unknown): PaletteEntry[] {
 }
 
 /** Most entries shown at once. */
-export const MAX_SHOWN = 8;
+const MAX_SHOWN = 8;
 
 /** The entries for what is typed: only while it is one line that starts with "/", and not yet a whole entry. */
 export function matchingEntries(entries: readonly PaletteEntry[], text: string): PaletteEntry[] {

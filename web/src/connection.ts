@@ -12,13 +12,13 @@ export interface SocketHandlers {
   onClose(): void;
 }
 
-export interface SocketLike {
+interface SocketLike {
   readonly isOpen: boolean;
   send(data: string): void;
   close(): void;
 }
 
-export type SocketFactory = (url: string, handlers: SocketHandlers) => SocketLike;
+type SocketFactory = (url: string, handlers: SocketHandlers) => SocketLike;
 
 export interface ChatConnectionOptions {
   url: string;
@@ -53,9 +53,9 @@ export interface ChatConnection {
   close(): void;
 }
 
-export const RECONNECT_BASE_MS = 250;
-export const CONNECT_TIMEOUT_MS = 8_000;
-export const RECONNECT_MAX_MS = 5000;
+const RECONNECT_BASE_MS = 250;
+const CONNECT_TIMEOUT_MS = 8_000;
+const RECONNECT_MAX_MS = 5000;
 
 /** Delay before reconnect attempt `attempt` (0-based): 250 ms doubling up to 5 s, jittered into [half, full]. */
 export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
@@ -68,7 +68,7 @@ export function chatSocketUrl(location: Pick<Location, 'protocol' | 'host'>): st
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 }
 
-export const browserSocket: SocketFactory = (url, handlers) => {
+const browserSocket: SocketFactory = (url, handlers) => {
   const socket = new WebSocket(url);
   socket.onopen = () => handlers.onOpen();
   socket.onmessage = (event) => handlers.onFrame(event.data);

@@ -21,7 +21,7 @@ export const DEFAULT_LIVENESS_SETTINGS: LivenessSettings = {
 };
 
 /** `live`: progress lately; `quiet`: none for a while; `stuck`: none for long enough to say so. */
-export type LivenessLevel = 'live' | 'quiet' | 'stuck';
+type LivenessLevel = 'live' | 'quiet' | 'stuck';
 
 export interface TurnLiveness {
   level: LivenessLevel;

@@ -11,13 +11,13 @@ import { element } from './dom';
 import { DEFINITION, markdownBlocks, plainTail, renderMarkdownBlocks } from './markdown';
 
 /** Blocks per part of an answer: a new block dirties the layout of its part, not of every block before it. */
-export const BLOCKS_PER_PART = 32;
+const BLOCKS_PER_PART = 32;
 
 /**
  * Length past which a streamed paragraph goes on in a new chunk (a block of its own, at a word boundary):
  * one long text node would be laid out whole on every frame. A chunk starts on a new line.
  */
-export const PARAGRAPH_CHUNK_CHARS = 2_000;
+const PARAGRAPH_CHUNK_CHARS = 2_000;
 
 /**
  * Keeps an element showing a growing markdown text: finished blocks are built

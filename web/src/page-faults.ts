@@ -11,7 +11,7 @@
  * and the page confirms what it applied in `<html data-page-faults="…">`.
  */
 
-export const PAGE_FAULTS = {
+const PAGE_FAULTS = {
   'no-agent-name': 'agent_started: the agent name is never drawn',
   'no-thought-trail': 'agent_thinking: thoughts never reach the trail',
   'no-tool-args': 'tool_executing: tool calls are drawn without their arguments',

@@ -6,7 +6,7 @@
  */
 
 /** Most recent events kept; older ones are dropped so a long session stays small. */
-export const MAX_LAG_ENTRIES = 20_000;
+const MAX_LAG_ENTRIES = 20_000;
 
 export interface LagEntry {
   runId: string;
@@ -27,7 +27,7 @@ export interface LagEntry {
   commitMs: number;
 }
 
-export interface LagStats {
+interface LagStats {
   p50: number;
   p95: number;
   max: number;

@@ -10,7 +10,7 @@ import { applyRunEvent, createReplayedTurn, createTurn, endTurnLocally, isTurnAc
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed';
 
-export type LocalAction =
+type LocalAction =
   | { type: 'local/send'; clientMessageId: string; text: string }
   | { type: 'local/connection'; status: ConnectionStatus }
   /** Stop was clicked for this run; `clientMessageId` is the cancel message's. */

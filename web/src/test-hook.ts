@@ -29,7 +29,7 @@ import { eventLogToArray } from './event-log';
 import type { LagEntry, LagSummary, RenderLagRecorder } from './render-lag';
 import type { ChatState } from './state';
 
-export interface ChatHarnessStats {
+interface ChatHarnessStats {
   framesReceived: number;
   invalidFrames: number;
   unknownRunEvents: number;

@@ -12,12 +12,12 @@ const threadListSchema = z.object({
 
 export type ThreadSummary = z.infer<typeof threadListSchema>['threads'][number];
 
-export function parseThreadList(answer: unknown): ThreadSummary[] {
+function parseThreadList(answer: unknown): ThreadSummary[] {
   return threadListSchema.parse(answer).threads;
 }
 
 /** "5 min ago": when a thread last moved. */
-export function threadMetaText(thread: ThreadSummary, now: number): string {
+function threadMetaText(thread: ThreadSummary, now: number): string {
   const minutes = Math.floor(Math.max(0, now - thread.updatedAt) / 60_000);
   let when: string;
   if (minutes < 1) when = 'just now';

@@ -6,8 +6,8 @@ import { type EventOf, isKeepAlive, type RunEvent } from '../../protocol/events'
 import { checkRunLifecycle, type Violation } from '../../protocol/lifecycle';
 import { appendEvent, type EventLog, emptyEventLog, eventLogToArray } from './event-log';
 
-export type TurnState = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
-export type ToolCallState = 'running' | 'success' | 'error';
+type TurnState = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+type ToolCallState = 'running' | 'success' | 'error';
 
 export interface ToolCall {
   readonly toolCallId: string;

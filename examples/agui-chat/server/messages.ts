@@ -5,7 +5,7 @@
 import { contentToText, type Message } from '@ag-ui/core';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 
-export const SYSTEM_PROMPT =
+const SYSTEM_PROMPT =
   'You are a helpful assistant in a demo chat. Use the calculator for arithmetic and the lookup tool for facts.';
 
 export function toOpenAiMessages(messages: readonly Message[]): ChatCompletionMessageParam[] {

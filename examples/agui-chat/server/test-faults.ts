@@ -8,7 +8,7 @@
  */
 import { type BaseEvent, EventType } from '@ag-ui/core';
 
-export const TEST_FAULTS = ['no-terminal', 'tool-never-ends', 'replay-message', 'finish-after-error'] as const;
+const TEST_FAULTS = ['no-terminal', 'tool-never-ends', 'replay-message', 'finish-after-error'] as const;
 export type TestFault = (typeof TEST_FAULTS)[number];
 
 export const TEST_FAULT_HEADER = 'x-test-fault';

@@ -73,7 +73,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** A small recursive-descent evaluator: no `eval`, since the expression comes from a model. */
-export function evaluate(expression: string): number {
+function evaluate(expression: string): number {
   const tokens = expression.match(/\d+(?:\.\d+)?|[-+*/()]|\S/g) ?? [];
   let index = 0;
   const peek = () => tokens[index];

@@ -5,7 +5,7 @@
 import { aguiProtocol, createHarness, type UiMap } from '@agent-event-harness/playwright';
 import type { Page } from '@playwright/test';
 
-export const ui: UiMap = {
+const ui: UiMap = {
   turn: '.message.assistant',
   answer: '.answer',
   thought: '.reasoning-text',

@@ -5,7 +5,7 @@
  */
 import { aiSdkProtocol, createHarness, type UiMap } from '@agent-event-harness/playwright';
 
-export const ui: UiMap = {
+const ui: UiMap = {
   turn: 'li.message.assistant',
   answer: '.text',
   thought: '.reasoning > p',

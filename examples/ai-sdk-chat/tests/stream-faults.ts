@@ -10,7 +10,7 @@ import type { UIMessageChunk } from 'ai';
 /** One SSE event of the stream: a chunk, or the `[DONE]` that ends the stream. */
 export type StreamEvent = UIMessageChunk | '[DONE]';
 
-export function parseStream(body: string): StreamEvent[] {
+function parseStream(body: string): StreamEvent[] {
   return body
     .split('\n\n')
     .map((event) => event.replace(/^data: /, '').trim())
@@ -18,7 +18,7 @@ export function parseStream(body: string): StreamEvent[] {
     .map((data) => (data === '[DONE]' ? data : (JSON.parse(data) as UIMessageChunk)));
 }
 
-export function serializeStream(events: readonly StreamEvent[]): string {
+function serializeStream(events: readonly StreamEvent[]): string {
   return events.map((event) => `data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`).join('');
 }
 

@@ -158,7 +158,7 @@ function addArgs(state: AguiState, id: string, delta: string, run: Run, type: st
   }
 }
 
-export function endCall(state: AguiState, id: string, run: Run, type: string): void {
+function endCall(state: AguiState, id: string, run: Run, type: string): void {
   const call = callFor(state, id, run, type);
   if (!call) return;
   if (call.ended)

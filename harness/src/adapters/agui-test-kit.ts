@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { CapturedFrame } from './adapter';
 import { type AguiProtocolOptions, aguiProtocol } from './agui';
 
-export const URL_ = 'http://127.0.0.1:3200/api/agui';
+const URL_ = 'http://127.0.0.1:3200/api/agui';
 let clock = 0;
 
 export type Event = Record<string, unknown> & { type: string };

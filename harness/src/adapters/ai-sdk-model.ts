@@ -17,7 +17,7 @@ export interface Part {
   thought?: boolean;
 }
 
-export interface ToolCall {
+interface ToolCall {
   name: string;
   phase: 'input-streaming' | 'input-available' | 'done';
   availableAt: number;

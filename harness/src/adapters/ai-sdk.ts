@@ -50,7 +50,7 @@ export interface AiSdkProtocolOptions {
 }
 
 /** The thread of every run of a page load: the UI message stream has no threads. */
-export const AI_SDK_THREAD_ID = 'ai-sdk-page';
+const AI_SDK_THREAD_ID = 'ai-sdk-page';
 
 export function aiSdkProtocol(options: AiSdkProtocolOptions = {}): ProtocolAdapter {
   const url = options.url ?? /\/api\/chat/;
