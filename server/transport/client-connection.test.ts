@@ -7,15 +7,36 @@ import type { RunManager } from '../runtime/run-manager';
 import { ClientConnection } from './client-connection';
 import { ReplayGate } from './replay-gate';
 
-/** Just enough of a ws WebSocket for the send path. */
+/**
+ * Just enough of a ws WebSocket for the send path: a frame stays in its send
+ * buffer until the reader takes it, and its send callback fires then. A
+ * reading client takes frames on the next microtask, a stalled one once it reads again.
+ */
 class FakeWebSocket extends EventEmitter {
   readonly OPEN = 1;
   readyState = 1;
-  bufferedAmount = 0;
   readonly sent: string[] = [];
+  readonly unwritten: { bytes: number; written: (error?: Error) => void }[] = [];
+  stalled = false;
   closedWith: number | undefined;
-  send(frame: string): void {
+  get bufferedAmount(): number {
+    return this.unwritten.reduce((sum, write) => sum + write.bytes, 0);
+  }
+  send(frame: string, written: (error?: Error) => void): void {
     this.sent.push(frame);
+    this.unwritten.push({ bytes: Buffer.byteLength(frame), written });
+    if (!this.stalled) queueMicrotask(() => this.#take());
+  }
+  stall(): void {
+    this.stalled = true;
+  }
+  read(): void {
+    this.stalled = false;
+    this.#take();
+  }
+  #take(): void {
+    if (this.stalled) return;
+    for (const write of this.unwritten.splice(0)) write.written();
   }
   close(code: number): void {
     this.closedWith = code;
@@ -105,13 +126,13 @@ describe('ClientConnection resume', () => {
     const { frames, reads, runs } = journaledThread(35);
     const notifier = new ThreadNotifier();
     const { socket, resume, seqs } = resumer(runs, notifier);
-    socket.bufferedAmount = 1_000; // a reader that is not reading
+    socket.stall(); // a reader that is not reading
     resume();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(reads).toEqual([{ afterSeq: 0, limit: 10 }]); // one chunk held, no more read
     expect(notifier.subscriberCount('t-1')).toBe(0);
 
-    socket.bufferedAmount = 0;
+    socket.read();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(reads.map((read) => read.afterSeq)).toEqual([0, 10, 20, 30]);
     expect(notifier.subscriberCount('t-1')).toBe(1);
@@ -125,7 +146,7 @@ describe('ClientConnection resume', () => {
     const gate = new ReplayGate({ maxActive: 1 });
     const first = resumer(runs, new ThreadNotifier(), gate);
     const second = resumer(runs, new ThreadNotifier(), gate);
-    first.socket.bufferedAmount = 1_000;
+    first.socket.stall();
     first.resume();
     second.resume();
     await vi.advanceTimersByTimeAsync(1_000);
@@ -133,7 +154,7 @@ describe('ClientConnection resume', () => {
     expect(second.seqs()).toEqual([]);
     expect(gate.activeCount).toBe(1);
 
-    first.socket.bufferedAmount = 0;
+    first.socket.read();
     await vi.advanceTimersByTimeAsync(1_000);
     expect([first.seqs().length, second.seqs().length]).toEqual([25, 25]);
     expect(gate.activeCount).toBe(0);
@@ -144,12 +165,12 @@ describe('ClientConnection resume', () => {
     const { runs, reading, failReadsAfter } = journaledThread(35);
     const notifier = new ThreadNotifier();
     const { socket, resume, seqs } = resumer(runs, notifier);
-    socket.bufferedAmount = 1_000;
+    socket.stall();
     resume();
     await vi.advanceTimersByTimeAsync(100);
     expect(reading.now).toBe(1); // retention leaves the thread alone meanwhile
     failReadsAfter(10);
-    socket.bufferedAmount = 0;
+    socket.read();
     await vi.advanceTimersByTimeAsync(100);
     // A partial replay is not passed off as whole: the client reconnects and resumes again.
     expect(socket.closedWith).toBe(1011);

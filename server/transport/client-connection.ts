@@ -1,7 +1,9 @@
 /**
  * ClientConnection: one WebSocket client. It parses each frame at the edge,
  * answers bad input with a protocol error (the socket stays open), starts and
- * cancels runs, and keeps the socket subscribed to the threads it uses.
+ * cancels runs, and keeps the socket subscribed to the threads it uses. On a
+ * node of a cluster, ClusterConnection (client-connection-cluster.ts) handles
+ * all but pings instead.
  */
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
@@ -16,7 +18,8 @@ import {
 } from '../../protocol';
 import type { EventSubscriber, ThreadNotifier } from '../runtime/notifier';
 import { type RunManager, RunRejectedError } from '../runtime/run-manager';
-import { ClusterFollow, type ClusterLink } from './cluster-follow';
+import { ClusterConnection } from './client-connection-cluster';
+import type { ClusterLink } from './cluster-follow';
 import { OutboundQueue, type OutboundQueueOptions } from './outbound-queue';
 import { type KeyedRateLimiter, RateLimiter, type RateLimiterOptions } from './rate-limiter';
 import type { ReplayGate } from './replay-gate';
@@ -67,10 +70,8 @@ export class ClientConnection implements EventSubscriber {
   readonly #closed = new AbortController();
   readonly #limiter: RateLimiter;
   readonly #outbound: OutboundQueue;
-  /** Threads followed through the cluster, when there is one. */
-  readonly #clusterFollow: ClusterFollow | undefined;
-  /** Keeps this socket's cluster messages in order, though each waits on Redis. */
-  #clusterChain: Promise<void> = Promise.resolve();
+  /** Handles all but pings when this server is one node of several. */
+  readonly #cluster: ClusterConnection | undefined;
   #corked = false;
 
   constructor(socket: WebSocket, options: ClientConnectionOptions) {
@@ -82,14 +83,7 @@ export class ClientConnection implements EventSubscriber {
       ...options.backpressure,
       onOverflow: (queuedBytes) => this.#log.warn({ queuedBytes }, 'closed a socket too slow to keep up (1013)'),
     });
-    if (options.cluster) {
-      const isOpen = () => socket.readyState === socket.OPEN;
-      this.#clusterFollow = new ClusterFollow(options.cluster, options.notifier, {
-        send: (frame) => this.send(frame),
-        outbound: this.#outbound,
-        isOpen,
-      });
-    }
+    this.#cluster = options.cluster ? this.#joinCluster(options.cluster) : undefined;
     socket.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     socket.on('close', (code) => this.#onClose(code));
     // ws closes the socket itself (e.g. 1009 for an oversized frame); just record why.
@@ -105,6 +99,25 @@ export class ClientConnection implements EventSubscriber {
   /** Resolves once everything sent so far has left the process (or the socket closed); a shutdown waits on it. */
   drained(): Promise<void> {
     return this.#outbound.whenDrained();
+  }
+
+  #joinCluster(cluster: ClusterLink): ClusterConnection {
+    const { runs, notifier, owner, replayGate, replayChunk } = this.#options;
+    return new ClusterConnection(cluster, {
+      runs,
+      notifier,
+      owner,
+      replayGate,
+      replayChunk: replayChunk ?? DEFAULT_REPLAY_CHUNK,
+      logger: this.#log,
+      outbound: this.#outbound,
+      closed: this.#closed.signal,
+      isOpen: () => this.#socket.readyState === this.#socket.OPEN,
+      send: (frame) => this.send(frame),
+      reply: (message) => this.#reply(message),
+      failed: (error, message) => this.#failed(error, message),
+      replayFailed: (error, threadId) => this.#replayFailed(error, threadId),
+    });
   }
 
   /** A journal batch delivers many frames in one synchronous loop: send them as one write. */
@@ -148,31 +161,27 @@ export class ClientConnection implements EventSubscriber {
       return;
     }
     const message = parsed.value;
-    const clientMessageId = 'clientMessageId' in message ? message.clientMessageId : undefined;
-    const echo = clientMessageId ? { clientMessageId } : {};
-    const cluster = this.#options.cluster;
-    if (cluster && message.type !== 'ping') {
-      this.#clusterChain = this.#clusterChain
-        .then(() => this.#handleClustered(cluster, message))
-        .catch((error: unknown) => this.#failed(error, message.type, echo));
+    if (this.#cluster && message.type !== 'ping') {
+      this.#cluster.handle(message);
       return;
     }
     try {
       if (message.type === 'user_message') this.#startRun(message);
       else if (message.type === 'resume') this.#resume(message);
-      else if (message.type === 'ping') this.#reply({ type: 'pong', ...echo });
+      else if (message.type === 'ping') this.#reply({ type: 'pong', ...echoOf(message) });
       else this.#options.runs.cancel(message.runId, this.#options.owner);
     } catch (error) {
-      this.#failed(error, message.type, echo);
+      this.#failed(error, message);
     }
   }
 
-  #failed(error: unknown, type: string, echo: { clientMessageId?: string }): void {
+  #failed(error: unknown, message: ClientMessage): void {
+    const echo = echoOf(message);
     if (error instanceof RunRejectedError) {
       this.#replyError({ type: 'error', code: error.code, message: error.message, ...echo });
       return;
     }
-    this.#log.error({ err: error, type }, 'failed to handle message');
+    this.#log.error({ err: error, type: message.type }, 'failed to handle message');
     this.#replyError({
       type: 'error',
       code: 'internal_error',
@@ -253,64 +262,6 @@ export class ClientConnection implements EventSubscriber {
     }
   }
 
-  /** A message when this server is one node of several: each may need Redis first. */
-  async #handleClustered(cluster: ClusterLink, message: Exclude<ClientMessage, { type: 'ping' }>): Promise<void> {
-    const { owner, runs } = this.#options;
-    if (message.type === 'user_message') {
-      const { clientMessageId, threadId, text } = message;
-      const claim = await cluster.claimRun(threadId, owner);
-      try {
-        const started = runs.startRun({ threadId, text, owner, runId: claim.runId }, (accepted) => {
-          claim.started(accepted.threadId);
-          // A replay under way on this thread reads the run's events from the stream, then goes live itself.
-          if (!this.#replaying.has(accepted.threadId)) {
-            this.#clusterFollow?.follow(accepted.threadId, runs.lastSeqOf(accepted.threadId));
-          }
-          this.#reply({ type: 'message_accepted', clientMessageId, ...accepted });
-        });
-        void started.done.finally(() => claim.ended());
-      } catch (error) {
-        claim.ended();
-        throw error;
-      }
-    } else if (message.type === 'resume') {
-      const { threadId, afterSeq } = message;
-      if (!(await cluster.loadThread(threadId))) {
-        throw new RunRejectedError('not_found', `thread ${threadId} does not exist`);
-      }
-      runs.authorizeThread(threadId, owner);
-      if (this.#clusterFollow?.isFollowing(threadId) || this.#replaying.has(threadId)) {
-        throw new RunRejectedError(
-          'thread_busy',
-          `this socket already follows thread ${threadId}; resume once per socket`,
-        );
-      }
-      this.#options.replayGate?.checkRoom(owner);
-      this.#replaying.add(threadId);
-      // Not awaited: a long replay must not hold this socket's next messages (a cancel).
-      this.#replayClustered(threadId, afterSeq).catch((error: unknown) => this.#replayFailed(error, threadId));
-    } else {
-      try {
-        runs.cancel(message.runId, owner);
-      } catch (error) {
-        if (!(error instanceof RunRejectedError) || error.code !== 'not_found') throw error;
-        await cluster.cancelRemote(message.runId, owner);
-      }
-    }
-  }
-
-  async #replayClustered(threadId: string, afterSeq: number): Promise<void> {
-    const release = (await this.#options.replayGate?.acquire(this.#options.owner, this.#closed.signal)) ?? (() => {});
-    try {
-      const chunk = this.#options.replayChunk ?? DEFAULT_REPLAY_CHUNK;
-      const replayed = await this.#clusterFollow?.resume(threadId, afterSeq, chunk, this.#closed.signal);
-      this.#log.info({ threadId, afterSeq, replayed }, 'client resumed');
-    } finally {
-      this.#replaying.delete(threadId);
-      release();
-    }
-  }
-
   #replayFailed(error: unknown, threadId: string): void {
     if (this.#socket.readyState !== this.#socket.OPEN) return; // closing anyway (e.g. a shutdown)
     // Part of the thread may be sent, and a run started meanwhile is not followed: only a fresh resume is whole.
@@ -329,9 +280,14 @@ export class ClientConnection implements EventSubscriber {
     this.#outbound.dispose();
     for (const unsubscribe of this.#unsubscribers.values()) unsubscribe();
     this.#unsubscribers.clear();
-    this.#clusterFollow?.stopAll();
+    this.#cluster?.stop();
     this.#log.info({ code }, 'client disconnected');
   }
+}
+
+/** The client's id for its message, to send back with the answer. */
+function echoOf(message: ClientMessage): { clientMessageId?: string } {
+  return 'clientMessageId' in message && message.clientMessageId ? { clientMessageId: message.clientMessageId } : {};
 }
 
 function rawToString(data: RawData): string {

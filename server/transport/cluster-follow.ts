@@ -7,6 +7,7 @@
  * at or below the seq already sent is dropped: no gap, no duplicate.
  */
 import type { EventSubscriber, ThreadNotifier } from '../runtime/notifier';
+import { seqOfFrame } from './event-frame';
 import type { OutboundQueue } from './outbound-queue';
 
 /** What a socket needs from the cluster (server/cluster/cluster.ts). */
@@ -28,12 +29,6 @@ export interface ClaimedClusterRun {
   started(threadId: string): void;
   /** Call once it has ended (its last event appended), or if it never started. */
   ended(): void;
-}
-
-/** A run event's seq, read from its frame without parsing it all (seq comes before the payload); undefined for other frames. */
-export function seqOfFrame(frame: string): number | undefined {
-  const match = /^\{"type":"[a-z_]+","threadId":"[^"]*","runId":"[^"]*","seq":(\d+),/.exec(frame);
-  return match ? Number(match[1]) : undefined;
 }
 
 export class ClusterFollow {

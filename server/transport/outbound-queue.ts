@@ -5,21 +5,32 @@
  * (marked `coalescedFrom`). A socket whose queue outgrows its limit is closed
  * with 1013: the client reconnects later and resumes from the journal, so the
  * server's memory stays bounded and nothing is lost.
+ *
+ * Sizes are bytes (UTF-8, as they go on the wire), like `bufferedAmount`.
+ * A waiting queue moves when the socket reports a frame written (ws's send
+ * callback, what ws's maintainers point to for backpressure), never on a
+ * timer: ws has no drain event, and the TCP socket's 'drain' (ws's private
+ * `_socket`) fires only after a write past its own 16 KiB mark and once its
+ * buffer is empty, so a smaller high-water mark would never hear it.
  */
-import type { RunEvent } from '../../protocol';
+import { type PartialResultEvent, partialResultOf } from './event-frame';
 
 /** Above this many bytes in the socket's send buffer, frames queue instead. */
 export const DEFAULT_HIGH_WATER_BYTES = 1024 * 1024;
-/** A queue larger than this closes the socket with 1013. */
+/** A queue larger than this many bytes closes the socket with 1013. */
 export const DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
-/** How often a non-empty queue checks whether the socket has drained. */
-export const DRAIN_CHECK_MS = 20;
 /** Close code for a client too slow to keep up ("try again later"). */
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 
+/** The part of a ws WebSocket the queue uses. */
 export interface OutboundSocket {
+  /** Bytes handed to the socket and not yet written out. */
   readonly bufferedAmount: number;
-  send(frame: string): void;
+  /**
+   * `written` is called once the frame has left the process, or with an error
+   * when it never will (the socket closed): ws's send callback.
+   */
+  send(frame: string, written: (error?: Error) => void): void;
   close(code: number, reason: string): void;
 }
 
@@ -34,15 +45,8 @@ export interface OutboundQueueOptions {
 
 /** A queued frame, or a run of consecutive deltas merged lazily (serialized once, when sent). */
 type Queued =
-  | { kind: 'frame'; frame: string; bytes: number; backlog?: boolean }
-  | {
-      kind: 'deltas';
-      last: RunEvent & { type: 'partial_result' };
-      from: number;
-      parts: string[];
-      bytes: number;
-      backlog?: boolean;
-    };
+  | { kind: 'frame'; frame: string; bytes: number; backlog: boolean }
+  | { kind: 'deltas'; last: PartialResultEvent; from: number; parts: string[]; bytes: number; backlog: boolean };
 
 function serialize(item: Queued): string {
   if (item.kind === 'frame') return item.frame;
@@ -62,12 +66,15 @@ export class OutboundQueue {
   #coalesced = 0;
   /** Extra room granted to a resume's backlog, which the client asked for all at once. */
   #backlogAllowance = 0;
-  #timer: NodeJS.Timeout | undefined;
+  /** Frames handed to the socket whose `written` callback has not come yet. */
+  #inFlight = 0;
   #closed = false;
-  /** Callers of `whenDrained`, woken by the drain timer. */
+  /** Callers of `whenDrained`, woken when a write completes. */
   #drainWaiters: (() => void)[] = [];
-  /** Callers of `whenReady`, woken by the drain timer. */
+  /** Callers of `whenReady`, woken when a write completes. */
   #readyWaiters: (() => void)[] = [];
+  /** One function for every send: no closure per frame, and Node batches a tick's callbacks to the same function. */
+  readonly #written = (error?: Error | null): void => this.#onWritten(error);
 
   constructor(socket: OutboundSocket, options: OutboundQueueOptions = {}) {
     this.#socket = socket;
@@ -78,16 +85,12 @@ export class OutboundQueue {
 
   send(frame: string): void {
     if (this.#closed) return;
-    if (this.#queue.length === 0 && this.#socket.bufferedAmount < this.#highWater) {
-      this.#socket.send(frame);
+    if (this.#queue.length === 0 && this.#hasRoom()) {
+      this.#write(frame);
       return;
     }
-    this.#enqueue(frame);
-    if (this.#queuedBytes > this.#maxQueued + this.#backlogAllowance) {
-      this.#overflow();
-      return;
-    }
-    this.#timer ??= setInterval(() => this.#drain(), DRAIN_CHECK_MS);
+    this.#enqueue(frame, false);
+    if (this.#queuedBytes > this.#maxQueued + this.#backlogAllowance) this.#overflow();
   }
 
   /**
@@ -96,34 +99,33 @@ export class OutboundQueue {
    * frames that follow it are, on top of it.
    */
   sendBacklog(frames: readonly string[]): void {
-    if (this.#closed || frames.length === 0) return;
+    if (this.#closed) return;
     const before = this.#queuedBytes;
     for (const frame of frames) {
-      if (this.#queue.length === 0 && this.#socket.bufferedAmount < this.#highWater) this.#socket.send(frame);
+      if (this.#queue.length === 0 && this.#hasRoom()) this.#write(frame);
       else this.#enqueue(frame, true);
     }
     this.#backlogAllowance += this.#queuedBytes - before;
-    if (this.#queue.length > 0) this.#timer ??= setInterval(() => this.#drain(), DRAIN_CHECK_MS);
   }
 
-  /** Stops draining and drops the queue (the socket closed). */
+  /** Stops sending, drops the queue and wakes everyone waiting (the socket closed). */
   dispose(): void {
     this.#closed = true;
-    this.#clear();
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    this.#backlogAllowance = 0;
+    this.#wake(this.#takeDrainWaiters());
+    this.#wake(this.#takeReadyWaiters());
   }
 
   /**
    * Resolves once every frame handed to this queue has left the process: the
-   * queue is empty and so is the socket's send buffer (or the queue was
-   * disposed). A shutdown waits on it before closing the socket.
+   * queue is empty and the socket has written all it was given (or the queue
+   * was disposed, or a write failed). A shutdown waits on it before closing the socket.
    */
   whenDrained(): Promise<void> {
     if (this.#isDrained()) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#drainWaiters.push(resolve);
-      // The send buffer empties without an event we can hear, so the drain timer also watches it while someone waits.
-      this.#timer ??= setInterval(() => this.#drain(), DRAIN_CHECK_MS);
-    });
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
   /**
@@ -133,10 +135,7 @@ export class OutboundQueue {
    */
   whenReady(): Promise<void> {
     if (this.#isReady()) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#readyWaiters.push(resolve);
-      this.#timer ??= setInterval(() => this.#drain(), DRAIN_CHECK_MS);
-    });
+    return new Promise((resolve) => this.#readyWaiters.push(resolve));
   }
 
   stats(): { queuedFrames: number; queuedBytes: number; peakQueuedBytes: number; coalesced: number } {
@@ -148,16 +147,42 @@ export class OutboundQueue {
     };
   }
 
-  #enqueue(frame: string, backlog = false): void {
-    const bytes = frame.length;
+  /**
+   * Whether the socket may take another frame now. With none of our frames in
+   * flight, what it buffers is ws's own control frames (a ping), whose writes
+   * we would never hear of: sending then keeps one callback of ours pending,
+   * so a waiting queue always has an event coming.
+   */
+  #hasRoom(): boolean {
+    return this.#inFlight === 0 || this.#socket.bufferedAmount < this.#highWater;
+  }
+
+  #write(frame: string): void {
+    // Counted before the send, so that no callback can come before its count.
+    this.#inFlight += 1;
+    this.#socket.send(frame, this.#written);
+  }
+
+  #onWritten(error: Error | null | undefined): void {
+    this.#inFlight -= 1;
+    if (this.#closed) return;
+    if (error) {
+      // The socket failed: nothing more leaves through it, so drop the queue and wake whoever waits on it.
+      this.dispose();
+      return;
+    }
+    if (this.#queue.length > 0 || this.#drainWaiters.length > 0 || this.#readyWaiters.length > 0) this.#drain();
+  }
+
+  #enqueue(frame: string, backlog: boolean): void {
+    const bytes = Buffer.byteLength(frame);
     this.#queuedBytes += bytes;
     this.#peakQueuedBytes = Math.max(this.#peakQueuedBytes, this.#queuedBytes);
-    // Events are serialized with `type` first (RunManager builds them so): a cheap test before parsing.
-    if (!frame.startsWith('{"type":"partial_result"')) {
+    const event = partialResultOf(frame);
+    if (!event) {
       this.#queue.push({ kind: 'frame', frame, bytes, backlog });
       return;
     }
-    const event = JSON.parse(frame) as RunEvent & { type: 'partial_result' };
     const tail = this.#queue.at(-1);
     if (tail?.kind === 'deltas' && tail.last.runId === event.runId && tail.last.seq + 1 === event.seq) {
       tail.parts.push(event.payload.delta);
@@ -171,55 +196,45 @@ export class OutboundQueue {
   }
 
   #drain(): void {
-    while (this.#queue.length > 0 && this.#socket.bufferedAmount < this.#highWater) {
+    while (this.#queue.length > 0 && this.#hasRoom()) {
       const next = this.#queue.shift() as Queued;
       this.#queuedBytes -= next.bytes;
       // Room a drained backlog frees goes back to the limit, not to live frames.
       if (next.backlog) this.#backlogAllowance = Math.max(0, this.#backlogAllowance - next.bytes);
-      this.#socket.send(serialize(next));
+      this.#write(serialize(next));
     }
-    if (this.#isDrained()) this.#wakeDrainWaiters();
-    if (this.#isReady()) this.#wakeReadyWaiters();
-    if (this.#queue.length === 0 && this.#drainWaiters.length === 0 && this.#readyWaiters.length === 0) this.#clear();
+    if (this.#isDrained()) this.#wake(this.#takeDrainWaiters());
+    if (this.#isReady()) this.#wake(this.#takeReadyWaiters());
   }
 
   #isReady(): boolean {
-    return this.#closed || (this.#queue.length === 0 && this.#socket.bufferedAmount < this.#highWater);
-  }
-
-  #wakeReadyWaiters(): void {
-    const waiters = this.#readyWaiters;
-    this.#readyWaiters = [];
-    for (const wake of waiters) wake();
+    return this.#closed || (this.#queue.length === 0 && this.#hasRoom());
   }
 
   #isDrained(): boolean {
-    return this.#closed || (this.#queue.length === 0 && this.#socket.bufferedAmount === 0);
+    return this.#closed || (this.#queue.length === 0 && this.#inFlight === 0);
   }
 
-  #wakeDrainWaiters(): void {
+  #takeDrainWaiters(): (() => void)[] {
     const waiters = this.#drainWaiters;
     this.#drainWaiters = [];
+    return waiters;
+  }
+
+  #takeReadyWaiters(): (() => void)[] {
+    const waiters = this.#readyWaiters;
+    this.#readyWaiters = [];
+    return waiters;
+  }
+
+  #wake(waiters: readonly (() => void)[]): void {
     for (const wake of waiters) wake();
   }
 
   #overflow(): void {
     const queued = this.#queuedBytes;
-    this.#closed = true;
-    this.#clear();
+    this.dispose();
     this.#onOverflow?.(queued);
     this.#socket.close(CLOSE_TRY_AGAIN_LATER, 'client too slow; resume later');
-  }
-
-  #clear(): void {
-    if (this.#closed) {
-      this.#wakeDrainWaiters();
-      this.#wakeReadyWaiters();
-    }
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    this.#queue = [];
-    this.#queuedBytes = 0;
-    this.#backlogAllowance = 0;
   }
 }
