@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { JSON_SCHEMA_PATH, renderJsonSchema } from './json-schema';
 
 describe('JSON Schema export', () => {
-  it('should match the checked-in docs/protocol.schema.json (run `npm run schema` after changing the contract)', () => {
+  it('matches the checked-in docs/protocol.schema.json (run `npm run schema` after changing the contract)', () => {
     expect(readFileSync(JSON_SCHEMA_PATH, 'utf8')).toBe(renderJsonSchema());
   });
 
-  it('should define the run event, client message and server message', () => {
+  it('defines the run event, client message and server message', () => {
     const schema = JSON.parse(renderJsonSchema());
     expect(Object.keys(schema.$defs)).toEqual(['RunEvent', 'ClientMessage', 'ServerMessage']);
   });

@@ -40,11 +40,11 @@ const validRun: Spec[] = [
 ];
 
 describe('checkRunLifecycle', () => {
-  it('should accept a complete run', () => {
+  it('accepts a complete run', () => {
     expect(checkRunLifecycle(stream(...validRun))).toEqual([]);
   });
 
-  it('should accept two runs in one thread, and concurrent tools completing out of order', () => {
+  it('accepts two runs in one thread, and concurrent tools completing out of order', () => {
     const events = stream(
       ...validRun,
       ['agent_started', {}, 'r-2'],
@@ -57,7 +57,7 @@ describe('checkRunLifecycle', () => {
     expect(checkRunLifecycle(events)).toEqual([]);
   });
 
-  it('should name a run that never terminated, and its unfinished tool call', () => {
+  it('names a run that never terminated, and its unfinished tool call', () => {
     const violations = checkRunLifecycle(stream(['agent_started'], ['tool_executing', { toolCallId: 't-2' }]));
     expect(violations.map((v) => v.message)).toEqual([
       'run r-1 never terminated',
@@ -65,29 +65,29 @@ describe('checkRunLifecycle', () => {
     ]);
   });
 
-  it('should allow an unterminated run when requireTermination is off', () => {
+  it('allows an unterminated run when requireTermination is off', () => {
     expect(codes(stream(['agent_started']), { requireTermination: false })).toEqual([]);
   });
 
-  it('should report a run that does not open with agent_started', () => {
+  it('reports a run that does not open with agent_started', () => {
     expect(codes(stream(['agent_thinking'], ['agent_completed']))).toEqual(['missing_agent_started']);
   });
 
-  it('should report events after agent_completed and a second agent_completed', () => {
+  it('reports events after agent_completed and a second agent_completed', () => {
     expect(codes(stream(['agent_started'], ['agent_completed'], ['partial_result'], ['agent_completed']))).toEqual([
       'event_after_completed',
       'duplicate_agent_completed',
     ]);
   });
 
-  it('should report a tool_executing without tool_completed before agent_completed', () => {
+  it('reports a tool_executing without tool_completed before agent_completed', () => {
     const violations = checkRunLifecycle(stream(['agent_started'], ['tool_executing'], ['agent_completed']));
     expect(violations).toEqual([
       expect.objectContaining({ code: 'tool_not_completed', runId: 'r-1', toolCallId: 't-1', seq: 3 }),
     ]);
   });
 
-  it('should report tool_completed without tool_executing, twice, or under another name', () => {
+  it('reports tool_completed without tool_executing, twice, or under another name', () => {
     expect(codes(stream(['agent_started'], ['tool_completed'], ['agent_completed']))).toEqual([
       'tool_completed_without_executing',
     ]);
@@ -101,7 +101,7 @@ describe('checkRunLifecycle', () => {
     ).toEqual(['tool_name_mismatch']);
   });
 
-  it('should report a duplicate tool call id and progress outside a call', () => {
+  it('reports a duplicate tool call id and progress outside a call', () => {
     expect(
       codes(stream(['agent_started'], ['tool_executing'], ['tool_executing'], ['tool_completed'], ['agent_completed'])),
     ).toEqual(['duplicate_tool_call']);
@@ -110,14 +110,14 @@ describe('checkRunLifecycle', () => {
     ]);
   });
 
-  it('should report a second agent_started', () => {
+  it('reports a second agent_started', () => {
     expect(codes(stream(['agent_started'], ['agent_started'], ['agent_completed']))).toEqual([
       'duplicate_agent_started',
     ]);
   });
 
   describe('keep-alives', () => {
-    it('should accept keep-alives that repeat the current thought and the last progress', () => {
+    it('accepts keep-alives that repeat the current thought and the last progress', () => {
       const events = stream(
         ['agent_started'],
         ['agent_thinking', { thought: 'Working…', step: 1, keepAlive: true }],
@@ -134,7 +134,7 @@ describe('checkRunLifecycle', () => {
       expect(checkRunLifecycle(events)).toEqual([]);
     });
 
-    it('should report a keep-alive that claims progress', () => {
+    it('reports a keep-alive that claims progress', () => {
       const events = stream(
         ['agent_started'],
         ['agent_thinking', { step: 1 }],
@@ -154,7 +154,7 @@ describe('checkRunLifecycle', () => {
   });
 
   describe('seq', () => {
-    it('should report a gap, naming how many events are missing', () => {
+    it('reports a gap, naming how many events are missing', () => {
       const events = stream(...validRun);
       events.splice(2, 2);
       const violations = checkRunLifecycle(events);
@@ -162,7 +162,7 @@ describe('checkRunLifecycle', () => {
       expect(formatViolations(violations)).toContain('seq jumps from 2 to 5; 2 event(s) missing');
     });
 
-    it('should report a duplicate or reordered seq', () => {
+    it('reports a duplicate or reordered seq', () => {
       const events = stream(...validRun);
       const [a, b] = [events[1], events[2]] as [RunEvent, RunEvent];
       events[1] = b;
@@ -170,7 +170,7 @@ describe('checkRunLifecycle', () => {
       expect(codes(events)).toEqual(['seq_gap', 'seq_not_increasing']);
     });
 
-    it('should accept a coalesced partial_result covering the seqs it merged, and no more', () => {
+    it('accepts a coalesced partial_result covering the seqs it merged, and no more', () => {
       const events = stream(['agent_started'], ['partial_result'], ['partial_result'], ['partial_result']);
       const merged = { ...events[3], seq: 4, payload: { delta: 'xx', coalescedFrom: 3 } } as RunEvent;
       const completed = { ...stream(['agent_completed'])[0], seq: 5 } as RunEvent;
@@ -179,7 +179,7 @@ describe('checkRunLifecycle', () => {
       expect(codes([events[0], events[1], overlapping, completed] as RunEvent[])).toEqual(['seq_not_increasing']);
     });
 
-    it('should require seq 1 first unless the stream starts mid-thread', () => {
+    it('requires seq 1 first unless the stream starts mid-thread', () => {
       const events = stream(...validRun).map((event) => ({ ...event, seq: event.seq + 10 }));
       expect(codes(events)).toEqual(['seq_not_starting_at_one']);
       expect(codes(events, { requireSeqFromOne: false })).toEqual([]);

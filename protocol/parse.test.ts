@@ -9,7 +9,7 @@ const errorOf = (raw: string) => {
 };
 
 describe('parseClientFrame', () => {
-  it('should accept a user_message and a cancel', () => {
+  it('accepts a user_message and a cancel', () => {
     expect(parseClientFrame('{"type":"user_message","clientMessageId":"c1","text":"hi"}')).toEqual({
       ok: true,
       value: { type: 'user_message', clientMessageId: 'c1', text: 'hi' },
@@ -17,18 +17,18 @@ describe('parseClientFrame', () => {
     expect(parseClientFrame('{"type":"cancel","runId":"r1"}').ok).toBe(true);
   });
 
-  it('should answer bad_json for text that is not JSON', () => {
+  it('answers bad_json for text that is not JSON', () => {
     expect(errorOf('{nope')).toMatchObject({ type: 'error', code: 'bad_json' });
   });
 
-  it('should answer unknown_type for a type no client message has', () => {
+  it('answers unknown_type for a type no client message has', () => {
     expect(errorOf('{"type":"launch_missiles"}')).toMatchObject({
       code: 'unknown_type',
       message: 'unknown message type "launch_missiles"',
     });
   });
 
-  it('should answer invalid_message with a readable reason, echoing clientMessageId', () => {
+  it('answers invalid_message with a readable reason, echoing clientMessageId', () => {
     expect(errorOf('[1,2]')).toMatchObject({ code: 'invalid_message', message: 'message must be a JSON object' });
     expect(errorOf('{"text":"hi"}')).toMatchObject({ code: 'invalid_message', message: 'type: must be a string' });
     expect(errorOf('{"type":"user_message","clientMessageId":"c9","text":"   "}')).toEqual({
@@ -48,7 +48,7 @@ describe('parseClientFrame', () => {
 });
 
 describe('parseServerFrame', () => {
-  it('should accept a run event and reject an off-contract one', () => {
+  it('accepts a run event and rejects an off-contract one', () => {
     const event = { type: 'partial_result', threadId: 't', runId: 'r', seq: 1, ts: 1, payload: { delta: 'x' } };
     expect(parseServerFrame(JSON.stringify(event)).ok).toBe(true);
     const bad = parseServerFrame(JSON.stringify({ ...event, seq: 0 }));

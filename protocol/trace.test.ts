@@ -39,11 +39,11 @@ const events: RunEvent[] = [
 
 describe('traces', () => {
   describe('#parseTrace', () => {
-    it('should read back what serializeTrace wrote, skipping blank lines', () => {
+    it('reads back what serializeTrace wrote, skipping blank lines', () => {
       expect(parseTrace(`${serializeTrace(events)}\n\n`)).toEqual(events);
     });
 
-    it('should name the line and the problem of an invalid trace', () => {
+    it('names the line and the problem of an invalid trace', () => {
       const text = `${serializeTrace(events.slice(0, 1))}{"type":"agent_started"}\n`;
       expect(() => parseTrace(text, 'calc.jsonl')).toThrow(TraceError);
       expect(() => parseTrace(text, 'calc.jsonl')).toThrow(/^calc\.jsonl:2: not a run event: threadId: /);
@@ -52,7 +52,7 @@ describe('traces', () => {
   });
 
   describe('#normalizeTrace', () => {
-    it('should replace ids in first-seen order, drop timing and progress, and renumber seq', () => {
+    it('replaces ids in first-seen order, drops timing and progress, and renumbers seq', () => {
       expect(normalizeTrace(events)).toEqual([
         {
           type: 'agent_started',
@@ -78,7 +78,7 @@ describe('traces', () => {
       ]);
     });
 
-    it('should mask epoch milliseconds in text and numbers', () => {
+    it('masks epoch milliseconds in text and numbers', () => {
       const [stamped, clock] = normalizeTrace([
         {
           type: 'partial_result',
@@ -107,7 +107,7 @@ describe('traces', () => {
       expect(clock).toMatchObject({ payload: { result: { now: '<epoch-ms>' } } });
     });
 
-    it('should keep progress when asked', () => {
+    it('keeps progress when asked', () => {
       expect(normalizeTrace(events, { dropProgress: false })).toHaveLength(4);
     });
   });

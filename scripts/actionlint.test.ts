@@ -97,7 +97,7 @@ function lint(...files: string[]): Promise<{ code: number | null; output: string
 }
 
 describe('npm run lint: actionlint over workflows', () => {
-  it('should pass a self-hosted runner list, a local action and a reusable-workflow job', async () => {
+  it('passes a self-hosted runner list, a local action and a reusable-workflow job', async () => {
     const { code, output } = await lint(...Object.keys(VALID).map((name) => path.join(dir, name)));
     expect(output).toContain('3 of 3 workflow file(s) clean');
     expect(code, output).toBe(0);

@@ -52,7 +52,7 @@ function record(message: string, out: string): Promise<{ code: number | null; ou
 }
 
 describe('npm run record', () => {
-  it('should record an llm run against the provider in the environment, and replay it event for event', async () => {
+  it('records an llm run against the provider in the environment, and replays it event for event', async () => {
     const out = path.join(dir, 'llm-one-tool.jsonl');
     const { code, output } = await record('llm one tool', out);
     expect(code, output).toBe(0);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isHeadedRun, resolveChromium } from './chromium';
 
 describe('resolveChromium', () => {
-  it('should use CHROMIUM_PATH when set, and refuse one that does not exist', () => {
+  it('uses CHROMIUM_PATH when set, and refuses one that does not exist', () => {
     expect(resolveChromium({ env: { CHROMIUM_PATH: process.execPath } })).toEqual({
       source: 'env',
       executablePath: process.execPath,
@@ -12,13 +12,13 @@ describe('resolveChromium', () => {
     );
   });
 
-  it('should never pick the headless shell for a headed run', () => {
+  it('never picks the headless shell for a headed run', () => {
     expect(resolveChromium({ headless: false, env: {} }).executablePath ?? '').not.toMatch(/headless-shell/);
   });
 });
 
 describe('isHeadedRun', () => {
-  it('should detect --headed, --ui, --debug and PWDEBUG', () => {
+  it('detects --headed, --ui, --debug and PWDEBUG', () => {
     expect(isHeadedRun(['node', 'playwright', 'test'], {})).toBe(false);
     expect(isHeadedRun(['node', 'playwright', 'test', '--headed'], {})).toBe(true);
     expect(isHeadedRun(['node', 'playwright', 'test', '--ui'], {})).toBe(true);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatSummary, type Outcome, runStages, STAGES, type Stage } from './stages';
 
 describe('npm test stages', () => {
-  it('should run every stage even after one fails', async () => {
+  it('runs every stage even after one fails', async () => {
     const ran: string[] = [];
     const outcomes = await runStages(STAGES, async (stage: Stage) => {
       ran.push(stage.name);
@@ -12,7 +12,7 @@ describe('npm test stages', () => {
     expect(outcomes.filter((outcome) => !outcome.passed).map((outcome) => outcome.stage.name)).toEqual(['typecheck']);
   });
 
-  it('should end with a table of each stage, its result and time, and the total', () => {
+  it('ends with a table of each stage, its result and time, and the total', () => {
     const outcomes: Outcome[] = [
       { stage: { name: 'lint', script: 'lint' }, passed: true, seconds: 2.04 },
       { stage: { name: 'unit', script: 'test:unit' }, passed: false, seconds: 61.5 },

@@ -58,7 +58,7 @@ function node() {
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('ClusterConnection', () => {
-  it("should handle a socket's messages in the order they came, though the first waits on Redis", async () => {
+  it("handles a socket's messages in the order they came, though the first waits on Redis", async () => {
     const { connection, calls, claim, replies } = node();
     connection.handle({ type: 'user_message', clientMessageId: 'c-1', text: 'hi' });
     connection.handle({ type: 'cancel', runId: 'r-1' });
@@ -72,7 +72,7 @@ describe('ClusterConnection', () => {
     expect(replies).toEqual([{ type: 'message_accepted', clientMessageId: 'c-1', threadId: 't-1', runId: 'r-1' }]);
   });
 
-  it('should answer a message that failed, and go on with the next', async () => {
+  it('answers a message that failed, and goes on with the next', async () => {
     const { connection, calls, claim, failures } = node();
     connection.handle({ type: 'resume', threadId: 't-1', afterSeq: 0 });
     connection.handle({ type: 'resume', threadId: 't-1', afterSeq: 0 });

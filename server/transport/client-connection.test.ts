@@ -60,7 +60,7 @@ function connection() {
 
 describe('ClientConnection', () => {
   describe('#send', () => {
-    it('should cork the TCP socket for the rest of the tick, so a batch of frames leaves in one write', async () => {
+    it('corks the TCP socket for the rest of the tick, so a batch of frames leaves in one write', async () => {
       const { client, socket, tcp } = connection();
       for (const frame of ['a', 'b', 'c']) client.send(frame);
       expect(tcp).toMatchObject({ corks: 1, uncorks: 0 });
@@ -121,7 +121,7 @@ function resumer(runs: RunManager, notifier: ThreadNotifier, gate?: ReplayGate) 
 describe('ClientConnection resume', () => {
   afterEach(() => vi.useRealTimers());
 
-  it('should replay in chunks, each once the socket took the one before, then go live without a gap', async () => {
+  it('replays in chunks, each once the socket took the one before, then goes live without a gap', async () => {
     vi.useFakeTimers();
     const { frames, reads, runs } = journaledThread(35);
     const notifier = new ThreadNotifier();
@@ -140,7 +140,7 @@ describe('ClientConnection resume', () => {
     expect(seqs()).toEqual([...frames.map((_, i) => i + 1), 36]);
   });
 
-  it("should take turns with the user's other replays when the gate is full", async () => {
+  it("takes turns with the user's other replays when the gate is full", async () => {
     vi.useFakeTimers();
     const { runs } = journaledThread(25);
     const gate = new ReplayGate({ maxActive: 1 });
@@ -160,7 +160,7 @@ describe('ClientConnection resume', () => {
     expect(gate.activeCount).toBe(0);
   });
 
-  it('should mark the thread as read while replaying, and close the socket with 1011 when a read fails midway', async () => {
+  it('marks the thread as read while replaying, and closes the socket with 1011 when a read fails midway', async () => {
     vi.useFakeTimers();
     const { runs, reading, failReadsAfter } = journaledThread(35);
     const notifier = new ThreadNotifier();

@@ -34,7 +34,7 @@ function streamOf(count: number) {
 }
 
 describe('ClusterFollow', () => {
-  it('should replay, go live and drop what it already sent, whatever the order of the events keys', async () => {
+  it('replays, goes live and drops what it already sent, whatever the order of the events keys', async () => {
     const { link, reads } = streamOf(5);
     const notifier = new ThreadNotifier();
     const sent: string[] = [];

@@ -20,12 +20,12 @@ const reordered = JSON.stringify({
 });
 
 describe('seqOfFrame', () => {
-  it("should read a run event's seq whatever the order of its keys", () => {
+  it("reads a run event's seq whatever the order of its keys", () => {
     expect(seqOfFrame(usual)).toBe(7);
     expect(seqOfFrame(reordered)).toBe(7);
   });
 
-  it('should give undefined for frames that are not run events, even with a seq nested in them', () => {
+  it('gives undefined for frames that are not run events, even with a seq nested in them', () => {
     expect(seqOfFrame(JSON.stringify({ type: 'pong' }))).toBeUndefined();
     expect(
       seqOfFrame(JSON.stringify({ type: 'error', code: 'unavailable', message: 'x', runId: 'r' })),
@@ -36,12 +36,12 @@ describe('seqOfFrame', () => {
 });
 
 describe('partialResultOf', () => {
-  it('should recognise a delta whatever the order of its keys', () => {
+  it('recognises a delta whatever the order of its keys', () => {
     expect(partialResultOf(usual)).toMatchObject({ seq: 7, payload: { delta: 'a' } });
     expect(partialResultOf(reordered)).toMatchObject({ seq: 7, payload: { delta: 'a' } });
   });
 
-  it('should not take a partial_result nested in another event, or a malformed one, for a delta', () => {
+  it('does not take a partial_result nested in another event, or a malformed one, for a delta', () => {
     const nested = JSON.stringify({
       type: 'tool_completed',
       threadId: 't',

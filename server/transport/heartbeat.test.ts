@@ -98,7 +98,7 @@ describe('heartbeat on a real server', () => {
     30_000,
   );
 
-  it('should still terminate a peer that stops answering, at the first on-time tick after a stall', async () => {
+  it('still terminates a peer that stops answering, at the first on-time tick after a stall', async () => {
     const url = await serve();
     const live = await connect(url);
     const dead = await connect(url, { autoPong: false });
@@ -149,7 +149,7 @@ function fakeHeartbeat(socketCount: number) {
 }
 
 describe('startHeartbeat', () => {
-  it('should terminate a socket that left a ping unanswered until the next tick', () => {
+  it('terminates a socket that left a ping unanswered until the next tick', () => {
     const { sockets, tick } = fakeHeartbeat(2);
     const [live, dead] = sockets as [FakeSocket, FakeSocket];
     tick();
@@ -160,7 +160,7 @@ describe('startHeartbeat', () => {
     expect(live.pings).toBe(2);
   });
 
-  it('should treat a late tick as a fresh round: ping everyone, terminate nobody', () => {
+  it('treats a late tick as a fresh round: ping everyone, terminates nobody', () => {
     const { sockets, tick } = fakeHeartbeat(2);
     const [live, dead] = sockets as [FakeSocket, FakeSocket];
     tick();
@@ -172,7 +172,7 @@ describe('startHeartbeat', () => {
     expect([live.terminated, dead.terminated]).toEqual([false, true]);
   });
 
-  it('should judge an on-time tick only after the pongs already waiting are read', () => {
+  it('judges an on-time tick only after the pongs already waiting are read', () => {
     const { sockets, tick } = fakeHeartbeat(1);
     const [socket] = sockets as [FakeSocket];
     tick();
@@ -183,7 +183,7 @@ describe('startHeartbeat', () => {
     expect(socket.pings).toBe(2);
   });
 
-  it('should stop pinging once stopped, including a round already deferred', () => {
+  it('stops pinging once stopped, including a round already deferred', () => {
     const { sockets, tick, stop } = fakeHeartbeat(1);
     const [socket] = sockets as [FakeSocket];
     tick(1, { deferred: false });

@@ -37,7 +37,7 @@ const frame = fc.oneof(
 );
 
 describe('hostile input', () => {
-  it('should answer every random frame with a documented error or an accepted run, and keep serving', async () => {
+  it('answers every random frame with a documented error or an accepted run, and keeps serving', async () => {
     const bystander = await WsTestClient.connectAs(server.url);
     const bystanderRun = bystander.runToCompletion('/scenario basic');
     await fc.assert(
@@ -63,7 +63,7 @@ describe('hostile input', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
-  it('should close an oversized frame with 1009 whatever its content', async () => {
+  it('closes an oversized frame with 1009 whatever its content', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ minLength: 1, maxLength: 10 }), async (unit) => {
         const client = await WsTestClient.connect(url);

@@ -26,7 +26,7 @@ async function user(): Promise<WsTestClient> {
 }
 
 describe('isolation', () => {
-  it('should answer forbidden to another user resuming, continuing or cancelling a thread', async () => {
+  it('answers forbidden to another user resuming, continuing or cancelling a thread', async () => {
     const [alice, mallory] = [await user(), await user()];
     alice.send({ type: 'user_message', clientMessageId: 'a', text: '/scenario slow-stream 60000' });
     const accepted = await alice.next((m) => m.type === 'message_accepted');
@@ -44,7 +44,7 @@ describe('isolation', () => {
     await alice.next((m) => m.type === 'agent_completed');
   });
 
-  it('should deliver zero cross-user frames with 50 users × 10 concurrent runs', async () => {
+  it('delivers zero cross-user frames with 50 users × 10 concurrent runs', async () => {
     const users = await Promise.all(Array.from({ length: 50 }, () => user()));
     await Promise.all(
       users.map(async (client, u) => {

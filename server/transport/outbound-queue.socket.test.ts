@@ -45,7 +45,7 @@ function fillUntilQueued(queue: OutboundQueue): number {
 }
 
 describe('OutboundQueue on a real socket', () => {
-  it('should deliver every frame in order once a paused reader reads again', async () => {
+  it('delivers every frame in order once a paused reader reads again', async () => {
     const { serverSide, client } = await pausedPair();
     const queue = new OutboundQueue(serverSide, { highWaterBytes: HIGH_WATER, maxQueuedBytes: 1 << 30 });
     const last = fillUntilQueued(queue);
@@ -65,7 +65,7 @@ describe('OutboundQueue on a real socket', () => {
     expect(seqs).toEqual(Array.from({ length: last }, (_, i) => i + 1));
   });
 
-  it('should let go of its frames and its waiters when the reader drops the connection', async () => {
+  it('lets go of its frames and its waiters when the reader drops the connection', async () => {
     const { serverSide, client } = await pausedPair();
     const queue = new OutboundQueue(serverSide, { highWaterBytes: HIGH_WATER, maxQueuedBytes: 1 << 30 });
     fillUntilQueued(queue);

@@ -42,7 +42,7 @@ describe('OutboundQueue', () => {
   afterEach(() => vi.useRealTimers());
 
   describe('#send', () => {
-    it('should send straight through while the socket keeps up', () => {
+    it('sends straight through while the socket keeps up', () => {
       const socket = fakeSocket();
       const queue = new OutboundQueue(socket, { highWaterBytes: 100 });
       queue.send('a');
@@ -51,7 +51,7 @@ describe('OutboundQueue', () => {
       expect(queue.stats().queuedFrames).toBe(0);
     });
 
-    it('should queue for a slow socket, merge consecutive deltas, and deliver in order as the socket takes frames', () => {
+    it('queues for a slow socket, merges consecutive deltas, and delivers in order as the socket takes frames', () => {
       seq = 0;
       const socket = fakeSocket();
       const queue = new OutboundQueue(socket, { highWaterBytes: 50 });
@@ -71,7 +71,7 @@ describe('OutboundQueue', () => {
       expect(queue.stats().queuedFrames).toBe(0);
     });
 
-    it('should wait for the socket without a timer', () => {
+    it('waits for the socket without a timer', () => {
       vi.useFakeTimers();
       const socket = fakeSocket();
       const queue = new OutboundQueue(socket, { highWaterBytes: 1 });
@@ -85,7 +85,7 @@ describe('OutboundQueue', () => {
       expect(socket.sent).toEqual(['a', 'b']);
     });
 
-    it('should not wait on bytes ws buffered for itself, which no callback of ours would report', async () => {
+    it('does not wait on bytes ws buffered for itself, which no callback of ours would report', async () => {
       const socket = fakeSocket();
       const queue = new OutboundQueue(socket, { highWaterBytes: 4 });
       socket.ownBytes = 6; // a ping stuck behind a slow reader
@@ -98,7 +98,7 @@ describe('OutboundQueue', () => {
       await queue.whenDrained();
     });
 
-    it('should merge deltas whatever the order of their keys, and not take a nested type for the frame', () => {
+    it('merges deltas whatever the order of their keys, and does not take a nested type for the frame', () => {
       const socket = fakeSocket();
       const queue = new OutboundQueue(socket, { highWaterBytes: 1 });
       queue.send('first'); // in flight: what follows waits
@@ -127,7 +127,7 @@ describe('OutboundQueue', () => {
       expect(JSON.parse(socket.sent[3] as string)).toMatchObject({ seq: 4, payload: { delta: 'c' } });
     });
 
-    it('should count the bytes of multi-byte text, not its UTF-16 length', () => {
+    it('counts the bytes of multi-byte text, not its UTF-16 length', () => {
       const socket = fakeSocket();
       const queue = new OutboundQueue(socket, { highWaterBytes: 1, maxQueuedBytes: 10_000 });
       queue.send('first');
@@ -144,7 +144,7 @@ describe('OutboundQueue', () => {
       expect(slow.closed).toBe(CLOSE_TRY_AGAIN_LATER);
     });
 
-    it('should close with 1013 once the queue outgrows its limit, and keep memory bounded', () => {
+    it('closes with 1013 once the queue outgrows its limit, and keeps memory bounded', () => {
       seq = 0;
       const socket = fakeSocket();
       let overflowed = 0;
@@ -168,7 +168,7 @@ describe('OutboundQueue', () => {
   });
 
   describe('#whenDrained', () => {
-    it('should resolve once the queue is empty and the socket has written every frame', async () => {
+    it('resolves once the queue is empty and the socket has written every frame', async () => {
       const socket = fakeSocket();
       const queue = new OutboundQueue(socket, { highWaterBytes: 100 });
       await queue.whenDrained(); // nothing sent: drained at once
@@ -189,7 +189,7 @@ describe('OutboundQueue', () => {
       await whenDrained;
     });
 
-    it('should resolve when the queue is disposed (the socket closed)', async () => {
+    it('resolves when the queue is disposed (the socket closed)', async () => {
       const socket = fakeSocket();
       const queue = new OutboundQueue(socket, { highWaterBytes: 1 });
       queue.send('a');
@@ -201,7 +201,7 @@ describe('OutboundQueue', () => {
       expect(socket.sent).toEqual(['a']);
     });
 
-    it('should resolve, and drop the queue, when a write fails while it waits', async () => {
+    it('resolves, and drops the queue, when a write fails while it waits', async () => {
       const socket = fakeSocket();
       const queue = new OutboundQueue(socket, { highWaterBytes: 1 });
       queue.send('a');
@@ -217,7 +217,7 @@ describe('OutboundQueue', () => {
   });
 
   describe('#whenReady', () => {
-    it('should resolve once the queue is empty and the send buffer under the high-water mark', async () => {
+    it('resolves once the queue is empty and the send buffer under the high-water mark', async () => {
       const socket = fakeSocket();
       const queue = new OutboundQueue(socket, { highWaterBytes: 10 });
       queue.sendBacklog(['0123456789', 'a', 'b']);

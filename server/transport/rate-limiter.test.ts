@@ -3,7 +3,7 @@ import { KeyedRateLimiter, RateLimiter } from './rate-limiter';
 
 describe('RateLimiter', () => {
   describe('#tryTake', () => {
-    it('should allow a burst, refuse beyond it, then refill at the rate', () => {
+    it('allows a burst, refuses beyond it, then refills at the rate', () => {
       let now = 0;
       const limiter = new RateLimiter({ ratePerSecond: 10, burst: 3, now: () => now });
       expect([limiter.tryTake(), limiter.tryTake(), limiter.tryTake(), limiter.tryTake()]).toEqual([
@@ -21,7 +21,7 @@ describe('RateLimiter', () => {
 });
 
 describe('KeyedRateLimiter', () => {
-  it('should give each key its own bucket, and say when a refused key may act again', () => {
+  it('gives each key its own bucket, and says when a refused key may act again', () => {
     let now = 0;
     const limiter = new KeyedRateLimiter({ ratePerSecond: 2, burst: 2, now: () => now });
     expect([limiter.tryTake('a'), limiter.tryTake('a'), limiter.tryTake('a')]).toEqual([true, true, false]);
@@ -31,7 +31,7 @@ describe('KeyedRateLimiter', () => {
     expect(limiter.tryTake('a')).toBe(true);
   });
 
-  it('should forget full buckets past maxKeys, never a key that is being held back', () => {
+  it('forgets full buckets past maxKeys, never a key that is being held back', () => {
     let now = 0;
     const limiter = new KeyedRateLimiter({ ratePerSecond: 1, burst: 1, maxKeys: 2, now: () => now });
     expect(limiter.tryTake('spent')).toBe(true);
@@ -42,7 +42,7 @@ describe('KeyedRateLimiter', () => {
     expect(limiter.tryTake('refilled')).toBe(false);
   });
 
-  it('should stay within maxKeys even when no bucket is full, forgetting the oldest', () => {
+  it('stays within maxKeys even when no bucket is full, forgetting the oldest', () => {
     const limiter = new KeyedRateLimiter({ ratePerSecond: 1, burst: 1, maxKeys: 2, now: () => 0 });
     for (const key of ['a', 'b', 'c']) expect(limiter.tryTake(key)).toBe(true);
     expect(limiter.retryAfterMs('a')).toBe(0); // forgotten: a fresh bucket

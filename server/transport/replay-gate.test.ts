@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ReplayGate } from './replay-gate';
 
 describe('ReplayGate', () => {
-  it('should let maxActive replays of a user run, queue the next in order, and refuse past maxWaiting', async () => {
+  it('lets maxActive replays of a user run, queues the next in order, and refuses past maxWaiting', async () => {
     const gate = new ReplayGate({ maxActive: 1, maxWaiting: 2 });
     const order: string[] = [];
     const first = await gate.acquire('u');
@@ -27,7 +27,7 @@ describe('ReplayGate', () => {
     expect(gate.activeCount).toBe(0);
   });
 
-  it('should drop a waiter whose socket closed, so it neither holds a place nor takes a slot', async () => {
+  it('drops a waiter whose socket closed, so it neither holds a place nor takes a slot', async () => {
     const gate = new ReplayGate({ maxActive: 1, maxWaiting: 1 });
     const first = await gate.acquire('u');
     const closed = new AbortController();

@@ -34,7 +34,7 @@ async function startHeldRun(client: WsTestClient, deltas: number) {
 }
 
 describe('resume', () => {
-  it('should replay events after afterSeq, then go live, with no gap and no duplicate', async () => {
+  it('replays events after afterSeq, then goes live, with no gap and no duplicate', async () => {
     const owner = await connect();
     const { threadId, runId } = await startHeldRun(owner, 4);
 
@@ -53,7 +53,7 @@ describe('resume', () => {
     expect(violations, formatViolations(violations)).toEqual([]);
   });
 
-  it('should replay a whole finished thread from afterSeq 0', async () => {
+  it('replays a whole finished thread from afterSeq 0', async () => {
     const owner = await connect();
     const { threadId, events } = await owner.runToCompletion('/scenario basic');
     const reader = await connect();
@@ -62,7 +62,7 @@ describe('resume', () => {
     expect(reader.events()).toEqual(events);
   });
 
-  it('should refuse a second resume of the same thread on one socket', async () => {
+  it('refuses a second resume of the same thread on one socket', async () => {
     const client = await connect();
     const { threadId, events } = await client.runToCompletion('/scenario basic');
     client.send({ type: 'resume', threadId, afterSeq: 0, clientMessageId: 'again' });
@@ -73,7 +73,7 @@ describe('resume', () => {
     expect(client.events()).toEqual(events);
   });
 
-  it('should answer a resume of an unknown thread with not_found, echoing clientMessageId', async () => {
+  it('answers a resume of an unknown thread with not_found, echoing clientMessageId', async () => {
     const client = await connect();
     client.send({ type: 'resume', threadId: 'nope', afterSeq: 0, clientMessageId: 'resume-1' });
     await expect(client.next((m) => m.type === 'error')).resolves.toMatchObject({
@@ -84,7 +84,7 @@ describe('resume', () => {
 });
 
 describe('GET /api/threads/:threadId/events', () => {
-  it('should serve the journal after afterSeq, and refuse bad input clearly', async () => {
+  it('serves the journal after afterSeq, and refuses bad input clearly', async () => {
     const client = await connect();
     const { threadId, events } = await client.runToCompletion('/scenario basic');
     const headers = { cookie: `agent_session=${token}` };

@@ -27,7 +27,7 @@ afterEach(async () => {
 });
 
 describe('rate limits', () => {
-  it('should answer a flood with rate_limited and still answer every message', async () => {
+  it('answers a flood with rate_limited and still answers every message', async () => {
     const url = await serve({ messageRate: 1, messageBurst: 10 });
     const client = await connect(url);
     for (let i = 0; i < 30; i += 1) client.send({ type: 'cancel', runId: `r-${i}` });
@@ -44,7 +44,7 @@ describe('rate limits', () => {
     await expect(bystander.runToCompletion('1 + 1')).resolves.toMatchObject({ events: expect.any(Array) });
   });
 
-  it("should hold a user to one message rate across all its sockets, and leave other users' alone", async () => {
+  it("holds a user to one message rate across all its sockets, and leaves other users' alone", async () => {
     const url = await serve({ messageRate: 1_000, messageBurst: 1_000, userMessageRate: 1, userMessageBurst: 10 });
     const { token } = await WsTestClient.signIn(url);
     const sockets = await Promise.all(Array.from({ length: 5 }, () => connect(url, undefined, token)));
@@ -65,7 +65,7 @@ describe('rate limits', () => {
     await expect(bystander.runToCompletion('1 + 1')).resolves.toMatchObject({ events: expect.any(Array) });
   });
 
-  it('should cap concurrent runs per connection with rate_limited', async () => {
+  it('caps concurrent runs per connection with rate_limited', async () => {
     const url = await serve({ maxConcurrentRuns: 2 });
     const client = await connect(url);
     for (const id of ['a', 'b', 'c']) {
@@ -84,7 +84,7 @@ describe('rate limits', () => {
 });
 
 describe('heartbeat', () => {
-  it('should terminate a socket that stops answering pings, and keep a live one', async () => {
+  it('terminates a socket that stops answering pings, and keeps a live one', async () => {
     const url = await serve({ heartbeatIntervalMs: 40 });
     const live = await connect(url);
     const dead = await connect(url, { autoPong: false });
@@ -100,7 +100,7 @@ describe('heartbeat', () => {
 });
 
 describe('backpressure', () => {
-  it('should close a client that never reads with 1013, and lose nothing when it resumes', async () => {
+  it('closes a client that never reads with 1013, and loses nothing when it resumes', async () => {
     const url = await serve({ highWaterBytes: 16 * 1024, maxQueuedBytes: 128 * 1024 });
     const server = servers.at(-1) as RunningServer;
     const { token } = await WsTestClient.signIn(url);
@@ -131,7 +131,7 @@ describe('backpressure', () => {
 });
 
 describe('upgrade', () => {
-  it('should survive peers that reset the connection mid-upgrade', async () => {
+  it('survives peers that reset the connection mid-upgrade', async () => {
     const url = await serve();
     const { port } = new URL(url);
     const { connect: tcpConnect } = await import('node:net');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RenderLagRecorder } from './render-lag';
 
 describe('RenderLagRecorder', () => {
-  it('should measure each event from arrival to the commit that draws it, and summarize per type', () => {
+  it('measures each event from arrival to the commit that draws it, and summarizes per type', () => {
     let now = 0;
     const recorder = new RenderLagRecorder({ now: () => now, wallNow: () => 1_000 + now });
     recorder.arrived({ runId: 'r', seq: 1, type: 'agent_started', ts: 1_000 });
@@ -22,7 +22,7 @@ describe('RenderLagRecorder', () => {
     });
   });
 
-  it("should measure from the server emit, so an event held back before arrival shows its delay, and the commit's own work", () => {
+  it("measures from the server emit, so an event held back before arrival shows its delay, and the commit's own work", () => {
     let now = 0;
     const recorder = new RenderLagRecorder({ now: () => now, wallNow: () => 50_000 + now });
     // Emitted at wall 50_000, arrived 900 ms later (held back upstream), drawn 5 ms after arrival.

@@ -12,13 +12,13 @@ function fakeFetch(statuses: number[], body?: unknown): FetchLike & { calls: (st
 }
 
 describe('ensureSession', () => {
-  it('should keep an existing session', async () => {
+  it('keeps an existing session', async () => {
     const fetchFn = fakeFetch([200]);
     await expect(ensureSession(fetchFn)).resolves.toEqual({ ok: true });
     expect(fetchFn.calls).toEqual(['GET']);
   });
 
-  it('should open a guest session when there is none, and report a refusal', async () => {
+  it('opens a guest session when there is none, and reports a refusal', async () => {
     const opened = fakeFetch([204, 201]);
     await expect(ensureSession(opened)).resolves.toEqual({ ok: true });
     expect(opened.calls).toEqual(['GET', 'POST']);
@@ -32,7 +32,7 @@ describe('ensureSession', () => {
     });
   });
 
-  it("should pass on the server's reason for a refusal", async () => {
+  it("passes on the server's reason for a refusal", async () => {
     const error = { error: { code: 'forbidden', message: 'guest sessions are off on this server' } };
     await expect(ensureSession(fakeFetch([204, 403], error))).resolves.toEqual({
       ok: false,

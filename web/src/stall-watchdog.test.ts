@@ -30,7 +30,7 @@ function harness(watching: () => boolean) {
 }
 
 describe('startStallWatchdog', () => {
-  it('should raise one alarm per stall while watching, and none while frames flow', () => {
+  it('raises one alarm per stall while watching, and none while frames flow', () => {
     const { watchdog, advance, stalls } = harness(() => true);
     for (let i = 0; i < 8; i += 1) {
       advance(500);
@@ -43,7 +43,7 @@ describe('startStallWatchdog', () => {
     expect(stalls()).toBe(1);
   });
 
-  it('should probe once at half the timeout, and not stall while the probe is answered', () => {
+  it('probes once at half the timeout, and does not stall while the probe is answered', () => {
     const { watchdog, advance, stalls, probes } = harness(() => true);
     advance(500);
     expect(probes()).toBe(1);
@@ -56,7 +56,7 @@ describe('startStallWatchdog', () => {
     expect([probes(), stalls()]).toEqual([2, 1]);
   });
 
-  it('should not count silence while nothing is being watched', () => {
+  it('does not count silence while nothing is being watched', () => {
     let watching = false;
     const { advance, stalls } = harness(() => watching);
     advance(5000);
@@ -67,7 +67,7 @@ describe('startStallWatchdog', () => {
 });
 
 describe('stallTimeoutFrom', () => {
-  it('should read ?stallTimeoutMs= and fall back to the default', () => {
+  it('reads ?stallTimeoutMs= and falls back to the default', () => {
     expect(stallTimeoutFrom('?stallTimeoutMs=1500')).toBe(1500);
     expect(stallTimeoutFrom('?stallTimeoutMs=oops')).toBe(DEFAULT_STALL_TIMEOUT_MS);
     expect(stallTimeoutFrom('')).toBe(DEFAULT_STALL_TIMEOUT_MS);

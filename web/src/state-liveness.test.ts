@@ -97,7 +97,7 @@ describe('liveness', () => {
 });
 
 describe('new chat', () => {
-  it('should forget the conversation, ignore its thread and the reply to the Stop it sent', () => {
+  it('forgets the conversation, ignores its thread and the reply to the Stop it sent', () => {
     const event = runEvents();
     const state = reduceAll(acceptedState(), [
       event('agent_started', { agentName: 'a', input: '' }),
@@ -116,7 +116,7 @@ describe('new chat', () => {
     expect(after.unknownRunEvents).toBe(2);
   });
 
-  it('should not let a message left before it was accepted take the new chat over', () => {
+  it('does not let a message left before it was accepted take the new chat over', () => {
     const sent = reduceAll(acceptedState(), [
       runEvents()('agent_completed', { status: 'success', durationMs: 1 }),
       { type: 'local/send', clientMessageId: 'c-2', text: 'slow to accept' },
@@ -144,7 +144,7 @@ describe('turns the page ends itself', () => {
     return { event, state };
   };
 
-  it('should draw nothing more into an ended turn but its real end', () => {
+  it('draws nothing more into an ended turn but its real end', () => {
     const { event, state } = lostAfterStop();
     const late = reduceAll(state, [
       event('tool_executing', { toolCallId: 't-9', toolName: 'x', args: {} }),
@@ -155,7 +155,7 @@ describe('turns the page ends itself', () => {
     expect(onlyTurn(late).events?.length).toBe(4);
   });
 
-  it('should ignore the answer to a Stop that reached the server after the run had ended', () => {
+  it('ignores the answer to a Stop that reached the server after the run had ended', () => {
     const event = runEvents();
     const state = reduceAll(acceptedState(), [
       event('agent_started', { agentName: 'a', input: '' }),
@@ -167,7 +167,7 @@ describe('turns the page ends itself', () => {
     expect(state.errors).toEqual([]);
   });
 
-  it('should date a replayed turn from its run’s start, never later than now', () => {
+  it('dates a replayed turn from its run’s start, never later than now', () => {
     const restored = reduceAll(acceptedState(), [
       { type: 'local/new-chat' },
       { type: 'local/restore', threadId: 't-2' },

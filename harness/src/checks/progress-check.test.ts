@@ -31,19 +31,19 @@ const commit = (at: number, tool?: { state: string; progress?: number }): TurnCo
 const byId: ToolLookup = (c, id) => c.tools.find((tool) => tool.id === id);
 
 describe('missingProgress', () => {
-  it('should pass when each value was drawn at the first commit after it arrived', () => {
+  it('passes when each value was drawn at the first commit after it arrived', () => {
     const events = [progress(3, 0.25), progress(4, 0.5), completed(5)];
     const commits = [commit(10, { state: 'running', progress: 25 }), commit(20, { state: 'running', progress: 50 })];
     expect(missingProgress(events, [5, 15, 25], commits, byId)).toEqual([]);
   });
 
-  it('should accept a value superseded before a commit by a later one, or by the completion', () => {
+  it('accepts a value superseded before a commit by a later one, or by the completion', () => {
     const events = [progress(3, 0.25), progress(4, 0.5), completed(5)];
     expect(missingProgress(events, [5, 6, 30], [commit(10, { state: 'running', progress: 50 })], byId)).toEqual([]);
     expect(missingProgress(events, [5, 6, 7], [commit(10, { state: 'success' })], byId)).toEqual([]);
   });
 
-  it('should name a value the page never drew', () => {
+  it('names a value the page never drew', () => {
     const events = [progress(3, 0.25), completed(5)];
     expect(
       missingProgress(events, [5, 15], [commit(10, { state: 'running' }), commit(20, { state: 'success' })], byId),
@@ -55,7 +55,7 @@ describe('missingProgress', () => {
     ]);
   });
 
-  it('should owe nothing for a keep-alive', () => {
+  it('owes nothing for a keep-alive', () => {
     expect(missingProgress([progress(3, 0, true)], [5], [], byId)).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ const thinking: RunEvent = {
 };
 
 describe('timeline', () => {
-  it('should list events with their draw lag, invalid frames, and escape untrusted text in the HTML view', () => {
+  it('lists events with their draw lag, invalid frames, and escapes untrusted text in the HTML view', () => {
     const timeline = buildTimeline([
       {
         result: {
