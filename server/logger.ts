@@ -17,7 +17,7 @@ export interface LoggerOptions {
   destination?: Writable;
 }
 
-export function defaultLogFormat(): LogFormat {
+function defaultLogFormat(): LogFormat {
   return process.stdout.isTTY ? 'pretty' : 'json';
 }
 

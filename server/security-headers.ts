@@ -10,7 +10,7 @@ import type { RequestHandler } from 'express';
  * `connect-src 'self'` covers the WebSocket in current browsers (same-origin
  * ws: and wss:); the favicon is a data: image.
  */
-export const CONTENT_SECURITY_POLICY = [
+const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",

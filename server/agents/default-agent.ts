@@ -12,7 +12,7 @@ import { wantsClock } from '../tools/clock';
 import { findTimeZone, placeName } from '../tools/time-zones';
 import { findSmallTalk, type SmallTalk, smallTalkAnswer } from './small-talk';
 
-export const DEFAULT_AGENT_NAME = 'assistant';
+const DEFAULT_AGENT_NAME = 'assistant';
 
 /** Pause between visible steps, so people can follow the run. */
 export const DEFAULT_PACE_MS = 150;

@@ -9,17 +9,17 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseTrace } from '../../protocol';
-import type { Agent, AgentContext } from '../runtime/agent';
 import { abortableWait } from '../runtime/abortable-wait';
+import type { Agent, AgentContext } from '../runtime/agent';
 import { DEFAULT_TOOL_TIMEOUT_MS, type ToolOutcome } from '../runtime/tool-dispatcher';
 import { defineTool } from '../tools/tool';
 import { ReplayOrder } from './replay-order';
 import { ordersOf, planReplay, type ReplayPlan, type ReplayTool } from './replay-plan';
 
-export const REPLAY_AGENT_NAME = 'replay';
+const REPLAY_AGENT_NAME = 'replay';
 export const REPLAY_COMMAND = '/replay';
 /** Largest time scale accepted: a 10× slower replay. */
-export const MAX_REPLAY_SCALE = 10;
+const MAX_REPLAY_SCALE = 10;
 
 const RECORDING_NAME = /^[\w-][\w.-]*$/;
 

@@ -7,11 +7,11 @@
 import { type EventOf, isKeepAlive, type RunEvent } from '../../protocol';
 
 /** Place of a replayed event in the recorded order: 0, 1, 2… over the events the replay emits. */
-export interface Ordered {
+interface Ordered {
   order: number;
 }
 
-export interface ReplayProgress extends Ordered {
+interface ReplayProgress extends Ordered {
   /** Offset from the tool call's start. */
   afterMs: number;
   progress: number;
@@ -28,7 +28,7 @@ export interface ReplayTool extends Ordered {
   outcome?: Ordered & { afterMs: number; status: 'success' | 'error'; result?: unknown; error?: string };
 }
 
-export type ReplayStep =
+type ReplayStep =
   | (Ordered & { kind: 'think'; atMs: number; thought: string; totalSteps?: number })
   | (Ordered & { kind: 'stream'; atMs: number; delta: string })
   | ReplayTool;

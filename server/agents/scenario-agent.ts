@@ -5,7 +5,7 @@
 import type { Agent, AgentContext } from '../runtime/agent';
 import { bindScenario, type Scenario, ScenarioError, type ScenarioStep } from './scenario-file';
 
-export const SCENARIO_AGENT_NAME = 'scenario';
+const SCENARIO_AGENT_NAME = 'scenario';
 export const SCENARIO_COMMAND = '/scenario';
 
 export function createScenarioAgent(scenarios: ReadonlyMap<string, Scenario>): Agent {

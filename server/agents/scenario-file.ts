@@ -39,7 +39,7 @@ const paramSchema = z
   })
   .refine((p) => p.min <= p.default && p.default <= p.max, 'default must lie within min..max');
 
-export const scenarioFileSchema = z.strictObject({
+const scenarioFileSchema = z.strictObject({
   $schema: z.string().optional(),
   description: z.string().min(1),
   /** Named integer parameters, bound from `/scenario name 10 other=20`. */
@@ -49,7 +49,7 @@ export const scenarioFileSchema = z.strictObject({
 
 const boundStepSchema = stepSchema(boundNumber);
 export type ScenarioStep = z.infer<typeof boundStepSchema>;
-export type ScenarioFile = z.infer<typeof scenarioFileSchema>;
+type ScenarioFile = z.infer<typeof scenarioFileSchema>;
 
 export interface Scenario extends ScenarioFile {
   name: string;

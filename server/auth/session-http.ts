@@ -20,12 +20,12 @@ import {
   type SessionUser,
 } from './session-tokens';
 
-export const SESSION_COOKIE = 'agent_session';
+const SESSION_COOKIE = 'agent_session';
 
 const sessionRequest = z.strictObject({ name: z.string().trim().min(1).max(60) });
 
 /** The token of a request: the session cookie, else `?token=` (for clients that cannot set cookies). */
-export function tokenOf(request: IncomingMessage): string | undefined {
+function tokenOf(request: IncomingMessage): string | undefined {
   const fromCookie = parseCookies(request.headers.cookie ?? '')[SESSION_COOKIE];
   if (fromCookie) return fromCookie;
   return new URL(request.url ?? '/', 'http://localhost').searchParams.get('token') ?? undefined;

@@ -12,7 +12,7 @@ import path from 'node:path';
 /** Name of the generated secret's file, in the journal's folder. */
 export const SESSION_SECRET_FILE = 'session-secret';
 /** Shortest secret accepted, from SESSION_SECRET or the file. */
-export const MIN_SESSION_SECRET_LENGTH = 16;
+const MIN_SESSION_SECRET_LENGTH = 16;
 
 export class SessionSecretError extends Error {
   override name = 'SessionSecretError';

@@ -11,10 +11,10 @@ import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify, 
 /** Lifetime of tokens this server issues. */
 export const DEFAULT_SESSION_TTL_SECONDS = 24 * 60 * 60;
 /** Issuer and audience claims of tokens this server issues. */
-export const LOCAL_ISSUER = 'agent-event-harness';
-export const LOCAL_AUDIENCE = 'agent-event-harness';
+const LOCAL_ISSUER = 'agent-event-harness';
+const LOCAL_AUDIENCE = 'agent-event-harness';
 /** Prefix of the user ids of identity-provider users: `idp:<sub>`. */
-export const PROVIDER_ID_PREFIX = 'idp:';
+const PROVIDER_ID_PREFIX = 'idp:';
 
 export interface SessionTokenOptions {
   /**
@@ -45,7 +45,7 @@ export interface SessionUser {
   name: string;
 }
 
-export class InvalidTokenError extends Error {
+class InvalidTokenError extends Error {
   override name = 'InvalidTokenError';
 }
 

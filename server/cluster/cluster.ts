@@ -43,7 +43,7 @@ const ASK_TIMEOUT_MS = 5_000;
 const CLOSE_WAIT_MS = 2_000;
 
 /** A node whose lease is this old is dead. */
-export const DEFAULT_NODE_LEASE_MS = 5_000;
+const DEFAULT_NODE_LEASE_MS = 5_000;
 
 export interface ClusterOptions {
   /** redis://host:port of the shared Redis. */

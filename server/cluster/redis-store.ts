@@ -15,7 +15,7 @@ import type { ThreadSummary } from '../journal/thread-list';
 import { TITLE_MAX } from '../journal/thread-list';
 
 /** Entries a thread's stream keeps at most (XADD MAXLEN ~): older events are trimmed. */
-export const DEFAULT_STREAM_MAX_EVENTS = 100_000;
+const DEFAULT_STREAM_MAX_EVENTS = 100_000;
 
 export type RedisClient = RedisClientType;
 

@@ -16,7 +16,7 @@
  */
 import { RUN_EVENT_TYPES, type RunEvent, type RunEventType } from '../../protocol';
 
-export const FAULT_COMMAND = '/fault';
+const FAULT_COMMAND = '/fault';
 
 export interface FaultPlan {
   suppress?: RunEventType;

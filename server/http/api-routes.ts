@@ -13,8 +13,8 @@ import { RunRejectedError } from '../runtime/run-manager';
 import { HttpError, notFound } from './http-error';
 
 /** Events per page of `GET /api/threads/:threadId/events`, by default and at most. */
-export const DEFAULT_EVENTS_PAGE = 1_000;
-export const MAX_EVENTS_PAGE = 5_000;
+const DEFAULT_EVENTS_PAGE = 1_000;
+const MAX_EVENTS_PAGE = 5_000;
 
 const threadEventsQuery = z.object({
   afterSeq: z.coerce.number().int().nonnegative().default(0),

@@ -29,11 +29,11 @@ export type { ThreadSummary } from './thread-list';
 export type { UnfinishedRun } from './unfinished-runs';
 
 /** Appends that make a commit come sooner: on the next microtask instead of the next turn of the event loop. */
-export const DEFAULT_JOURNAL_BATCH_SIZE = 256;
+const DEFAULT_JOURNAL_BATCH_SIZE = 256;
 /** First retry after a failed commit; each further failure doubles the wait. */
-export const DEFAULT_JOURNAL_RETRY_MIN_MS = 250;
+const DEFAULT_JOURNAL_RETRY_MIN_MS = 250;
 /** Longest wait between two retries of a failed commit. */
-export const DEFAULT_JOURNAL_RETRY_MAX_MS = 5_000;
+const DEFAULT_JOURNAL_RETRY_MAX_MS = 5_000;
 /** Rows per INSERT statement: one call into SQLite for many rows is the cheap part of a commit. */
 const ROWS_PER_INSERT = 64;
 
@@ -376,7 +376,7 @@ function sizeByThread(rows: readonly JournalRow[]): Map<string, { events: number
 }
 
 /** Names a failed write for operators (SQLite code and message) and for users (plain words). */
-export function describeWriteError(error: unknown): { reason: string; cause: string } {
+function describeWriteError(error: unknown): { reason: string; cause: string } {
   const code = error instanceof Database.SqliteError ? error.code : undefined;
   const message = error instanceof Error ? error.message : String(error);
   const reason = code ? `${code}: ${message}` : message;

@@ -9,11 +9,11 @@
 import type Database from 'better-sqlite3';
 
 /** Events one thread keeps; beyond it, its oldest finished runs are deleted. */
-export const DEFAULT_MAX_THREAD_EVENTS = 100_000;
+const DEFAULT_MAX_THREAD_EVENTS = 100_000;
 /** Bytes of events the whole journal keeps; beyond it, the least recently used threads are deleted. */
-export const DEFAULT_MAX_JOURNAL_BYTES = 1024 * 1024 * 1024;
+const DEFAULT_MAX_JOURNAL_BYTES = 1024 * 1024 * 1024;
 /** Days after its last event that a thread is deleted. */
-export const DEFAULT_MAX_THREAD_AGE_DAYS = 30;
+const DEFAULT_MAX_THREAD_AGE_DAYS = 30;
 /** How often retention runs (it also runs at start). */
 export const DEFAULT_RETENTION_INTERVAL_MS = 10 * 60 * 1000;
 /** Threads deleted per statement: a pass never holds the event loop for one huge delete. */

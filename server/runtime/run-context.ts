@@ -10,7 +10,7 @@ import { type Agent, type AgentContext, RunCancelledError, type ThinkOptions, ty
 import type { ToolDispatcher, ToolEventSink, ToolOutcome } from './tool-dispatcher';
 
 /** A run silent this long (and not in a tool) repeats its current thought as a keep-alive, so it never looks dead. */
-export const DEFAULT_RUN_KEEPALIVE_MS = 2_000;
+const DEFAULT_RUN_KEEPALIVE_MS = 2_000;
 
 /** Publishes one event of this run; the caller stamps seq and ts. */
 export type RunEventEmitter = <T extends RunEventType>(type: T, payload: PayloadOf<T>) => void;

@@ -28,7 +28,7 @@ import type { ToolDispatcher } from './tool-dispatcher';
 /** Runs one owner (a signed-in user, across all its sockets) may have in progress at once. */
 export const DEFAULT_MAX_CONCURRENT_RUNS = 4;
 /** Runs the whole server may have in progress at once, all owners together. */
-export const DEFAULT_MAX_ACTIVE_RUNS = 200;
+const DEFAULT_MAX_ACTIVE_RUNS = 200;
 
 export interface RunManagerOptions {
   registry: AgentRegistry;

@@ -9,7 +9,7 @@ import type { EventSink } from './event-sink';
 import type { RunContext } from './run-context';
 
 /** Idle threads kept for continuation; the least recently used beyond this are forgotten. */
-export const DEFAULT_MAX_IDLE_THREADS = 10_000;
+const DEFAULT_MAX_IDLE_THREADS = 10_000;
 
 export interface Thread {
   id: string;

@@ -13,7 +13,7 @@ import { abortableWait } from './abortable-wait';
 export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
 
 /** A tool silent this long gets a keep-alive `tool_progress`, so it never looks dead. */
-export const DEFAULT_TOOL_KEEPALIVE_MS = 2_000;
+const DEFAULT_TOOL_KEEPALIVE_MS = 2_000;
 
 export interface ToolDispatcherOptions {
   /**

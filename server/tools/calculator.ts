@@ -9,7 +9,7 @@ import { isDigit, isNameStart, isSpace, isWordChar, scanNumber } from './text-sc
 import { defineTool } from './tool';
 
 export const MAX_EXPRESSION_LENGTH = 500;
-export const MAX_NESTING_DEPTH = 100;
+const MAX_NESTING_DEPTH = 100;
 
 /** A user-facing error; `position` is the 0-based offset in the expression, when known. */
 export class CalculatorError extends Error {

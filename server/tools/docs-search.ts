@@ -14,7 +14,7 @@ export interface DocFile {
   text: string;
 }
 
-export interface DocHit {
+interface DocHit {
   path: string;
   /** The section's heading; empty for text before a file's first heading. */
   heading: string;

@@ -5,19 +5,8 @@ import { createDocsSearchTool, type DocsIndex } from './docs-search';
 import { failTool, sleepTool } from './test-tools';
 import type { ToolDefinition } from './tool';
 
-export { findArithmetic } from './arithmetic-in-text';
-export { CalculatorError, calculatorTool, evaluateExpression } from './calculator';
-export { type ClockReading, clockTool, createClockTool, wantsClock } from './clock';
-export {
-  createDocsIndex,
-  createDocsSearchTool,
-  type DocFile,
-  type DocHit,
-  type DocsIndex,
-  loadDocs,
-} from './docs-search';
-export { failTool, sleepTool } from './test-tools';
-export { defineTool, type ToolContext, type ToolDefinition } from './tool';
+export { createDocsIndex, type DocsIndex, loadDocs } from './docs-search';
+export type { ToolDefinition } from './tool';
 
 export function createDefaultTools(docsIndex: DocsIndex): ToolDefinition[] {
   return [calculatorTool, createDocsSearchTool(docsIndex), clockTool];

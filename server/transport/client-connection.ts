@@ -51,13 +51,13 @@ export interface ClientConnectionOptions {
 }
 
 /** The part of net.Socket that batches writes. */
-export interface Corkable {
+interface Corkable {
   cork(): void;
   uncork(): void;
 }
 
 /** Events per step of a resume replay: what a paused reader holds at most, on top of its send buffer. */
-export const DEFAULT_REPLAY_CHUNK = 500;
+const DEFAULT_REPLAY_CHUNK = 500;
 
 export class ClientConnection implements EventSubscriber {
   readonly #socket: WebSocket;

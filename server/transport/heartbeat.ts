@@ -11,10 +11,10 @@
 import type { WebSocket, WebSocketServer } from 'ws';
 
 /** Interval between pings; a socket silent for two intervals is terminated. */
-export const DEFAULT_HEARTBEAT_INTERVAL_MS = 15_000;
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 15_000;
 
 /** A tick this many intervals after the previous one means our own loop stalled. */
-export const DEFAULT_LATE_TICK_FACTOR = 1.5;
+const DEFAULT_LATE_TICK_FACTOR = 1.5;
 
 export interface HeartbeatOptions {
   /**

@@ -16,9 +16,9 @@
 import { type PartialResultEvent, partialResultOf } from './event-frame';
 
 /** Above this many bytes in the socket's send buffer, frames queue instead. */
-export const DEFAULT_HIGH_WATER_BYTES = 1024 * 1024;
+const DEFAULT_HIGH_WATER_BYTES = 1024 * 1024;
 /** A queue larger than this many bytes closes the socket with 1013. */
-export const DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+const DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 /** Close code for a client too slow to keep up ("try again later"). */
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 

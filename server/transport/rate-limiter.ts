@@ -5,9 +5,9 @@
  */
 
 /** Messages per second a connection may send on average. */
-export const DEFAULT_MESSAGE_RATE = 20;
+const DEFAULT_MESSAGE_RATE = 20;
 /** Messages a connection may send at once before the rate applies. */
-export const DEFAULT_MESSAGE_BURST = 40;
+const DEFAULT_MESSAGE_BURST = 40;
 
 export interface RateLimiterOptions {
   /** Tokens added per second. @default DEFAULT_MESSAGE_RATE (20) */

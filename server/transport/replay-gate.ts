@@ -7,9 +7,9 @@
 import { RunRejectedError } from '../runtime/run-manager';
 
 /** Replays one user may run at once. */
-export const DEFAULT_MAX_REPLAYS_PER_USER = 2;
+const DEFAULT_MAX_REPLAYS_PER_USER = 2;
 /** Replays one user may have waiting; more are refused with rate_limited. */
-export const DEFAULT_MAX_WAITING_REPLAYS_PER_USER = 32;
+const DEFAULT_MAX_WAITING_REPLAYS_PER_USER = 32;
 
 export interface ReplayGateOptions {
   /** @default DEFAULT_MAX_REPLAYS_PER_USER (2) */

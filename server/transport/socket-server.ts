@@ -19,14 +19,14 @@ import type { OutboundQueueOptions } from './outbound-queue';
 import { KeyedRateLimiter, type RateLimiterOptions } from './rate-limiter';
 import { ReplayGate, type ReplayGateOptions } from './replay-gate';
 
-export const WEBSOCKET_PATH = '/ws';
+const WEBSOCKET_PATH = '/ws';
 /** Open sockets one user may hold; more are refused with 429 (a page needs one, a few tabs a few). */
 export const DEFAULT_MAX_SOCKETS_PER_USER = 16;
 /** Open sockets one client address may hold, all its users together. */
 export const DEFAULT_MAX_SOCKETS_PER_ADDRESS = 64;
 /** Messages per second one user may send across all its sockets, and its burst allowance. */
-export const DEFAULT_USER_MESSAGE_RATE = 40;
-export const DEFAULT_USER_MESSAGE_BURST = 80;
+const DEFAULT_USER_MESSAGE_RATE = 40;
+const DEFAULT_USER_MESSAGE_BURST = 80;
 
 export interface SocketServerOptions {
   runs: RunManager;

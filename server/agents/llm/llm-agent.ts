@@ -15,7 +15,7 @@ import { LLM_AGENT_NAME, type LlmAgentOptions, type LlmSettings, resolveSettings
 import type { StepResult } from './step-reader';
 import { assistantToolCallMessage, runToolRound } from './tool-round';
 
-export { LLM_AGENT_NAME, type LlmAgentOptions } from './options';
+export type { LlmAgentOptions } from './options';
 
 export function createLlmAgent(options: LlmAgentOptions): Agent {
   const settings = resolveSettings(options);

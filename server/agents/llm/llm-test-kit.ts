@@ -24,7 +24,7 @@ export function startLlmServer(mock: LlmMock, llm: Partial<LlmServerOptions> = {
   });
 }
 
-export interface ToolCallSeen {
+interface ToolCallSeen {
   toolCallId: string;
   toolName: string;
   args: unknown;

@@ -8,21 +8,21 @@ import type { ToolSpec } from '../../runtime/tool-dispatcher';
 export const LLM_AGENT_NAME = 'llm';
 
 /** No stream chunk for this long ends the run: "the model provider went silent". */
-export const DEFAULT_LLM_IDLE_TIMEOUT_MS = 30_000;
+const DEFAULT_LLM_IDLE_TIMEOUT_MS = 30_000;
 /** No response headers within this long counts as unreachable (retried), what a user sees as a connect timeout. */
-export const DEFAULT_LLM_REQUEST_TIMEOUT_MS = 15_000;
+const DEFAULT_LLM_REQUEST_TIMEOUT_MS = 15_000;
 /** Retries of one model request after a 429, a 5xx or an unreachable provider (so 3 attempts). */
-export const DEFAULT_LLM_MAX_RETRIES = 2;
+const DEFAULT_LLM_MAX_RETRIES = 2;
 /** First backoff between attempts; it doubles per attempt up to MAX_RETRY_DELAY_MS. */
-export const DEFAULT_LLM_RETRY_BASE_MS = 500;
+const DEFAULT_LLM_RETRY_BASE_MS = 500;
 /** Model requests one run may make (each tool round costs one). */
-export const DEFAULT_LLM_MAX_STEPS = 8;
+const DEFAULT_LLM_MAX_STEPS = 8;
 /** Longest backoff between two attempts, however many came before. */
 export const MAX_RETRY_DELAY_MS = 8_000;
 /** Longest wait a provider's `Retry-After` may impose; beyond it a user would think the run hung. */
 export const MAX_RETRY_AFTER_MS = 30_000;
 
-export const DEFAULT_SYSTEM_PROMPT =
+const DEFAULT_SYSTEM_PROMPT =
   'You are the assistant of a chat app. Answer briefly and plainly. ' +
   'Call the tools you are given when they help, and say so when a tool fails.';
 

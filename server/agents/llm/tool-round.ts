@@ -42,7 +42,7 @@ export function assistantToolCallMessage(
   return { role: 'assistant', content: content || null, tool_calls: toolCalls };
 }
 
-export function parseArguments(text: string): ParsedArguments {
+function parseArguments(text: string): ParsedArguments {
   // Providers send "" for a call without arguments.
   if (text.trim() === '') return { ok: true, value: {} };
   try {
