@@ -6,7 +6,7 @@
  * foreign (a cross-session leak).
  */
 import WebSocket from 'ws';
-import { parseServerFrame, type RunEvent, type ServerMessage } from '../protocol';
+import { isRunEvent, parseServerFrame, type RunEvent, type ServerMessage } from '../protocol';
 
 /** High-resolution epoch ms, comparable with the `{now}` stamps of bench-stream within one process. */
 export function epochNow(): number {
@@ -104,7 +104,7 @@ export class BenchClient {
     const message = this.#parse(raw);
     const active = this.#active;
     if (!active) {
-      if ('seq' in message) this.stray += 1;
+      if (isRunEvent(message)) this.stray += 1;
       return;
     }
     const { record } = active;

@@ -29,7 +29,10 @@ export const REQUIRED_EVENT_TYPES = [
 
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
 
-const id = z.string().min(1).max(200);
+/** Longest id (thread, run, tool call, client message) the contract accepts, in characters. */
+export const MAX_ID_LENGTH = 200;
+/** Every id of the contract: a non-empty string of at most MAX_ID_LENGTH characters. */
+export const idSchema = z.string().min(1).max(MAX_ID_LENGTH);
 
 const agentStartedPayload = z.object({
   agentName: z.string().min(1),
@@ -51,13 +54,13 @@ const agentThinkingPayload = z.object({
 });
 
 const toolExecutingPayload = z.object({
-  toolCallId: id,
+  toolCallId: idSchema,
   toolName: z.string().min(1),
   args: z.unknown(),
 });
 
 const toolProgressPayload = z.object({
-  toolCallId: id,
+  toolCallId: idSchema,
   progress: z.number().min(0).max(1),
   message: z.string().optional(),
   /** A keep-alive repeats the call's last progress ("still running (N s)"). */
@@ -65,7 +68,7 @@ const toolProgressPayload = z.object({
 });
 
 const toolCompletedPayload = z.object({
-  toolCallId: id,
+  toolCallId: idSchema,
   toolName: z.string().min(1),
   status: z.enum(['success', 'error']),
   result: z.unknown().optional(),
@@ -104,8 +107,8 @@ const payloadSchemas = {
 export type PayloadOf<T extends RunEventType> = z.infer<(typeof payloadSchemas)[T]>;
 
 const envelope = {
-  threadId: id,
-  runId: id,
+  threadId: idSchema,
+  runId: idSchema,
   /** Per-thread sequence number: starts at 1, rises by exactly 1 per event. */
   seq: z.number().int().positive(),
   /** Epoch milliseconds at emit time. */

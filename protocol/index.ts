@@ -4,6 +4,7 @@
  */
 export * from './events';
 export * from './http';
+export * from './json-schema';
 export * from './lifecycle';
 export * from './messages';
 export * from './parse';

@@ -2,7 +2,7 @@
  * Control messages: what a client sends, and the server's non-event replies.
  */
 import { z } from 'zod';
-import { runEventSchema } from './events';
+import { idSchema, type RunEvent, runEventSchema } from './events';
 
 /** Largest accepted client frame; bigger frames close the socket with 1009. */
 export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
@@ -10,29 +10,27 @@ export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
 /** Longest accepted user message text, in characters. */
 export const MAX_USER_TEXT_LENGTH = 16_000;
 
-const id = z.string().min(1).max(200);
-
 const userMessageSchema = z.strictObject({
   type: z.literal('user_message'),
-  clientMessageId: id,
-  threadId: id.optional(),
+  clientMessageId: idSchema,
+  threadId: idSchema.optional(),
   text: z.string().trim().min(1, 'text must not be empty').max(MAX_USER_TEXT_LENGTH),
 });
 
 const cancelSchema = z.strictObject({
   type: z.literal('cancel'),
-  runId: id,
+  runId: idSchema,
   /** Echoed in an error reply (e.g. `not_found` for a run that is no longer running). */
-  clientMessageId: id.optional(),
+  clientMessageId: idSchema.optional(),
 });
 
 const resumeSchema = z.strictObject({
   type: z.literal('resume'),
-  threadId: id,
+  threadId: idSchema,
   /** Replay events with seq greater than this (0: the whole thread), then go live. */
   afterSeq: z.number().int().nonnegative(),
   /** Echoed in an error reply, so the client can tell which request failed. */
-  clientMessageId: id.optional(),
+  clientMessageId: idSchema.optional(),
 });
 
 /**
@@ -41,7 +39,7 @@ const resumeSchema = z.strictObject({
  */
 const pingSchema = z.strictObject({
   type: z.literal('ping'),
-  clientMessageId: id.optional(),
+  clientMessageId: idSchema.optional(),
 });
 
 export const clientMessageSchema = z.discriminatedUnion('type', [
@@ -92,9 +90,9 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const messageAcceptedSchema = z.object({
   type: z.literal('message_accepted'),
-  clientMessageId: id,
-  threadId: id,
-  runId: id,
+  clientMessageId: idSchema,
+  threadId: idSchema,
+  runId: idSchema,
 });
 
 const errorMessageSchema = z.object({
@@ -104,7 +102,7 @@ const errorMessageSchema = z.object({
   /** Echoed when the failing message carried one, so a client can match it. */
   clientMessageId: z.string().optional(),
   /** The run this error ends or concerns, when there is one. */
-  runId: id.optional(),
+  runId: idSchema.optional(),
 });
 
 const pongSchema = z.object({
@@ -117,6 +115,11 @@ export const serverMessageSchema = z.union([runEventSchema, messageAcceptedSchem
 
 export type ErrorMessage = z.infer<typeof errorMessageSchema>;
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+/** Whether a server message is a run event (the only kind with a seq), not an ack, error or pong. */
+export function isRunEvent(message: ServerMessage | RunEvent | { readonly type: string }): message is RunEvent {
+  return 'seq' in message;
+}
 
 /** WebSocket close codes the server uses. */
 export const CLOSE_CODES = {

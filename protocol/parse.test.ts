@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_USER_TEXT_LENGTH } from './messages';
+import { MAX_ID_LENGTH } from './events';
+import { isRunEvent, MAX_USER_TEXT_LENGTH } from './messages';
 import { parseClientFrame, parseServerFrame } from './parse';
 
 const errorOf = (raw: string) => {
@@ -53,5 +54,33 @@ describe('parseServerFrame', () => {
     expect(parseServerFrame(JSON.stringify(event)).ok).toBe(true);
     const bad = parseServerFrame(JSON.stringify({ ...event, seq: 0 }));
     expect(bad.ok).toBe(false);
+  });
+});
+
+describe('isRunEvent', () => {
+  it('tells a run event from an acknowledgement, an error and a pong', () => {
+    const event = {
+      type: 'partial_result',
+      threadId: 't',
+      runId: 'r',
+      seq: 1,
+      ts: 1,
+      payload: { delta: 'a' },
+    } as const;
+    expect(isRunEvent(event)).toBe(true);
+    expect(isRunEvent({ type: 'message_accepted', clientMessageId: 'c', threadId: 't', runId: 'r' })).toBe(false);
+    expect(isRunEvent({ type: 'error', code: 'not_found', message: 'gone', runId: 'r' })).toBe(false);
+    expect(isRunEvent({ type: 'pong' })).toBe(false);
+  });
+});
+
+describe('ids', () => {
+  it('accepts an id of MAX_ID_LENGTH characters, refuses a longer one, and echoes at most that much of it', () => {
+    const cancel = (runId: string, clientMessageId = 'c') => JSON.stringify({ type: 'cancel', runId, clientMessageId });
+    expect(parseClientFrame(cancel('r'.repeat(MAX_ID_LENGTH))).ok).toBe(true);
+    const longId = 'c'.repeat(MAX_ID_LENGTH + 50);
+    const refused = parseClientFrame(cancel('r'.repeat(MAX_ID_LENGTH + 1), longId));
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
+    expect(refused.ok ? undefined : refused.error.clientMessageId).toBe('c'.repeat(MAX_ID_LENGTH));
   });
 });

@@ -2,6 +2,7 @@
  * Frame parsing at the edge: raw text in, a typed message or a protocol error out.
  */
 import type { z } from 'zod';
+import { MAX_ID_LENGTH } from './events';
 import {
   CLIENT_MESSAGE_TYPES,
   type ClientMessage,
@@ -36,7 +37,7 @@ export function parseClientFrame(raw: string): ParseResult<ClientMessage> {
     return fail('invalid_message', 'message must be a JSON object');
   }
   const { type, clientMessageId } = data as Record<string, unknown>;
-  const echoId = typeof clientMessageId === 'string' ? clientMessageId.slice(0, 200) : undefined;
+  const echoId = typeof clientMessageId === 'string' ? clientMessageId.slice(0, MAX_ID_LENGTH) : undefined;
   if (typeof type !== 'string') {
     return fail('invalid_message', 'type: must be a string', echoId);
   }

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { checkRunLifecycle, type RunEvent } from '../../protocol';
+import { checkRunLifecycle, isRunEvent, type RunEvent } from '../../protocol';
 import type { Agent } from '../runtime/agent';
 import { AgentRegistry } from '../runtime/agent-registry';
 import { ThreadNotifier } from '../runtime/notifier';
@@ -219,7 +219,7 @@ describe('EventJournal', () => {
       const watch = (threadId: string) =>
         notifier.subscribe(threadId, { send: (frame) => frames.push({ threadId, message: JSON.parse(frame) }) });
       const eventsOf = (runId: string) =>
-        frames.map((f) => f.message as RunEvent).filter((m) => m.runId === runId && 'seq' in m);
+        frames.map((f) => f.message as RunEvent).filter((m) => m.runId === runId && isRunEvent(m));
       const noticeFor = (runId: string) => frames.find((f) => f.message.type === 'error' && f.message.runId === runId);
 
       const first = runs.startRun({ text: '/wait', owner: 'alice' }, ({ threadId }) => watch(threadId));
@@ -274,7 +274,7 @@ describe('EventJournal', () => {
         expect(checkRunLifecycle(events)).toEqual([]);
       }
       // The late subscriber got the rest of the run exactly once: replay + live is the whole stream.
-      const lateEvents = late.filter((m): m is RunEvent => 'seq' in m);
+      const lateEvents = late.filter(isRunEvent);
       expect([...replayed, ...lateEvents]).toEqual(eventsOf(first.runId));
 
       await expect(

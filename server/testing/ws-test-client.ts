@@ -3,7 +3,7 @@
  * waits on conditions (never on time).
  */
 import WebSocket from 'ws';
-import { type ClientMessage, type RunEvent, type ServerMessage, serverMessageSchema } from '../../protocol';
+import { type ClientMessage, isRunEvent, type RunEvent, type ServerMessage, serverMessageSchema } from '../../protocol';
 
 export interface CloseInfo {
   code: number;
@@ -68,7 +68,7 @@ export class WsTestClient {
   /** Run events received so far, optionally for one run. */
   events(runId?: string): RunEvent[] {
     return this.messages.filter(
-      (message): message is RunEvent => 'seq' in message && (runId === undefined || message.runId === runId),
+      (message): message is RunEvent => isRunEvent(message) && (runId === undefined || message.runId === runId),
     );
   }
 

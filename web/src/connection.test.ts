@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ErrorMessage, ServerMessage } from '../../protocol/messages';
+import type { ErrorMessage, ServerMessage } from '../../protocol';
 import {
   type ChatConnectionOptions,
   chatSocketUrl,

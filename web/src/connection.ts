@@ -2,8 +2,8 @@
  * WebSocket client of the chat page: validates every frame against the protocol
  * before dispatching it, and reconnects with exponential backoff and jitter.
  */
-import type { ClientMessage, ErrorMessage, ServerMessage } from '../../protocol/messages';
-import { parseServerFrame } from '../../protocol/parse';
+import type { ClientMessage, ErrorMessage, ServerMessage } from '../../protocol';
+import { parseServerFrame } from '../../protocol';
 import type { ConnectionStatus } from './state';
 
 export interface SocketHandlers {

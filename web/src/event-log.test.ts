@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../protocol/events';
+import type { RunEvent } from '../../protocol';
 import { appendEvent, emptyEventLog, eventLogLength, eventLogToArray } from './event-log';
 
 const delta = (seq: number): RunEvent => ({

@@ -3,7 +3,7 @@
  * copies, so a burst of thousands of events stays cheap while every older state
  * still sees exactly the events it had.
  */
-import type { RunEvent } from '../../protocol/events';
+import type { RunEvent } from '../../protocol';
 
 export type EventLog = { readonly event: RunEvent; readonly before: EventLog; readonly length: number } | null;
 

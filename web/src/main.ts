@@ -3,6 +3,7 @@
  * scheduler, the liveness clock, the composer and the test hook together.
  */
 import './styles.css';
+import { isRunEvent } from '../../protocol';
 import { CommandPalette } from './command-palette';
 import { bindComposer } from './composer';
 import { chatSocketUrl, connectChat } from './connection';
@@ -103,7 +104,7 @@ const connection = connectChat({
   connectTimeoutMs: stallTimeoutMs,
   onMessage: (message) => {
     watchdog.frameReceived();
-    if ('seq' in message) renderLag.arrived(message);
+    if (isRunEvent(message)) renderLag.arrived(message);
     if (!isIgnoredStopReply(message)) dispatch(message);
     if (message.type === 'message_accepted') stopIfLeft(message.runId, message.clientMessageId);
   },

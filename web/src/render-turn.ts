@@ -2,7 +2,7 @@
  * Keyed, incremental DOM view of one turn: the elements are created once and
  * each update touches only what changed since the turn was last rendered.
  */
-import type { Violation } from '../../protocol/lifecycle';
+import type { Violation } from '../../protocol';
 import { element, setData } from './dom';
 import { eventLogToArray } from './event-log';
 import type { LivenessSettings } from './liveness';

@@ -3,8 +3,7 @@
  * action goes through `reduce(state, action, now)`; only the touched turn is
  * replaced, so a burst of thousands of events costs O(1) allocations each.
  */
-import type { RunEvent } from '../../protocol/events';
-import type { ErrorMessage, ServerMessage } from '../../protocol/messages';
+import type { ErrorMessage, RunEvent, ServerMessage } from '../../protocol';
 import { DEFAULT_LIVENESS_SETTINGS, type LivenessSettings } from './liveness';
 import { applyRunEvent, createReplayedTurn, createTurn, endTurnLocally, isTurnActive, type Turn } from './turn';
 

@@ -1,5 +1,5 @@
 /** Test-only builders for run events and pre-accepted chat states (used by the unit tests). */
-import type { PayloadOf, RunEvent, RunEventType } from '../../protocol/events';
+import type { PayloadOf, RunEvent, RunEventType } from '../../protocol';
 import { type ChatAction, type ChatState, initialState, reduce } from './state';
 
 /** Builds the events of one run with consecutive seq numbers. */

@@ -23,8 +23,7 @@
  *
  * All return fresh copies; nothing here can change the page.
  */
-import type { RunEvent } from '../../protocol/events';
-import type { Violation } from '../../protocol/lifecycle';
+import type { RunEvent, Violation } from '../../protocol';
 import { eventLogToArray } from './event-log';
 import type { LagEntry, LagSummary, RenderLagRecorder } from './render-lag';
 import type { ChatState } from './state';

@@ -2,8 +2,7 @@
  * One turn of the conversation (a user message and the agent run it started),
  * and the pure function that folds a run event into it.
  */
-import { type EventOf, isKeepAlive, type RunEvent } from '../../protocol/events';
-import { checkRunLifecycle, type Violation } from '../../protocol/lifecycle';
+import { checkRunLifecycle, type EventOf, isKeepAlive, type RunEvent, type Violation } from '../../protocol';
 import { appendEvent, type EventLog, emptyEventLog, eventLogToArray } from './event-log';
 
 type TurnState = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';

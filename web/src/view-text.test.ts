@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../protocol/events';
+import type { RunEvent } from '../../protocol';
 import { initialState, reduce } from './state';
 import { createTurn, type ToolCall, type Turn } from './turn';
 import {

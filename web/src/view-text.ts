@@ -2,8 +2,7 @@
  * The words the page shows for a turn, a tool call and the connection, derived
  * purely from state so they can be unit-tested without a DOM.
  */
-import type { RunEvent } from '../../protocol/events';
-import type { Violation } from '../../protocol/lifecycle';
+import type { RunEvent, Violation } from '../../protocol';
 import { formatDuration, formatElapsed } from './format';
 import type { TurnLiveness } from './liveness';
 import type { ChatState } from './state';

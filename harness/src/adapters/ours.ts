@@ -5,7 +5,7 @@
  * an old one when it reconnects), and an event a resume sends again, identical
  * to one an earlier socket brought, counts once, as the protocol intends.
  */
-import { checkRunLifecycle, type RunEvent, serverMessageSchema } from '../../../protocol';
+import { checkRunLifecycle, isRunEvent, type RunEvent, serverMessageSchema } from '../../../protocol';
 import type { AdapterResult, CapturedFrame, ProtocolAdapter } from './adapter';
 
 export interface OurProtocolOptions {
@@ -44,7 +44,7 @@ function readFrames(frames: readonly CapturedFrame[]): AdapterResult {
       continue;
     }
     const message = parsed.data;
-    if (!('seq' in message)) continue;
+    if (!isRunEvent(message)) continue;
     const key = `${message.threadId}:${message.seq}`;
     const earlier = seen.get(key);
     if (earlier && earlier.channel < frame.channel && earlier.data === frame.data) continue; // a resume's re-send
