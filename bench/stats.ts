@@ -2,6 +2,7 @@
  * Small statistics for the benchmarks: percentiles (nearest rank), medians of
  * repetitions, and a progress line on stderr so a long run shows where it is.
  */
+import { percentile } from '../harness/src/checks/percentile';
 
 export interface Percentiles {
   count: number;
@@ -9,12 +10,6 @@ export interface Percentiles {
   p95: number;
   p99: number;
   max: number;
-}
-
-/** Nearest-rank percentile of an ascending array; 0 for an empty one. */
-function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
 }
 
 export function percentiles(values: readonly number[]): Percentiles {

@@ -9,6 +9,7 @@
  */
 import { isKeepAlive, type RunEvent } from '../../../protocol';
 import type { ToolCallCommit, TurnCommit } from '../capture/commits';
+import { percentile } from './percentile';
 
 export interface LagEntry {
   runId: string;
@@ -121,8 +122,6 @@ export function summarizeLag(entries: readonly LagEntry[]): Record<string, LagSt
     if (entry.lagMs === undefined) continue;
     byType.set(entry.type, [...(byType.get(entry.type) ?? []), entry.lagMs]);
   }
-  const quantile = (sorted: number[], q: number) =>
-    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   return Object.fromEntries(
     [...byType].map(([type, lags]) => {
       const sorted = [...lags].sort((a, b) => a - b);
@@ -131,8 +130,8 @@ export function summarizeLag(entries: readonly LagEntry[]): Record<string, LagSt
         type,
         {
           count: sorted.length,
-          p50: round(quantile(sorted, 0.5)),
-          p95: round(quantile(sorted, 0.95)),
+          p50: round(percentile(sorted, 0.5)),
+          p95: round(percentile(sorted, 0.95)),
           max: round(sorted.at(-1) ?? 0),
         },
       ];
