@@ -7,6 +7,7 @@
  */
 import WebSocket from 'ws';
 import { isRunEvent, parseServerFrame, type RunEvent, type ServerMessage } from '../protocol';
+import { signIn } from '../server/testing/sign-in';
 
 /** High-resolution epoch ms, comparable with the `{now}` stamps of bench-stream within one process. */
 export function epochNow(): number {
@@ -56,13 +57,7 @@ export class BenchClient {
 
   /** Signs in as a new user and opens `/ws` with its token. */
   static async open(baseUrl: string, options: ClientOptions = {}): Promise<BenchClient> {
-    const response = await fetch(`${baseUrl}/api/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'bench' }),
-    });
-    if (response.status !== 201) throw new Error(`sign-in failed: ${response.status}`);
-    const { token } = (await response.json()) as { token: string };
+    const { token } = await signIn(baseUrl, 'bench');
     const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws?token=${token}`, { perMessageDeflate: false });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', resolve);

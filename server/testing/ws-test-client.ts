@@ -4,6 +4,7 @@
  */
 import WebSocket from 'ws';
 import { type ClientMessage, isRunEvent, type RunEvent, type ServerMessage, serverMessageSchema } from '../../protocol';
+import { signIn } from './sign-in';
 
 export interface CloseInfo {
   code: number;
@@ -41,15 +42,7 @@ export class WsTestClient {
   }
 
   /** Opens a session as a new user; returns its token (pass it as `?token=`) and user id. */
-  static async signIn(baseUrl: string, name = 'tester'): Promise<{ token: string; userId: string }> {
-    const response = await fetch(`${baseUrl}/api/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name }),
-    });
-    if (response.status !== 201) throw new Error(`sign-in failed: ${response.status}`);
-    return (await response.json()) as { token: string; userId: string };
-  }
+  static readonly signIn = signIn;
 
   /** Signs in as a new user (or uses `token`) and connects to `${baseUrl}/ws`. */
   static async connectAs(baseUrl: string, token?: string, options?: WebSocket.ClientOptions): Promise<WsTestClient> {
