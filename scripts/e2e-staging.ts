@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../e2e/support/free-port';
+import { freePort } from '../server/testing/free-port';
 
 const STARTUP_TIMEOUT_MS = 30_000;
 

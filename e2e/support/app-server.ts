@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../server/testing/free-port';
 import { ServerProcess } from '../../server/testing/server-process';
-import { freePort } from './free-port';
 import { TEST_PAGE_DIR } from './test-page';
 
 /** The llm agent's settings (server/config.ts). */
