@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkRunLifecycle, formatViolations } from '../protocol';
 import { DEFAULT_SESSIONS_PER_MINUTE } from './auth/session-mint-limit';
-import { DEFAULT_MAX_CONCURRENT_RUNS } from './runtime/run-manager';
+import { DEFAULT_MAX_CONCURRENT_RUNS } from './runtime/run-admission';
 import { ServerProcess } from './testing/server-process';
 import { WsTestClient } from './testing/ws-test-client';
 import { DEFAULT_MAX_SOCKETS_PER_ADDRESS, DEFAULT_MAX_SOCKETS_PER_USER } from './transport/socket-server';

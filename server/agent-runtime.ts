@@ -32,7 +32,8 @@ import { EventJournal } from './journal/event-journal';
 import { AgentRegistry } from './runtime/agent-registry';
 import { scheduleRetention } from './runtime/journal-retention';
 import { ThreadNotifier } from './runtime/notifier';
-import { DEFAULT_MAX_CONCURRENT_RUNS, RunManager } from './runtime/run-manager';
+import { DEFAULT_MAX_CONCURRENT_RUNS } from './runtime/run-admission';
+import { RunManager } from './runtime/run-manager';
 import { ToolDispatcher } from './runtime/tool-dispatcher';
 import { createDefaultTools, createDocsIndex, loadDocs, testTools } from './tools';
 

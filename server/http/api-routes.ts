@@ -9,7 +9,7 @@ import type { AgentRuntime } from '../agent-runtime';
 import { requireSession, sessionRouter, userOf } from '../auth/session-http';
 import type { ServerOptions } from '../config';
 import { DEFAULT_THREAD_LIST_LIMIT } from '../journal/thread-list';
-import { RunRejectedError } from '../runtime/run-manager';
+import { RunRejectedError } from '../runtime/run-rejected-error';
 import { HttpError, notFound } from './http-error';
 
 /** Events per page of `GET /api/threads/:threadId/events`, by default and at most. */

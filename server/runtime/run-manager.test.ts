@@ -3,7 +3,8 @@ import { checkRunLifecycle, type RunEvent } from '../../protocol';
 import { committed, createTestRunManager } from '../testing/run-manager-kit';
 import type { Agent } from './agent';
 import { AgentRegistry } from './agent-registry';
-import { type RunManager, RunRejectedError } from './run-manager';
+import type { RunManager } from './run-manager';
+import { RunRejectedError } from './run-rejected-error';
 import { ToolDispatcher } from './tool-dispatcher';
 
 const echoAgent: Agent = {

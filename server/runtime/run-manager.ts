@@ -7,28 +7,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ErrorCode, PayloadOf, RunEvent, RunEventType } from '../../protocol';
+import type { PayloadOf, RunEvent, RunEventType } from '../../protocol';
 import { type FaultPlan, FaultPlanError } from '../faults/fault-plan';
 import type { RunFaults } from '../faults/run-faults';
-import type {
-  EventJournal,
-  JournalWriteFailure,
-  RetentionOptions,
-  RetentionResult,
-  UnfinishedRun,
-} from '../journal/event-journal';
+import type { EventJournal, RetentionOptions, RetentionResult, UnfinishedRun } from '../journal/event-journal';
 import type { AgentRegistry } from './agent-registry';
 import type { EventSink } from './event-sink';
-import { failHeldBackRuns } from './journal-outage';
+import { onJournalWriteFailed } from './journal-outage';
 import type { ThreadNotifier } from './notifier';
+import { RunAdmission } from './run-admission';
 import { RunContext, type RunSummary } from './run-context';
+import { RunRejectedError } from './run-rejected-error';
 import { type Thread, ThreadDirectory } from './thread-directory';
+import { ThreadReaders } from './thread-readers';
 import type { ToolDispatcher } from './tool-dispatcher';
-
-/** Runs one owner (a signed-in user, across all its sockets) may have in progress at once. */
-export const DEFAULT_MAX_CONCURRENT_RUNS = 4;
-/** Runs the whole server may have in progress at once, all owners together. */
-const DEFAULT_MAX_ACTIVE_RUNS = 200;
 
 export interface RunManagerOptions {
   registry: AgentRegistry;
@@ -93,35 +85,23 @@ export interface StartedRun extends AcceptedRun {
   done: Promise<RunSummary>;
 }
 
-/** A request the manager refuses; `code` is the protocol error code to answer with. */
-export class RunRejectedError extends Error {
-  constructor(
-    readonly code: Extract<
-      ErrorCode,
-      'not_found' | 'thread_busy' | 'unavailable' | 'rate_limited' | 'forbidden' | 'invalid_message'
-    >,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RunRejectedError';
-  }
-}
-
 export class RunManager {
   readonly #options: RunManagerOptions;
   readonly #now: () => number;
   readonly #threads: ThreadDirectory;
   readonly #runs = new Map<string, { context: RunContext; done: Promise<RunSummary> }>();
-  readonly #activeByOwner = new Map<string, number>();
-  /** Threads with a resume replay under way, and how many. */
-  readonly #readers = new Map<string, number>();
+  readonly #admission: RunAdmission;
+  readonly #readers = new ThreadReaders();
   #shuttingDown = false;
 
   constructor(options: RunManagerOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#threads = new ThreadDirectory(options.events, options.journal, options.maxThreads);
-    options.journal?.on('writeFailed', (failure) => this.#onWriteFailed(failure));
+    this.#admission = new RunAdmission(options);
+    const { journal, notifier, logger } = options;
+    const active = () => [...this.#runs.values()].map((run) => run.context);
+    journal?.on('writeFailed', (failure) => onJournalWriteFailed(failure, { journal, notifier, logger, active }));
     options.journal?.on('writeRecovered', () => {
       options.notifier.clearNotices();
       options.logger.warn('journal writes again: held-back events delivered, new runs accepted');
@@ -212,17 +192,7 @@ export class RunManager {
     const unavailable = this.#options.events.unavailable();
     if (unavailable) throw new RunRejectedError('unavailable', `${unavailable}; try again in a moment`);
     const { owner } = request;
-    const maxRuns = this.#options.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS;
-    if ((this.#activeByOwner.get(owner) ?? 0) >= maxRuns) {
-      throw new RunRejectedError('rate_limited', `at most ${maxRuns} runs may be in progress at once`);
-    }
-    const maxActive = this.#options.maxActiveRuns ?? DEFAULT_MAX_ACTIVE_RUNS;
-    if (this.#runs.size >= maxActive) {
-      throw new RunRejectedError(
-        'rate_limited',
-        `the server is running ${maxActive} runs, its most at once; try again when one ends`,
-      );
-    }
+    this.#admission.check(owner);
     const thread = this.#resolveThread(request.threadId, owner);
     const { plan, text } = this.#faultsOf(request.text);
     const routed = this.#options.registry.route(text);
@@ -240,7 +210,7 @@ export class RunManager {
     });
     thread.activeRun = context;
     if (plan) this.#options.faults?.attach(runId, plan);
-    this.#activeByOwner.set(owner, (this.#activeByOwner.get(owner) ?? 0) + 1);
+    const release = this.#admission.take(owner);
     const log = this.#options.logger.child({ threadId: thread.id, runId });
     log.info({ agent: agent.name }, 'run started');
 
@@ -248,7 +218,7 @@ export class RunManager {
     const done = context.execute(agent).finally(() => {
       this.#runs.delete(runId);
       if (thread.activeRun === context) thread.activeRun = undefined;
-      this.#releaseOwnerSlot(owner);
+      release();
       this.#options.faults?.detach(runId);
     });
     this.#runs.set(runId, { context, done });
@@ -299,15 +269,7 @@ export class RunManager {
    * function is called: retention leaves it alone, so a replay never skips.
    */
   beginRead(threadId: string): () => void {
-    this.#readers.set(threadId, (this.#readers.get(threadId) ?? 0) + 1);
-    let ended = false;
-    return () => {
-      if (ended) return;
-      ended = true;
-      const left = (this.#readers.get(threadId) ?? 1) - 1;
-      if (left > 0) this.#readers.set(threadId, left);
-      else this.#readers.delete(threadId);
-    };
+    return this.#readers.begin(threadId);
   }
 
   /**
@@ -320,7 +282,7 @@ export class RunManager {
     if (!journal) return { events: 0, bytes: 0, threads: [] };
     const result = await journal.applyRetention(
       options,
-      (threadId) => this.#readers.has(threadId) || Boolean(this.#threads.peek(threadId)?.activeRun),
+      (threadId) => this.#readers.isReading(threadId) || Boolean(this.#threads.peek(threadId)?.activeRun),
     );
     for (const threadId of result.threads) this.#threads.forget(threadId);
     return result;
@@ -332,19 +294,6 @@ export class RunManager {
     const runs = [...this.#runs.values()];
     for (const run of runs) run.context.cancel(reason);
     await Promise.all(runs.map((run) => run.done));
-  }
-
-  #onWriteFailed(failure: JournalWriteFailure): void {
-    const { logger, journal, notifier } = this.#options;
-    const retry = { reason: failure.reason, attempt: failure.attempt, retryInMs: failure.retryInMs };
-    if (failure.attempt > 1) {
-      logger.warn(retry, 'journal still cannot write; retrying');
-      return;
-    }
-    logger.error(retry, 'journal cannot write: failing the affected runs and refusing new ones until it recovers');
-    // Deferred: a read's commit (startRun's check for a lost run) may fail before startRun registers its run.
-    const active = () => [...this.#runs.values()].map((run) => run.context);
-    if (journal) queueMicrotask(() => failHeldBackRuns(journal, notifier, active()));
   }
 
   #resolveThread(threadId: string | undefined, owner: string): Thread {
@@ -362,12 +311,6 @@ export class RunManager {
     // The next run starts after the last one has ended, even if its end was lost.
     this.#closeLostRun(thread);
     return thread;
-  }
-
-  #releaseOwnerSlot(owner: string): void {
-    const remaining = (this.#activeByOwner.get(owner) ?? 1) - 1;
-    if (remaining > 0) this.#activeByOwner.set(owner, remaining);
-    else this.#activeByOwner.delete(owner);
   }
 
   #publish<T extends RunEventType>(thread: Thread, runId: string, type: T, payload: PayloadOf<T>): void {

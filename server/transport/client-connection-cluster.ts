@@ -8,7 +8,8 @@
 import type { Logger } from 'pino';
 import type { CancelMessage, ClientMessage, ResumeMessage, ServerMessage, UserMessage } from '../../protocol';
 import type { ThreadNotifier } from '../runtime/notifier';
-import { type RunManager, RunRejectedError } from '../runtime/run-manager';
+import type { RunManager } from '../runtime/run-manager';
+import { RunRejectedError } from '../runtime/run-rejected-error';
 import { ClusterFollow, type ClusterLink } from './cluster-follow';
 import type { OutboundQueue } from './outbound-queue';
 import type { ReplayGate } from './replay-gate';

@@ -17,7 +17,8 @@ import {
   type UserMessage,
 } from '../../protocol';
 import type { EventSubscriber, ThreadNotifier } from '../runtime/notifier';
-import { type RunManager, RunRejectedError } from '../runtime/run-manager';
+import type { RunManager } from '../runtime/run-manager';
+import { RunRejectedError } from '../runtime/run-rejected-error';
 import { ClusterConnection } from './client-connection-cluster';
 import type { ClusterLink } from './cluster-follow';
 import { OutboundQueue, type OutboundQueueOptions } from './outbound-queue';

@@ -4,7 +4,7 @@
  * buffer; without a gate, one user's many sockets could replay a huge thread
  * side by side and crowd everyone else out of the disk and the event loop.
  */
-import { RunRejectedError } from '../runtime/run-manager';
+import { RunRejectedError } from '../runtime/run-rejected-error';
 
 /** Replays one user may run at once. */
 const DEFAULT_MAX_REPLAYS_PER_USER = 2;
