@@ -1,13 +1,14 @@
 /**
  * The e2e suite: starts the app (built page + server with scenarios) on
- * 127.0.0.1 and runs the specs in e2e/ in Chromium. `--grep @mission-critical`
- * runs the deployment-blocking subset. With BASE_URL set (staging mode) it runs
+ * 127.0.0.1 and runs the specs in e2e/ in Chromium, and in Firefox and WebKit
+ * too when E2E_BROWSERS names them. `--grep @mission-critical` runs the
+ * deployment-blocking subset. With BASE_URL set (staging mode) it runs
  * against that deployment instead and starts nothing; tests that need scenarios
  * skip, with the reason, when the deployment has them off.
  */
 
 import { chromiumLaunchOptions } from '@agent-event-harness/playwright';
-import { defineConfig, devices } from '@playwright/test';
+import { defineConfig, devices, type Project } from '@playwright/test';
 import { TEST_PAGE_DIR } from './e2e/support/test-page';
 import { scaled } from './e2e/support/timeouts';
 
@@ -15,6 +16,26 @@ import { scaled } from './e2e/support/timeouts';
 const port = Number(process.env.E2E_PORT ?? 3100);
 const stagingURL = process.env.BASE_URL;
 const baseURL = stagingURL ?? `http://127.0.0.1:${port}`;
+
+/**
+ * One project per browser. Chromium is the one resolveChromium finds (CHROMIUM_PATH, Playwright's, or the
+ * system's); Firefox and WebKit are Playwright's own (`npx playwright install firefox webkit`).
+ */
+const browserProjects: Record<string, () => Project> = {
+  chromium: () => ({ name: 'chromium', use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions() } }),
+  firefox: () => ({ name: 'firefox', use: { ...devices['Desktop Firefox'] } }),
+  webkit: () => ({ name: 'webkit', use: { ...devices['Desktop Safari'] } }),
+};
+
+/** E2E_BROWSERS: a comma-separated list of browsers to run, `chromium` when unset (the nightly adds the others). */
+function selectedProjects(list = process.env.E2E_BROWSERS || 'chromium'): Project[] {
+  const names = [...new Set(list.split(',').map((name) => name.trim().toLowerCase()))].filter(Boolean);
+  const unknown = names.filter((name) => !(name in browserProjects));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new Error(`E2E_BROWSERS=${list}: name one or more of ${Object.keys(browserProjects).join(', ')}`);
+  }
+  return names.map((name) => (browserProjects[name] as () => Project)());
+}
 
 export default defineConfig({
   testDir: 'e2e',
@@ -32,9 +53,8 @@ export default defineConfig({
     baseURL,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: chromiumLaunchOptions(),
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  projects: selectedProjects(),
   webServer: stagingURL
     ? undefined
     : {

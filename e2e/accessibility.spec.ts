@@ -32,27 +32,24 @@ async function completedWithEverything(chat: ChatPage) {
 }
 
 test.describe('accessibility', () => {
-  test('should have no serious violation on the empty page', async ({ chat, page }) => {
+  test('has no serious violation on the empty page', async ({ chat, page }) => {
     await expect(chat.composer).toBeEditable();
     expect(await seriousViolations(page)).toEqual([]);
   });
 
-  test('should have no serious violation while a run goes', async ({ chat, page }) => {
+  test('has no serious violation while a run goes', async ({ chat, page }) => {
     const turn = await chat.send('/scenario long-thinking 800');
     await expect(turn.reasoningSummary).toHaveText('Thinking…');
     expect(await seriousViolations(page)).toEqual([]);
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
   });
 
-  test('should have no serious violation with tools, markdown, reasoning and a failure on screen', async ({
-    chat,
-    page,
-  }) => {
+  test('has no serious violation with tools, markdown, reasoning and a failure on screen', async ({ chat, page }) => {
     await completedWithEverything(chat);
     expect(await seriousViolations(page)).toEqual([]);
   });
 
-  test('should have no serious violation with the command palette and past chats open', async ({ chat, page }) => {
+  test('has no serious violation with the command palette and past chats open', async ({ chat, page }) => {
     const turn = await chat.send('hello');
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
     await page.getByRole('button', { name: 'Chats' }).click();
@@ -65,7 +62,7 @@ test.describe('accessibility', () => {
 
   test.describe('dark mode', () => {
     test.use({ colorScheme: 'dark' });
-    test('should have no serious violation with everything on screen', async ({ chat, page }) => {
+    test('has no serious violation with everything on screen', async ({ chat, page }) => {
       await completedWithEverything(chat);
       expect(await seriousViolations(page)).toEqual([]);
     });
@@ -73,7 +70,7 @@ test.describe('accessibility', () => {
 
   test.describe('phone', () => {
     test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    test('should have no serious violation with everything on screen', async ({ chat, page }) => {
+    test('has no serious violation with everything on screen', async ({ chat, page }) => {
       await completedWithEverything(chat);
       expect(await seriousViolations(page)).toEqual([]);
     });

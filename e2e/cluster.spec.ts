@@ -26,7 +26,7 @@ function recordSeqs(page: import('@playwright/test').Page): number[][] {
 test.describe('two nodes behind a load balancer', () => {
   test.describe.configure({ timeout: scaled(60_000) });
 
-  test('should follow a run on the other node after a switch, with no event lost or received twice', async ({
+  test('follows a run on the other node after a switch, with no event lost or received twice', async ({
     chat,
     page,
     twoNodes,
@@ -52,7 +52,7 @@ test.describe('two nodes behind a load balancer', () => {
     ).toEqual(received.map((_, i) => i + 1));
   });
 
-  test('should stop a run on one node from the Stop button of a page on the other', async ({ chat, twoNodes }) => {
+  test('stops a run on one node from the Stop button of a page on the other', async ({ chat, twoNodes }) => {
     const { nodes, balancer } = twoNodes;
     await chat.open({ base: balancer.url });
     const turn = await chat.send('/scenario slow-tool 60000');
@@ -65,7 +65,7 @@ test.describe('two nodes behind a load balancer', () => {
     await expect.poll(() => nodes[0].activeRuns()).toBe(0);
   });
 
-  test('should show a run as interrupted when the node running it is killed', async ({ chat, twoNodes }) => {
+  test('shows a run as interrupted when the node running it is killed', async ({ chat, twoNodes }) => {
     const { nodes, balancer } = twoNodes;
     await chat.open({ base: balancer.url });
     const turn = await chat.send('/scenario slow-tool 60000');

@@ -12,7 +12,7 @@ const critical = { tag: '@mission-critical' };
 
 test.describe('agent_thinking', () => {
   test(
-    'should show each thought in the trail, the current one in the status line, then the completion status',
+    'shows each thought in the trail, the current one in the status line, then the completion status',
     critical,
     async ({ chat, agentRuns, renderHistory }) => {
       const turn = await chat.send('/scenario long-thinking 400');
@@ -40,7 +40,7 @@ test.describe('agent_thinking', () => {
     },
   );
 
-  test('should keep every thought in the trail when several arrive within one frame', async ({ chat, agentRuns }) => {
+  test('keeps every thought in the trail when several arrive within one frame', async ({ chat, agentRuns }) => {
     // No pause between thoughts: the status line can only show the last of a frame, the trail shows all.
     const turn = await chat.send('/scenario long-thinking 0');
     await expect(turn).toCompleteRun();
@@ -52,7 +52,7 @@ test.describe('agent_thinking', () => {
 
 test.describe('tool_executing / tool_completed', () => {
   test(
-    'should move a tool call from running to success, showing its progress and duration',
+    'moves a tool call from running to success, showing its progress and duration',
     critical,
     async ({ chat, agentRuns, renderHistory }) => {
       // Long enough that only a renderer frozen for 1.5 s could draw running and success in one frame.
@@ -78,7 +78,7 @@ test.describe('tool_executing / tool_completed', () => {
     },
   );
 
-  test('should render a failing tool as an error and still complete the run', critical, async ({ chat, agentRuns }) => {
+  test('renders a failing tool as an error and still completes the run', critical, async ({ chat, agentRuns }) => {
     const turn = await chat.send('/scenario tool-error');
     const call = turn.toolCall('t-1');
     await expect(call).toHaveAttribute('data-state', 'error');
@@ -91,7 +91,7 @@ test.describe('tool_executing / tool_completed', () => {
     expect(toolDone?.payload).toMatchObject({ status: 'error', error: 'upstream service unavailable' });
   });
 
-  test('should run parallel tools and show each one finishing, in any order', async ({ chat, agentRuns }) => {
+  test('runs parallel tools and shows each one finishing, in any order', async ({ chat, agentRuns }) => {
     const turn = await chat.send('/scenario parallel-tools');
     await expect(turn.toolCalls).toHaveCount(3);
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
@@ -107,7 +107,7 @@ test.describe('tool_executing / tool_completed', () => {
 
 test.describe('partial_result', () => {
   test(
-    'should stream text into the turn before the run completes, and keep it when stopped',
+    'streams text into the turn before the run completes, and keeps it when stopped',
     critical,
     async ({ chat, agentRuns }) => {
       const sentence = 'Streaming one word at a time so you can watch it grow.';
@@ -126,7 +126,7 @@ test.describe('partial_result', () => {
     },
   );
 
-  test('should render a 5,000-event burst completely, batching DOM work', async ({ chat, agentRuns, page }) => {
+  test('renders a 5,000-event burst completely, batching DOM work', async ({ chat, agentRuns, page }) => {
     const turn = await chat.send('/scenario burst 5000');
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed', { timeout: scaled(30_000) });
 
@@ -146,7 +146,7 @@ test.describe('partial_result', () => {
 });
 
 test.describe('agent_completed', () => {
-  test('should re-enable the composer when the run completes', critical, async ({ chat, renderHistory }) => {
+  test('re-enables the composer when the run completes', critical, async ({ chat, renderHistory }) => {
     const turn = await chat.send('/scenario slow-tool 500');
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
     await expect(chat.sendButton).toBeEnabled();
@@ -168,10 +168,7 @@ test.describe('agent_completed', () => {
     expect(states.at(-1), history).toBe('send=enabled stop=hidden');
   });
 
-  test('should show a failed run with its error and the text streamed before the failure', async ({
-    chat,
-    agentRuns,
-  }) => {
+  test('shows a failed run with its error and the text streamed before the failure', async ({ chat, agentRuns }) => {
     const turn = await chat.send('/scenario agent-error');
     await expect(turn.root).toHaveAttribute('data-run-state', 'failed');
     await expect(turn.status).toHaveText('Failed: the model provider returned an error');
@@ -182,7 +179,7 @@ test.describe('agent_completed', () => {
 
 test.describe('default agent', () => {
   // Needs no scenarios, so it also runs against a deployment (staging mode, BASE_URL).
-  test('should render every event of a default-agent run', critical, async ({ chat, agentRuns }) => {
+  test('renders every event of a default-agent run', critical, async ({ chat, agentRuns }) => {
     const turn = await chat.send('what is 12 * (3 + 4)?');
     await expect(turn).toCompleteRun();
     for (const type of [
@@ -198,7 +195,7 @@ test.describe('default agent', () => {
     expect((await agentRuns.events(turn.runId)).some((event) => event.type === 'agent_thinking')).toBe(true);
   });
 
-  test('should answer arithmetic with the calculator tool and continue the thread', async ({ chat, agentRuns }) => {
+  test('answers arithmetic with the calculator tool and continues the thread', async ({ chat, agentRuns }) => {
     const first = await chat.send('what is 12 * (3 + 4)?');
     await expect(first.toolCall('t-1')).toContainText('calculator');
     await expect(first.toolCall('t-1')).toHaveAttribute('data-state', 'success');

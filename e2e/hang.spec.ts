@@ -11,7 +11,7 @@ test.describe('hung backend', () => {
   // A server process of the test's own starts, and may restart, within each test.
   test.describe.configure({ timeout: scaled(60_000) });
 
-  test('should show the stall at once when the server process freezes mid-run, and recover when it thaws', async ({
+  test('shows the stall at once when the server process freezes mid-run, and recovers when it thaws', async ({
     chat,
     appServer,
     page,
@@ -37,7 +37,7 @@ test.describe('hung backend', () => {
     await expect(page).toNeverLookFrozen({ maxSilenceMs: 3_000 });
   });
 
-  test('should show the stall when a silent socket never answers the close handshake', async ({
+  test('shows the stall when a silent socket never answers the close handshake', async ({
     chat,
     page,
     renderHistory,

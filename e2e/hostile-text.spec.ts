@@ -7,7 +7,7 @@ import { expect, test } from './fixtures';
 const xssMarker = () => (window as unknown as { __xss?: string }).__xss;
 
 test.describe('hostile text', () => {
-  test('should render HTML in a thought, a tool error and the answer as literal text, running no script', async ({
+  test('renders HTML in a thought, a tool error and the answer as literal text, running no script', async ({
     chat,
     page,
     agentRuns,
@@ -25,7 +25,7 @@ test.describe('hostile text', () => {
     expect(await page.evaluate(xssMarker)).toBeUndefined();
   });
 
-  test('should show a user message containing HTML as text', async ({ chat, page }) => {
+  test('shows a user message containing HTML as text', async ({ chat, page }) => {
     const html = '<img src=x onerror="window.__xss = \'user\'"><b>bold?</b>';
     const turn = await chat.send(html);
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
@@ -34,7 +34,7 @@ test.describe('hostile text', () => {
     expect(await page.evaluate(xssMarker)).toBeUndefined();
   });
 
-  test('should round-trip CJK, RTL, emoji and control characters exactly', async ({ chat, agentRuns }) => {
+  test('round-trips CJK, RTL, emoji and control characters exactly', async ({ chat, agentRuns }) => {
     const turn = await chat.send('/scenario unicode');
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
     const text = (await agentRuns.completion(turn.runId)).payload.text ?? '';

@@ -1,12 +1,20 @@
 /**
  * Two users at once, in two browser contexts (two cookie jars, two sessions):
- * neither ever receives or shows the other's events.
+ * neither ever receives or shows the other's events. Alice is the test's own
+ * page, so the harness checks and reports her runs as for any test; Bob is a
+ * second user from the newUser fixture.
  */
 import { expect, test } from './fixtures';
 
 test.describe('isolation', () => {
-  test('should never deliver or show one user’s events to another, even at the same time', async ({ newUser }) => {
-    const [alice, bob] = await Promise.all([newUser(), newUser()]);
+  test('never delivers or shows one user’s events to another, even at the same time', async ({
+    chat,
+    page,
+    agentRuns,
+    newUser,
+  }) => {
+    const alice = { page, chat, runs: agentRuns };
+    const bob = await newUser();
     const [aliceTurn, bobTurn] = await Promise.all([
       alice.chat.send('/scenario slow-tool 600'),
       bob.chat.send('/scenario parallel-tools'),

@@ -27,7 +27,7 @@ async function textContrast(page: Page, selector: string): Promise<number> {
 test.describe('phone viewport', () => {
   test.use({ viewport: { width: 375, height: 667 } });
 
-  test('should keep the composer on screen and never scroll sideways', async ({ chat, page }) => {
+  test('keeps the composer on screen and never scrolls sideways', async ({ chat, page }) => {
     const turn = await chat.send('how do I run the tests? Explain the architecture and the protocol in detail.');
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
     await expect(chat.composer).toBeInViewport();
@@ -40,7 +40,7 @@ test.describe('phone viewport', () => {
 test.describe('dark mode', () => {
   test.use({ colorScheme: 'dark' });
 
-  test('should use a dark background with readable text', async ({ chat, page }) => {
+  test('uses a dark background with readable text', async ({ chat, page }) => {
     const turn = await chat.send('/scenario basic');
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);

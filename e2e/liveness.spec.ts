@@ -6,7 +6,7 @@
  */
 import { isKeepAlive } from '@agent-event-harness/playwright';
 import { LOST_RUN_MESSAGE } from '../web/src/state';
-import { expect, test } from './fixtures';
+import { expect, skipUnless, test } from './fixtures';
 import { scaled } from './support/timeouts';
 
 /** Short thresholds, so each state is reached in a second or two. */
@@ -16,7 +16,7 @@ test.describe('liveness', () => {
   // Some of these start a server of their own.
   test.describe.configure({ timeout: scaled(60_000) });
 
-  test('should show how long a run has been going while it runs, and not after', async ({ chat, renderHistory }) => {
+  test('shows how long a run has been going while it runs, and not after', async ({ chat, renderHistory }) => {
     const turn = await chat.send('/scenario slow-tool 3000');
     await expect(turn.elapsed).toHaveText(/^Running for \d+ s$/);
     await expect(turn).toCompleteRun();
@@ -26,7 +26,7 @@ test.describe('liveness', () => {
     expect(drawn.filter(Boolean).slice(0, 3)).toEqual(['Running for 0 s', 'Running for 1 s', 'Running for 2 s']);
   });
 
-  test('should say a run that only sends keep-alives is quiet, then stuck, and let Stop end it', async ({
+  test('says a run that only sends keep-alives is quiet, then stuck, and lets Stop end it', async ({
     chat,
     agentRuns,
     renderHistory,
@@ -52,12 +52,14 @@ test.describe('liveness', () => {
     await expect(turn).toHaveRendered('agent_thinking');
   });
 
-  test('should say a silent run is stuck without dropping a healthy connection', async ({
+  test('says a silent run is stuck without dropping a healthy connection', async ({
     chat,
     agentRuns,
     renderHistory,
     page,
+    capabilities,
   }) => {
+    skipUnless(capabilities, 'serverFaults', 'scenarios');
     // The run goes on but the server sends nothing of it: the socket is fine, the run is not.
     agentRuns.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
     // A stall threshold a busy machine's pong round trip stays well within: no reconnect is the point.
@@ -79,15 +81,16 @@ test.describe('liveness', () => {
     await expect(chat.sendButton).toBeEnabled();
   });
 
-  test('should end a run the server no longer runs when Stop is answered with not_found', async ({
+  test('ends a run the server no longer runs when Stop is answered with not_found', async ({
     chat,
     agentRuns,
     appServer,
     page,
   }) => {
-    agentRuns.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
-    // The run finishes on the server, but its end never reaches the page.
+    // Started first: in staging mode it skips, before the test declares what it provokes.
     const server = await appServer({ env: { AGENT_FAULTS: '1' } });
+    // The run finishes on the server, but its end never reaches the page.
+    agentRuns.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
     await chat.open({ base: server.url });
     const turn = await chat.send('/fault stop-after=3; /scenario basic');
     await expect.poll(() => server.activeRuns()).toBe(0);
@@ -101,19 +104,20 @@ test.describe('liveness', () => {
     await expect(page.locator('.global-error')).toHaveCount(0);
   });
 
-  test('should show a run the server lost as ended after a reload, not running', async ({
+  test('shows a run the server lost as ended after a reload, not running', async ({
     chat,
     agentRuns,
     appServer,
     page,
   }) => {
+    // Started first: in staging mode it skips, before the test declares what it provokes.
+    const server = await appServer({ env: { AGENT_FAULTS: '1' } });
     agentRuns.expectViolations(
       { code: 'run_not_terminated' },
       { code: 'tool_not_completed', optional: true },
       // After the reload the server closes the lost run; the events the fault swallowed stay a gap.
       { code: 'seq_gap' },
     );
-    const server = await appServer({ env: { AGENT_FAULTS: '1' } });
     await chat.open({ base: server.url });
     const turn = await chat.send('/fault stop-after=3; /scenario basic');
     await expect.poll(() => server.activeRuns()).toBe(0);
@@ -125,14 +129,19 @@ test.describe('liveness', () => {
     await expect(chat.sendButton).toBeEnabled();
   });
 
-  test('should stop a run with Escape', async ({ chat }) => {
+  test('stops a run with Escape', async ({ chat }) => {
     const turn = await chat.send('/scenario slow-stream');
     await expect(turn.root).toHaveAttribute('data-run-state', 'running');
     await chat.stop({ using: 'Escape' });
     await expect(turn).toCompleteRun({ status: 'cancelled' });
   });
 
-  test('should start a new chat in a fresh thread, even while a run seems stuck', async ({ chat, agentRuns }) => {
+  test('starts a new chat in a fresh thread, even while a run seems stuck', async ({
+    chat,
+    agentRuns,
+    capabilities,
+  }) => {
+    skipUnless(capabilities, 'serverFaults', 'scenarios');
     agentRuns.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
     const stuck = await chat.send('/fault stop-after=3; /scenario slow-tool 20000');
     await expect(stuck.root).toHaveAttribute('data-run-state', 'running');
@@ -145,7 +154,7 @@ test.describe('liveness', () => {
     expect(await threadOf(fresh.runId)).not.toBe(await threadOf(stuck.runId));
   });
 
-  test('should never draw keep-alives as thoughts', async ({ chat, agentRuns }) => {
+  test('never draws keep-alives as thoughts', async ({ chat, agentRuns }) => {
     // The scenario holds the run open after streaming: the runtime sends keep-alives every 2 s meanwhile.
     const turn = await chat.send('/scenario slow-stream 5000');
     await expect.poll(async () => (await agentRuns.events(turn.runId)).filter(isKeepAlive).length).toBeGreaterThan(0);

@@ -7,13 +7,11 @@
  */
 import { type EventOf, isKeepAlive } from '@agent-event-harness/playwright';
 import { expect } from './fixtures';
-import { llmFixtures } from './fixtures/llm-fixtures';
+import { llmTest as test } from './fixtures/llm-fixtures';
 import { scaled } from './support/timeouts';
 
-const test = llmFixtures;
-
 test.describe('llm agent', () => {
-  test.skip(Boolean(process.env.BASE_URL), 'these tests run their own server and mock model provider');
+  test.skip(({ capabilities }) => capabilities.staging, 'these tests run their own server and mock model provider');
   // One server and one mock per worker; a run waits on real streams and, for the faults, on retries and timeouts.
   test.describe.configure({ timeout: scaled(60_000) });
 
@@ -21,7 +19,7 @@ test.describe('llm agent', () => {
     await chat.open({ base: llmApp.server.url });
   });
 
-  test('should stream a plain answer from the model', async ({ chat, agentRuns }) => {
+  test('streams a plain answer from the model', async ({ chat, agentRuns }) => {
     const turn = await chat.send('llm plain');
     await expect(turn).toCompleteRun();
     for (const type of ['agent_started', 'agent_thinking', 'partial_result', 'agent_completed'] as const) {
@@ -32,7 +30,7 @@ test.describe('llm agent', () => {
     await expect(turn.root.locator('.agent-name')).toHaveText('llm');
   });
 
-  test('should run the tool the model calls and answer with its result', async ({ chat }) => {
+  test('runs the tool the model calls and answers with its result', async ({ chat }) => {
     const turn = await chat.send('llm one tool');
     await expect(turn).toCompleteRun();
     await expect(turn.toolCall('t-1')).toHaveAttribute('data-state', 'success');
@@ -43,7 +41,7 @@ test.describe('llm agent', () => {
     }
   });
 
-  test('should run parallel tool calls and show each finishing, out of order', async ({ chat, agentRuns }) => {
+  test('runs parallel tool calls and shows each finishing, out of order', async ({ chat, agentRuns }) => {
     const turn = await chat.send('llm parallel');
     await expect(turn).toCompleteRun();
     await expect(turn.toolCalls).toHaveCount(3);
@@ -56,7 +54,7 @@ test.describe('llm agent', () => {
     await expect(turn).toHaveRendered('tool_completed');
   });
 
-  test('should assemble tool arguments that arrive in many fragments', async ({ chat, agentRuns }) => {
+  test('assembles tool arguments that arrive in many fragments', async ({ chat, agentRuns }) => {
     const turn = await chat.send('llm fragments');
     await expect(turn).toCompleteRun();
     const call = (await agentRuns.events(turn.runId)).find((event) => event.type === 'tool_executing');
@@ -65,7 +63,7 @@ test.describe('llm agent', () => {
     await expect(turn).toHaveRendered('tool_executing');
   });
 
-  test('should end a stream cut mid-answer as a clear failure, keeping the text that arrived', async ({ chat }) => {
+  test('ends a stream cut mid-answer as a clear failure, keeping the text that arrived', async ({ chat }) => {
     const turn = await chat.send('llm truncated');
     await expect(turn).toCompleteRun({ status: 'failed' });
     await expect(turn.status).toHaveText(/^Failed: .*cut off/);
@@ -73,14 +71,14 @@ test.describe('llm agent', () => {
     await expect(chat.sendButton).toBeEnabled();
   });
 
-  test('should end a stream cut in the middle of a tool call as a clear failure', async ({ chat }) => {
+  test('ends a stream cut in the middle of a tool call as a clear failure', async ({ chat }) => {
     const turn = await chat.send('llm tool cut');
     await expect(turn).toCompleteRun({ status: 'failed' });
     await expect(turn.status).toHaveText(/^Failed: .*tool call/);
     await expect(chat.sendButton).toBeEnabled();
   });
 
-  test('should retry a 429 after its Retry-After, say so, and answer', async ({ chat, agentRuns }) => {
+  test('retries a 429 after its Retry-After, says so, and answers', async ({ chat, agentRuns }) => {
     const turn = await chat.send('llm rate limited');
     await expect(turn).toCompleteRun();
     await expect(turn.thoughts.filter({ hasText: '429' })).toHaveCount(1);
@@ -88,7 +86,7 @@ test.describe('llm agent', () => {
     expect((await agentRuns.events(turn.runId)).some((event) => event.type === 'partial_result')).toBe(true);
   });
 
-  test('should fail a run whose provider goes silent, instead of spinning', async ({ chat, agentRuns }) => {
+  test('fails a run whose provider goes silent, instead of spinning', async ({ chat, agentRuns }) => {
     const turn = await chat.send('llm silent');
     await expect(turn).toCompleteRun({ status: 'failed' });
     await expect(turn.status).toHaveText(/^Failed: .*went silent/);

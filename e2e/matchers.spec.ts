@@ -3,11 +3,11 @@
  * and fail, naming what is missing, when it did not.
  */
 import { RUN_EVENT_TYPES } from '@agent-event-harness/playwright';
-import { expect, test } from './fixtures';
+import { expect, skipUnless, test } from './fixtures';
 import { scaled } from './support/timeouts';
 
 test.describe('matchers', () => {
-  test('should pass toHaveRendered for every event type of a complete run, and toRenderWithin', async ({ chat }) => {
+  test('passes toHaveRendered for every event type of a complete run, and toRenderWithin', async ({ chat }) => {
     const turn = await chat.send('/scenario slow-tool 600');
     expect((await chat.lastTurn()).runId).toBe(turn.runId);
     await expect(turn).toCompleteRun({ status: 'completed' });
@@ -16,7 +16,8 @@ test.describe('matchers', () => {
     await expect(turn).toRenderWithin(5_000);
   });
 
-  test('should name the event the page never drew', async ({ chat, agentRuns }) => {
+  test('names the event the page never drew', async ({ chat, agentRuns, capabilities }) => {
+    skipUnless(capabilities, 'serverFaults', 'scenarios');
     // crash-tool never sends tool_completed: its seq is skipped, and the call never completes.
     agentRuns.expectViolations(
       { code: 'tool_not_completed', message: 'tool call t-1 (calculator)' },
@@ -30,7 +31,7 @@ test.describe('matchers', () => {
     );
   });
 
-  test('should report the final state a run ended in', async ({ chat }) => {
+  test('reports the final state a run ended in', async ({ chat }) => {
     const turn = await chat.send('/scenario agent-error');
     await expect(turn).toCompleteRun({ status: 'failed' });
     await expect(expect(turn).toCompleteRun({ status: 'completed', timeout: scaled(300) })).rejects.toThrow(

@@ -5,7 +5,7 @@
 import { expect, test } from './fixtures';
 
 test.describe('outcome cards', () => {
-  test('should end a failed run in a card with its reason, and retry it as a new run', async ({ chat, page }) => {
+  test('ends a failed run in a card with its reason, and retries it as a new run', async ({ chat, page }) => {
     const failed = await chat.send('/scenario agent-error');
     await expect(failed.root).toHaveAttribute('data-run-state', 'failed');
     const card = failed.root.locator('.run-outcome');
@@ -21,7 +21,7 @@ test.describe('outcome cards', () => {
     await expect(chat.composer).toBeFocused();
   });
 
-  test('should end a stopped run in a card, and show none for a run that completed', async ({ chat }) => {
+  test('ends a stopped run in a card, and shows none for a run that completed', async ({ chat }) => {
     const stopped = await chat.send('/scenario slow-stream 4000');
     await expect(stopped.answer).not.toBeEmpty();
     await chat.stop();

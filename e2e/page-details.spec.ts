@@ -6,7 +6,7 @@
 import { expect, test } from './fixtures';
 
 test.describe('page details', () => {
-  test('should announce each run in one polite live region, not one per turn', async ({ chat, page }) => {
+  test('announces each run in one polite live region, not one per turn', async ({ chat, page }) => {
     const first = await chat.send('hello');
     await expect(first.root).toHaveAttribute('data-run-state', 'completed');
     await expect(page.locator('#announcer')).toHaveText(/^Completed in /);
@@ -26,7 +26,7 @@ test.describe('page details', () => {
     expect(politeRegions).toBe(1);
   });
 
-  test('should name each turn by who speaks in it, with an avatar per agent', async ({ chat, page }) => {
+  test('names each turn by who speaks in it, with an avatar per agent', async ({ chat, page }) => {
     const assistant = await chat.send('hello');
     await expect(assistant.root).toHaveAttribute('data-run-state', 'completed');
     const scenario = await chat.send('/scenario basic');
@@ -40,10 +40,7 @@ test.describe('page details', () => {
     expect(await hueOf(assistant.root)).not.toBe(await hueOf(scenario.root));
   });
 
-  test('should offer a jump to the latest message once scrolled up, and hide it at the bottom', async ({
-    chat,
-    page,
-  }) => {
+  test('offers a jump to the latest message once scrolled up, and hides it at the bottom', async ({ chat, page }) => {
     await page.setViewportSize({ width: 800, height: 500 });
     for (const question of ['how do I run the tests?', 'which events does a run emit?']) {
       const turn = await chat.send(question);

@@ -61,7 +61,7 @@ test.describe('harness self-test: a page that does not draw an event', () => {
     test.describe(fault, () => {
       test.use({ pageFaults: [fault] });
 
-      test(`should fail toHaveRendered('${type}') when the page breaks it (${fault})`, async ({ chat, agentRuns }) => {
+      test(`fails toHaveRendered('${type}') when the page breaks it (${fault})`, async ({ chat, agentRuns }) => {
         const turn = await chat.send(message);
         await agentRuns.completion(turn.runId);
         await expect(expect(turn).toHaveRendered(type, { timeout: scaled(500) })).rejects.toThrow(expected);
@@ -77,7 +77,7 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
 
   test.describe('no-elapsed', () => {
     test.use({ pageFaults: ['no-elapsed'] });
-    test('should fail toNeverLookFrozen when a running turn shows no elapsed time', async ({ chat, page }) => {
+    test('fails toNeverLookFrozen when a running turn shows no elapsed time', async ({ chat, page }) => {
       const turn = await chat.send('/scenario slow-tool 1500');
       await expect(turn).toCompleteRun();
       // The check reads the whole render history, so the time the run was waiting is judged after the fact.
@@ -89,7 +89,7 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
 
   test.describe('stall-waits-for-close', () => {
     test.use({ pageFaults: ['stall-waits-for-close'] });
-    test('should fail toNeverLookFrozen when the stall alert waits for a close handshake', async ({
+    test('fails toNeverLookFrozen when the stall alert waits for a close handshake', async ({
       chat,
       page,
       agentRuns,
@@ -113,7 +113,7 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
 
   test.describe('no-quiet-notice', () => {
     test.use({ pageFaults: ['no-quiet-notice', 'no-stuck-state'] });
-    test('should fail toNeverLookFrozen when a run without progress never says so', async ({ chat, page }) => {
+    test('fails toNeverLookFrozen when a run without progress never says so', async ({ chat, page }) => {
       await chat.open({ query: quick });
       const turn = await chat.send('/fault hang-after=3; /scenario basic');
       const options = { maxSilenceMs: 2_500 };
@@ -126,7 +126,7 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
 
   test.describe('no-stuck-state', () => {
     test.use({ pageFaults: ['no-stuck-state'] });
-    test('should fail toNeverLookFrozen when a run without progress is never called stuck', async ({ chat, page }) => {
+    test('fails toNeverLookFrozen when a run without progress is never called stuck', async ({ chat, page }) => {
       await chat.open({ query: quick });
       const turn = await chat.send('/fault hang-after=3; /scenario basic');
       await expect(turn.liveness).toHaveText(/^Still working/);
@@ -142,7 +142,7 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
 
   test.describe('stop-never-settles', () => {
     test.use({ pageFaults: ['stop-never-settles'] });
-    test('should fail toCompleteRun when Stop waits for the server forever', async ({ chat, agentRuns }) => {
+    test('fails toCompleteRun when Stop waits for the server forever', async ({ chat, agentRuns }) => {
       agentRuns.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
       // No stall reconnect here: a pong late on a busy machine would resume the thread, and the resume closes the
       // run this fault left open (its events after the third were never journaled), so the page would settle.
@@ -158,7 +158,7 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
 
   test.describe('escape-ignored', () => {
     test.use({ pageFaults: ['escape-ignored'] });
-    test('should fail toCompleteRun when Escape does not stop a run', async ({ chat }) => {
+    test('fails toCompleteRun when Escape does not stop a run', async ({ chat }) => {
       const turn = await chat.send('/scenario slow-stream');
       await expect(turn.answer).not.toBeEmpty();
       await chat.stop({ using: 'Escape' });
@@ -172,7 +172,7 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
 
   test.describe('new-chat-keeps-thread', () => {
     test.use({ pageFaults: ['new-chat-keeps-thread'] });
-    test('should fail newChat() when New chat keeps the old thread', async ({ chat }) => {
+    test('fails newChat() when New chat keeps the old thread', async ({ chat }) => {
       const turn = await chat.send('what is 1 + 1?');
       await expect(turn).toCompleteRun();
       await expect(chat.newChat()).rejects.toThrow(/New chat left the page on its old thread/);
@@ -181,7 +181,7 @@ test.describe('harness self-test: a page that breaks a liveness promise', () => 
 
   test.describe('keepalive-in-trail', () => {
     test.use({ pageFaults: ['keepalive-in-trail'] });
-    test("should fail toHaveRendered('agent_thinking') when keep-alives are drawn as thoughts", async ({
+    test("fails toHaveRendered('agent_thinking') when keep-alives are drawn as thoughts", async ({
       chat,
       agentRuns,
     }) => {

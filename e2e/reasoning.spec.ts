@@ -6,10 +6,7 @@
 import { expect, test } from './fixtures';
 
 test.describe('reasoning', () => {
-  test('should show the thoughts while the run goes, then fold them under how long it thought', async ({
-    chat,
-    page,
-  }) => {
+  test('shows the thoughts while the run goes, then folds them under how long it thought', async ({ chat, page }) => {
     const turn = await chat.send('/scenario long-thinking 800');
     await expect(turn.reasoningSummary).toHaveText('Thinking…');
     await expect(turn.thoughts.first()).toBeVisible();

@@ -10,7 +10,7 @@ const recording = (name: string): RunEvent[] =>
   parseTrace(readFileSync(new URL(`../recordings/${name}.jsonl`, import.meta.url), 'utf8'), `${name}.jsonl`);
 
 test.describe('replay', () => {
-  test('should render a recorded default-agent run as it was recorded', async ({ chat, agentRuns }) => {
+  test('renders a recorded default-agent run as it was recorded', async ({ chat, agentRuns }) => {
     const recorded = recording('calculator');
     const turn = await chat.send('/replay calculator');
     await expect(turn).toCompleteRun();
@@ -22,7 +22,7 @@ test.describe('replay', () => {
     expect(sent).toEqual(recorded.map((event) => event.type));
   });
 
-  test('should render parallel tools with their recorded outcomes at twice the speed', async ({ chat }) => {
+  test('renders parallel tools with their recorded outcomes at twice the speed', async ({ chat }) => {
     const recorded = recording('parallel-tools');
     const tools = recorded.filter((event) => event.type === 'tool_completed');
     const turn = await chat.send('/replay parallel-tools scale=0.5');
@@ -35,7 +35,7 @@ test.describe('replay', () => {
     }
   });
 
-  test('should fail the run visibly when the recording does not exist', async ({ chat }) => {
+  test('fails the run visibly when the recording does not exist', async ({ chat }) => {
     const turn = await chat.send('/replay no-such-recording');
     await expect(turn).toCompleteRun({ status: 'failed' });
     await expect(turn.status).toContainText('no recording "no-such-recording"');

@@ -11,7 +11,7 @@ test.describe('restart', () => {
   // A server process of the test's own starts, and may restart, within each test.
   test.describe.configure({ timeout: scaled(60_000) });
 
-  test('should show a run cut short by a crash as interrupted once the server is back', async ({
+  test('shows a run cut short by a crash as interrupted once the server is back', async ({
     chat,
     appServer,
     agentRuns,
@@ -40,11 +40,7 @@ test.describe('restart', () => {
     await expect(chat.log.locator('article')).toHaveCount(1);
   });
 
-  test('should deliver a run’s end before closing the socket on a clean shutdown', async ({
-    chat,
-    appServer,
-    agentRuns,
-  }) => {
+  test('delivers a run’s end before closing the socket on a clean shutdown', async ({ chat, appServer, agentRuns }) => {
     const server = await appServer();
     await chat.open({ base: server.url });
     const turn = await chat.send('/scenario slow-tool 60000');

@@ -3,13 +3,12 @@
  * and shows every event exactly once.
  */
 
-import { checkRunLifecycle, formatViolations, type RunEvent } from '@agent-event-harness/playwright';
-import type { WebSocketRoute } from '@playwright/test';
+import { checkRunLifecycle, formatViolations, isRunEvent, type RunEvent } from '@agent-event-harness/playwright';
 import { ChatPage, expect, test } from './fixtures';
-import { silenceFirstSocket } from './support/socket-faults';
+import { cuttableSockets, silenceFirstSocket } from './support/socket-faults';
 
 test.describe('resume', () => {
-  test('should show the thread history again after a reload', async ({ chat, page, agentRuns }) => {
+  test('shows the thread history again after a reload', async ({ chat, page, agentRuns }) => {
     const turn = await chat.send('what is 6 * 7?');
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
     const answer = await turn.answer.textContent();
@@ -25,32 +24,22 @@ test.describe('resume', () => {
     expect((await agentRuns.events(turn.runId)).filter((event) => event.type === 'agent_completed')).toHaveLength(2);
   });
 
-  test('should show every event exactly once when the socket is cut mid-run, again and again', async ({ page }) => {
+  test('shows every event exactly once when the socket is cut mid-run, again and again', async ({
+    page,
+    capabilities,
+  }) => {
     const delivered: RunEvent[] = [];
-    const routes: { route: WebSocketRoute; open: boolean }[] = [];
-    await page.routeWebSocket('**/ws', (route) => {
-      const server = route.connectToServer();
-      const entry = { route, open: true };
-      routes.push(entry);
-      route.onMessage((message) => server.send(message));
-      server.onMessage((message) => {
-        if (!entry.open) return;
-        const data = JSON.parse(String(message));
-        if ('seq' in data) delivered.push(data);
-        route.send(message);
-      });
+    const sockets = await cuttableSockets(page, (frame) => {
+      if (isRunEvent(frame)) delivered.push(frame);
     });
-    const chat = new ChatPage(page);
+    // Opened here, not by the chat fixture, so the page's very first socket goes through the proxy.
+    const chat = new ChatPage(page, capabilities);
     await chat.open();
     const cut = async () => {
-      const entry = routes.at(-1);
-      const before = routes.length;
-      if (entry) {
-        entry.open = false;
-        await entry.route.close({ code: 4000, reason: 'test cut' });
-      }
+      const before = sockets.count;
+      await sockets.cutLatest();
       // The page reconnects by itself, with backoff.
-      await expect.poll(() => routes.length).toBeGreaterThan(before);
+      await expect.poll(() => sockets.count).toBeGreaterThan(before);
     };
 
     const turn = await chat.send('/scenario long-thinking 800');
@@ -67,10 +56,10 @@ test.describe('resume', () => {
     expect(violations, formatViolations(violations)).toEqual([]);
     const completed = delivered.find((event) => event.type === 'agent_completed');
     await expect(turn.answer).toHaveText(completed?.type === 'agent_completed' ? (completed.payload.text ?? '') : '?');
-    expect(routes.length).toBeGreaterThanOrEqual(4);
+    expect(sockets.count).toBeGreaterThanOrEqual(4);
   });
 
-  test('should show every event exactly once when the server terminates the socket mid-run, again and again', async ({
+  test('shows every event exactly once when the server terminates the socket mid-run, again and again', async ({
     chat,
     page,
     agentRuns,
@@ -92,19 +81,22 @@ test.describe('resume', () => {
     // The lifecycle check after the test proves the stitched stream has no gap and no repeat.
   });
 
-  test('should show a stalled connection, reconnect by itself and finish the run', async ({ page, renderHistory }) => {
+  test('shows a stalled connection, reconnects by itself and finishes the run', async ({
+    page,
+    renderHistory,
+    capabilities,
+  }) => {
     const delivered: RunEvent[] = [];
     let stalled = false;
     const connections = await silenceFirstSocket(page, {
       silent: () => stalled,
       delivered: (frame) => {
-        if ('seq' in frame) delivered.push(frame as unknown as RunEvent);
+        if (isRunEvent(frame)) delivered.push(frame);
       },
     });
     // Routed sockets connect slowly on a busy machine: a threshold that waits out the first pong.
-    await page.goto('/?stallTimeoutMs=2000');
-    const chat = new ChatPage(page);
-    await expect(chat.sendButton).toBeEnabled();
+    const chat = new ChatPage(page, capabilities);
+    await chat.open({ query: { stallTimeoutMs: 2_000 } });
 
     // Long enough that it is still running when the socket goes silent, however busy the machine.
     const turn = await chat.send('/scenario slow-tool 5000');

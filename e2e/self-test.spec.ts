@@ -6,7 +6,7 @@
 
 import type { ExpectedViolation } from '@agent-event-harness/playwright';
 import { formatViolations } from '@agent-event-harness/playwright';
-import { expect, test } from './fixtures';
+import { expect, skipUnless, test } from './fixtures';
 import { injectSocketFault } from './support/socket-faults';
 import { scaled } from './support/timeouts';
 
@@ -41,7 +41,8 @@ test.describe('harness self-test', () => {
   ];
 
   for (const fault of faults) {
-    test(`should detect ${fault.name}`, async ({ chat, agentRuns }) => {
+    test(`detects ${fault.name}`, async ({ chat, agentRuns, capabilities }) => {
+      skipUnless(capabilities, 'serverFaults', 'scenarios');
       agentRuns.expectViolations(...fault.provokes);
       const turn = await chat.send(fault.message);
       await agentRuns.completion(turn.runId);
@@ -52,7 +53,8 @@ test.describe('harness self-test', () => {
     });
   }
 
-  test('should detect a run that stops emitting, and show it seems stuck', async ({ chat, agentRuns }) => {
+  test('detects a run that stops emitting, and shows it seems stuck', async ({ chat, agentRuns, capabilities }) => {
+    skipUnless(capabilities, 'serverFaults', 'scenarios');
     agentRuns.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
     await chat.open({ query: { quietAfterMs: 500, stuckAfterMs: 1000 } });
     const turn = await chat.send('/fault stop-after=3; /scenario basic');
@@ -61,7 +63,8 @@ test.describe('harness self-test', () => {
     expect(formatViolations(await agentRuns.violations())).toContain(`run ${turn.runId} never terminated`);
   });
 
-  test('should detect a frame the network dropped', async ({ page, chat, agentRuns }) => {
+  test('detects a frame the network dropped', async ({ page, chat, agentRuns, capabilities }) => {
+    skipUnless(capabilities, 'scenarios');
     // The harness reads what the page received, so it sees the gap the page saw.
     agentRuns.expectViolations(
       { code: 'seq_gap', message: 'seq jumps from 2 to 4' },
@@ -79,7 +82,13 @@ test.describe('harness self-test', () => {
     await expect(turn.root.getByRole('alert')).toContainText('seq jumps from 2 to 4');
   });
 
-  test('should detect frames the network duplicated, and still show them once', async ({ page, chat, agentRuns }) => {
+  test('detects frames the network duplicated, and still shows them once', async ({
+    page,
+    chat,
+    agentRuns,
+    capabilities,
+  }) => {
+    skipUnless(capabilities, 'scenarios');
     agentRuns.expectViolations({ code: 'seq_not_increasing', message: '(partial_result) follows seq' });
     await injectSocketFault(page, { duplicate: (frame) => frame.type === 'partial_result' });
     await chat.open(); // again, now through the faulty network
@@ -94,7 +103,7 @@ test.describe('harness self-test', () => {
     expect(repeats[0]?.message).toMatch(/seq (\d+) \(partial_result\) follows seq \1$/);
   });
 
-  test('should detect events the server held back, with toRenderWithin', async ({ chat }) => {
+  test('detects events the server held back, with toRenderWithin', async ({ chat }) => {
     const turn = await chat.send('/fault delay=1200; /scenario basic');
     await expect(turn).toCompleteRun();
     // Drawn at once on arrival, but late since emit: only the emit-to-draw measure sees it.
@@ -104,7 +113,7 @@ test.describe('harness self-test', () => {
     );
   });
 
-  test('should detect frames the network delayed, with toRenderWithin', async ({ page, chat }) => {
+  test('detects frames the network delayed, with toRenderWithin', async ({ page, chat }) => {
     await injectSocketFault(page, { delayMs: (frame) => (frame.type === 'tool_completed' ? 1_200 : 0) });
     await chat.open(); // again, now through the faulty network
     const turn = await chat.send('/scenario basic');

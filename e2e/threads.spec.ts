@@ -5,7 +5,7 @@
 import { expect, test } from './fixtures';
 
 test.describe('threads', () => {
-  test('should list past chats, switch to one, and keep it after a reload', async ({ chat, page }) => {
+  test('lists past chats, switches to one, and keeps it after a reload', async ({ chat, page }) => {
     const first = await chat.send('what is 2 + 3?');
     await expect(first.answer).toHaveText('2 + 3 = 5');
     await chat.newChat();

@@ -5,10 +5,7 @@
 import { expect, test } from './fixtures';
 
 test.describe('tool cards', () => {
-  test('should expand a call by keyboard to its arguments and result, and collapse it again', async ({
-    chat,
-    page,
-  }) => {
+  test('expands a call by keyboard to its arguments and result, and collapses it again', async ({ chat, page }) => {
     const turn = await chat.send('/scenario parallel-tools');
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
     const calculator = turn.toolCall('t-3');
@@ -31,7 +28,7 @@ test.describe('tool cards', () => {
     await expect(calculator.getByRole('button', { name: 'Details' })).toHaveAttribute('aria-expanded', 'false');
   });
 
-  test('should number calls of the same tool so parallel ones can be told apart', async ({ chat }) => {
+  test('numbers calls of the same tool so parallel ones can be told apart', async ({ chat }) => {
     const turn = await chat.send('/scenario parallel-tools');
     await expect(turn.root).toHaveAttribute('data-run-state', 'completed');
     await expect(turn.toolCall('t-1').locator('.tool-ordinal')).toHaveText('#1');

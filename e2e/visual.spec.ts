@@ -6,7 +6,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, skipUnless, test } from './fixtures';
+import type { ServerCapabilities } from './fixtures/capabilities';
 import type { ChatPage } from './fixtures/chat-page';
 
 const STABLE_CSS = fileURLToPath(new URL('./support/visual-stable.css', import.meta.url));
@@ -16,6 +17,8 @@ interface State {
   name: string;
   /** Brings the page to the state; what it returns is stopped after the snapshot, if it still runs. */
   reach(chat: ChatPage, page: Page): Promise<void>;
+  /** Server switches the state needs beyond what its messages ask for (those skip as they are sent). */
+  needs?: (keyof ServerCapabilities)[];
 }
 
 const states: State[] = [
@@ -51,6 +54,8 @@ const states: State[] = [
   },
   {
     name: 'commands',
+    // The palette lists the scenarios, as the baseline shows them.
+    needs: ['scenarios'],
     async reach(chat, page) {
       await chat.composer.pressSequentially('/');
       await expect(page.getByRole('listbox', { name: 'Commands' })).toBeVisible();
@@ -76,12 +81,16 @@ const looks = [
 // The snapshot-only style sheet is injected into the page, which the page's CSP (style-src 'self') refuses;
 // the policy itself is tested in first-load.spec.ts.
 test.use({ bypassCSP: true });
+// The baselines are Chromium's screenshots (*-chromium-linux.png): another engine draws text and edges its own
+// way, so it is compared only once it has baselines of its own.
+test.skip(({ browserName }) => browserName !== 'chromium', 'the visual baselines are recorded in Chromium only');
 
 for (const { look, use } of looks) {
   test.describe(`visual: ${look}`, () => {
     test.use(use);
     for (const state of states) {
-      test(`should look as it did: ${state.name}`, async ({ chat, page }) => {
+      test(`looks as it did: ${state.name}`, async ({ chat, page, capabilities }) => {
+        skipUnless(capabilities, ...(state.needs ?? []));
         await state.reach(chat, page);
         if (process.env.UPDATE_DOCS_SCREENSHOTS) {
           await page.screenshot({ path: `docs/screenshots/${state.name}-${look}.png`, animations: 'disabled' });

@@ -117,7 +117,7 @@ export type ErrorMessage = z.infer<typeof errorMessageSchema>;
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
 /** Whether a server message is a run event (the only kind with a seq), not an ack, error or pong. */
-export function isRunEvent(message: ServerMessage | RunEvent | { readonly type: string }): message is RunEvent {
+export function isRunEvent(message: object): message is RunEvent {
   return 'seq' in message;
 }
 

@@ -1,10 +1,13 @@
 /**
- * Client-side faults: a routeWebSocket proxy between the page and the server
- * that drops, duplicates or delays chosen server frames, as a flaky network
- * or a buggy proxy would. Frames the page never gets still reach Playwright's own socket
- * events, so tests using this declare the violations they provoke with agentRuns.expectViolations().
+ * Client-side network faults, each a handler on the one WebSocket pass-through
+ * (support/ws-proxy.ts): drop, duplicate or delay chosen server frames, as a
+ * flaky network or a buggy proxy would; a socket that goes silent; sockets the
+ * test cuts. Frames the page never gets still reach Playwright's own socket
+ * events, so tests using these declare the violations they provoke with
+ * agentRuns.expectViolations().
  */
 import type { Page } from '@playwright/test';
+import { type ProxiedSocket, parseFrame, proxyWebSockets } from './ws-proxy';
 
 export interface SocketFault {
   /** Frames (parsed JSON) that never reach the page. */
@@ -16,20 +19,20 @@ export interface SocketFault {
 }
 
 export async function injectSocketFault(page: Page, fault: SocketFault): Promise<void> {
-  await page.routeWebSocket('**/ws', (route) => {
-    const server = route.connectToServer();
-    route.onMessage((message) => server.send(message));
+  await proxyWebSockets(page, (socket) => {
     let delivered = Promise.resolve();
-    server.onMessage((message) => {
-      const frame = JSON.parse(String(message)) as Record<string, unknown>;
-      if (fault.drop?.(frame)) return;
-      const delayMs = fault.delayMs?.(frame) ?? 0;
-      delivered = delivered.then(async () => {
-        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-        route.send(message);
-        if (fault.duplicate?.(frame)) route.send(message);
-      });
-    });
+    return {
+      fromServer(message) {
+        const frame = parseFrame(message);
+        if (fault.drop?.(frame)) return;
+        const delayMs = fault.delayMs?.(frame) ?? 0;
+        delivered = delivered.then(async () => {
+          if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+          socket.deliver(message);
+          if (fault.duplicate?.(frame)) socket.deliver(message);
+        });
+      },
+    };
   });
 }
 
@@ -52,21 +55,47 @@ export interface SilentSocketOptions {
  * sockets the page has opened so far.
  */
 export async function silenceFirstSocket(page: Page, options: SilentSocketOptions): Promise<() => number> {
-  let connections = 0;
-  await page.routeWebSocket('**/ws', (route) => {
-    const server = route.connectToServer();
-    const connection = ++connections;
-    route.onMessage((message) => server.send(message));
-    server.onMessage((message) => {
-      if (connection === 1 && options.silent()) return;
-      options.delivered?.(JSON.parse(String(message)) as Record<string, unknown>);
-      route.send(message);
-    });
-    if (options.answersClose === false) {
-      route.onClose(() => {
-        if (connection !== 1) server.close();
-      });
-    }
-  });
-  return () => connections;
+  const proxy = await proxyWebSockets(page, (socket) => ({
+    fromServer(message) {
+      if (socket.index === 1 && options.silent()) return;
+      options.delivered?.(parseFrame(message));
+      socket.deliver(message);
+    },
+    // Left unset, the page's close goes on to the server; set, the first socket never answers it.
+    ...(options.answersClose === false
+      ? {
+          onPageClose() {
+            if (socket.index !== 1) socket.closeServer();
+          },
+        }
+      : {}),
+  }));
+  return () => proxy.sockets.length;
+}
+
+export interface CuttableSockets {
+  /** Every socket the page has opened so far. */
+  readonly count: number;
+  /** Cuts the page's newest socket (close code 4000); the page reconnects on its own, with backoff. */
+  cutLatest(): Promise<void>;
+}
+
+/** Sockets the test can cut one at a time; `delivered` sees each server frame the page was given. */
+export async function cuttableSockets(
+  page: Page,
+  delivered: (frame: Record<string, unknown>) => void,
+): Promise<CuttableSockets> {
+  const proxy = await proxyWebSockets(page, (socket: ProxiedSocket) => ({
+    fromServer(message) {
+      if (socket.isCut) return;
+      delivered(parseFrame(message));
+      socket.deliver(message);
+    },
+  }));
+  return {
+    get count() {
+      return proxy.sockets.length;
+    },
+    cutLatest: async () => proxy.sockets.at(-1)?.cut(),
+  };
 }

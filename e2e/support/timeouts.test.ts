@@ -9,13 +9,13 @@ async function scaledWith(value: string | undefined) {
 describe('E2E_TIMEOUT_SCALE', () => {
   afterEach(() => vi.unstubAllEnvs());
 
-  it('should multiply every timeout by the factor, 1 when unset or blank', async () => {
+  it('multiplies every timeout by the factor, 1 when unset or blank', async () => {
     expect((await scaledWith(undefined))(30_000)).toBe(30_000);
     expect((await scaledWith(''))(30_000)).toBe(30_000);
     expect((await scaledWith('2.5'))(10_000)).toBe(25_000);
   });
 
-  it('should refuse a factor that is not a positive number, saying what it wants', async () => {
+  it('refuses a factor that is not a positive number, saying what it wants', async () => {
     await expect(scaledWith('0')).rejects.toThrow('E2E_TIMEOUT_SCALE must be a positive number');
     await expect(scaledWith('fast')).rejects.toThrow();
   });

@@ -9,6 +9,7 @@ export {
   checkRunLifecycle,
   formatViolations,
   isKeepAlive,
+  isRunEvent,
   parseTrace,
   RUN_EVENT_TYPES,
   serializeTrace,
@@ -29,7 +30,14 @@ export type { FrozenCheckOptions } from './checks/frozen-check';
 export type { LagEntry } from './checks/render-lag';
 export type { ExpectedViolation } from './checks/violation-expectations';
 export { CHROMIUM_ARGS, chromiumLaunchOptions, isHeadedRun, resolveChromium } from './chromium';
-export { createHarness, type Harness, type HarnessFixtures, type HarnessOptions } from './fixtures';
+export {
+  attachRunReports,
+  checkRuns,
+  createHarness,
+  type Harness,
+  type HarnessFixtures,
+  type HarnessOptions,
+} from './fixtures';
 export { expect, type HarnessExpect, type HarnessMatchers } from './matchers';
 export { chatPageUi } from './presets';
 export { AgentRuns, type HarnessTurn, type RunView } from './runs';
