@@ -2,7 +2,7 @@
  * Small statistics for the benchmarks: percentiles (nearest rank), medians of
  * repetitions, and a progress line on stderr so a long run shows where it is.
  */
-import { percentile } from '../harness/src/checks/percentile';
+import { percentile } from '../protocol';
 
 export interface Percentiles {
   count: number;

@@ -8,4 +8,5 @@ export * from './json-schema';
 export * from './lifecycle';
 export * from './messages';
 export * from './parse';
+export * from './percentile';
 export * from './trace';

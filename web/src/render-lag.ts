@@ -4,6 +4,7 @@
  * commit. Read through the test hook (`renderLag()`), so the harness can report
  * p50 / p95 / max per event type and assert on them.
  */
+import { percentile } from '../../protocol';
 
 /** Most recent events kept; older ones are dropped so a long session stays small. */
 const MAX_LAG_ENTRIES = 20_000;
@@ -118,6 +119,5 @@ export class RenderLagRecorder {
 
 function stats(values: number[]): LagStats {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
-  return { p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? 0 };
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), max: sorted.at(-1) ?? 0 };
 }

@@ -7,9 +7,8 @@
  * clock; from the server's emit (`ts`) too, on wall clocks. Events whose
  * effect the UI map cannot see (no thought selector, say) are not measured.
  */
-import { isKeepAlive, type RunEvent } from '../../../protocol';
+import { isKeepAlive, percentile, type RunEvent } from '../../../protocol';
 import type { ToolCallCommit, TurnCommit } from '../capture/commits';
-import { percentile } from './percentile';
 
 export interface LagEntry {
   runId: string;

@@ -1,6 +1,7 @@
 /**
- * The one percentile of the project (the harness's lag summary and the
- * benchmarks): nearest rank, so every figure is a value that was measured.
+ * The one percentile of the project, so the figures the page's test hook, the
+ * harness's lag summary and the benchmarks report agree: nearest rank, so
+ * every figure is a value that was measured.
  */
 
 /** Nearest-rank percentile (`q` in 0..1) of an ascending array; 0 for an empty one. */
