@@ -87,7 +87,7 @@ test.describe('liveness', () => {
     appServer,
     page,
   }) => {
-    // Started first: in staging mode it skips, before the test declares what it provokes.
+    // In staging mode this skips: the test needs a server of its own.
     const server = await appServer({ env: { AGENT_FAULTS: '1' } });
     // The run finishes on the server, but its end never reaches the page.
     agentRuns.expectViolations({ code: 'run_not_terminated' }, { code: 'tool_not_completed', optional: true });
@@ -110,7 +110,7 @@ test.describe('liveness', () => {
     appServer,
     page,
   }) => {
-    // Started first: in staging mode it skips, before the test declares what it provokes.
+    // In staging mode this skips: the test needs a server of its own.
     const server = await appServer({ env: { AGENT_FAULTS: '1' } });
     agentRuns.expectViolations(
       { code: 'run_not_terminated' },

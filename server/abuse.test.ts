@@ -6,7 +6,7 @@
  * started while they are being hit, must finish in about its normal time.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkRunLifecycle, formatViolations, percentile } from '../protocol';
+import { checkRunLifecycle, formatViolations, httpErrorBodySchema, percentile } from '../protocol';
 import { DEFAULT_SESSIONS_PER_MINUTE } from './auth/session-mint-limit';
 import { DEFAULT_MAX_CONCURRENT_RUNS } from './runtime/run-admission';
 import { ServerProcess } from './testing/server-process';
@@ -54,7 +54,10 @@ async function mintSessions(url: string, attempts: number) {
   const tokens: string[] = [];
   for (const answer of answers) {
     if (answer.status === 201) tokens.push(((await answer.json()) as { token: string }).token);
-    else expect([answer.status, answer.headers.get('retry-after')]).toEqual([429, expect.stringMatching(/^\d+$/)]);
+    else {
+      expect([answer.status, answer.headers.get('retry-after')]).toEqual([429, expect.stringMatching(/^\d+$/)]);
+      expect(httpErrorBodySchema.parse(await answer.json()).error.code).toBe('rate_limited');
+    }
   }
   return { tokens, refused: attempts - tokens.length };
 }

@@ -137,7 +137,7 @@ function openJournal(options: ServerOptions, path: string, notifier: ThreadNotif
     retryMaxMs: options.journalRetryMaxMs,
     deliver: (threadId, frame) => notifier.publish(threadId, frame),
   });
-  journal.on('deliveryFailed', (error) => logger.error({ err: error }, 'delivering committed events failed'));
+  journal.on('listenerFailed', (error) => logger.error({ err: error }, 'a listener of the journal failed'));
   return journal;
 }
 

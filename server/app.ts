@@ -35,9 +35,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = createLogger({ level: options.logLevel ?? DEFAULT_LOG_LEVEL, format: options.logFormat });
   checkTestSwitches(host, { ...options, allowOnNetwork: options.allowTestSwitchesOnNetwork }, logger);
   const runtime = await createAgentRuntime(options, logger);
-
   const httpServer = createServer();
-  const url = await listen(httpServer, options.port ?? DEFAULT_PORT, host);
+  try {
+    return await serve(httpServer, runtime, options, logger);
+  } catch (error) {
+    // Nothing is served: the port and the runtime are freed, so a caller that retries starts clean.
+    if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    await closeRuntime(runtime, logger);
+    throw error;
+  }
+}
+
+async function serve(
+  httpServer: Server,
+  runtime: AgentRuntime,
+  options: ServerOptions,
+  logger: Logger,
+): Promise<RunningServer> {
+  const url = await listen(httpServer, options.port ?? DEFAULT_PORT, options.host ?? DEFAULT_HOST);
   const { port } = httpServer.address() as AddressInfo;
   const sockets = attachSockets(httpServer, runtime, options, logger, url, port);
   let closing: Promise<void> | undefined;
@@ -114,6 +129,18 @@ interface Running {
   logger: Logger;
   /** @default DEFAULT_SHUTDOWN_DRAIN_MS */
   drainMs?: number;
+}
+
+/** Stops what the runtime holds open (runs, Redis, the journal), for a server that never served. */
+async function closeRuntime({ runs, journal, cluster, stopRetention }: AgentRuntime, logger: Logger): Promise<void> {
+  stopRetention();
+  await runs.shutdown('the server failed to start');
+  await cluster?.close();
+  try {
+    journal?.close();
+  } catch (error) {
+    logger.error({ err: error }, 'the journal closed with unsaved events');
+  }
 }
 
 async function shutDown({ runtime, httpServer, sockets, logger, drainMs }: Running): Promise<void> {

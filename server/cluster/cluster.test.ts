@@ -4,8 +4,8 @@
  * cancel crosses nodes, a user's run cap holds across nodes, and a node
  * killed with SIGKILL mid-run has its run closed as interrupted by a survivor.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRunLifecycle, formatViolations, type RunEvent } from '../../protocol';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { checkRunLifecycle, formatViolations, httpErrorBodySchema, type RunEvent } from '../../protocol';
 import type { RunningServer } from '../app';
 import { redisUnavailable, startTestRedis, type TestRedis } from '../testing/redis-server';
 import { ServerProcess } from '../testing/server-process';
@@ -185,36 +185,39 @@ describe.skipIf(whyNoRedis !== undefined)('a cluster of nodes on one Redis', () 
 
   it('refuses new runs while Redis is down; a run under way loses nothing and ends once Redis is back', async () => {
     const own = await startTestRedis({ aof: true });
-    try {
-      const node = await startNode({ redisUrl: own.url });
-      const { token } = await WsTestClient.signIn(node.url);
-      const client = await WsTestClient.connectAs(node.url, token);
-      client.send({ type: 'user_message', clientMessageId: 'c1', text: '/scenario slow-tool 1500' });
-      await client.until(() => client.events().some((event) => event.type === 'tool_executing'));
-      const seen = client.events();
-      await own.kill(); // with its append-only file: what it acknowledged survives
-      await expect.poll(async () => (await fetch(`${node.url}/healthz`)).status).toBe(503);
-      client.send({ type: 'user_message', clientMessageId: 'c2', text: '/scenario basic' });
-      const refused = await client.next((m) => m.type === 'error' && m.clientMessageId === 'c2');
-      expect(refused).toMatchObject({ code: 'unavailable' });
-      expect(refused.type === 'error' && refused.message).toContain('Redis');
-
-      await own.start();
-      await expect.poll(async () => (await fetch(`${node.url}/healthz`)).status).toBe(200);
-      const last = seen.at(-1) as RunEvent;
-      const again = await WsTestClient.connectAs(node.url, token);
-      again.send({ type: 'resume', threadId: last.threadId, afterSeq: last.seq });
-      await again.until(() => again.events().some((event) => event.type === 'agent_completed'));
-      // The node held the run's events while Redis was down and wrote them, in order, once it was back.
-      expectWhole([...seen, ...again.events()]);
-      const end = again.events().at(-1);
-      expect(end?.type === 'agent_completed' && end.payload.status).toBe('success');
-      const next = await again.runToCompletion('/scenario basic', last.threadId);
-      expect(next.events.at(-1)?.type).toBe('agent_completed');
-      client.close();
-      again.close();
-    } finally {
-      await own.stop();
+    onTestFinished(() => own.stop());
+    const node = await startNode({ redisUrl: own.url });
+    const { token } = await WsTestClient.signIn(node.url);
+    const client = await WsTestClient.connectAs(node.url, token);
+    client.send({ type: 'user_message', clientMessageId: 'c1', text: '/scenario slow-tool 1500' });
+    await client.until(() => client.events().some((event) => event.type === 'tool_executing'));
+    const seen = client.events();
+    await own.kill(); // with its append-only file: what it acknowledged survives
+    await expect.poll(async () => (await fetch(`${node.url}/healthz`)).status).toBe(503);
+    client.send({ type: 'user_message', clientMessageId: 'c2', text: '/scenario basic' });
+    const refused = await client.next((m) => m.type === 'error' && m.clientMessageId === 'c2');
+    expect(refused).toMatchObject({ code: 'unavailable' });
+    expect(refused.type === 'error' && refused.message).toContain('Redis');
+    // The HTTP API says the same, in its own shape: 503, not a 404 or a 500.
+    for (const path of ['/api/threads', `/api/threads/${seen[0]?.threadId}/events`]) {
+      const answer = await fetch(`${node.url}${path}?token=${token}`);
+      expect(answer.status, path).toBe(503);
+      expect(httpErrorBodySchema.parse(await answer.json()).error.code, path).toBe('unavailable');
     }
+
+    await own.start();
+    await expect.poll(async () => (await fetch(`${node.url}/healthz`)).status).toBe(200);
+    const last = seen.at(-1) as RunEvent;
+    const again = await WsTestClient.connectAs(node.url, token);
+    again.send({ type: 'resume', threadId: last.threadId, afterSeq: last.seq });
+    await again.until(() => again.events().some((event) => event.type === 'agent_completed'));
+    // The node held the run's events while Redis was down and wrote them, in order, once it was back.
+    expectWhole([...seen, ...again.events()]);
+    const end = again.events().at(-1);
+    expect(end?.type === 'agent_completed' && end.payload.status).toBe('success');
+    const next = await again.runToCompletion('/scenario basic', last.threadId);
+    expect(next.events.at(-1)?.type).toBe('agent_completed');
+    client.close();
+    again.close();
   });
 });

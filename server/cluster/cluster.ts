@@ -234,12 +234,14 @@ export class Cluster implements EventSink {
     await this.#client.publish(CANCEL_CHANNEL, JSON.stringify({ runId, nodeId: run.nodeId }));
   }
 
+  /** A page of the thread's events; `unavailable` while Redis cannot be reached. */
   async framesAfter(threadId: string, afterSeq: number, limit: number): Promise<string[]> {
-    return (await this.store.framesAfter(threadId, afterSeq, limit)).map((entry) => entry.frame);
+    return (await this.#ask(() => this.store.framesAfter(threadId, afterSeq, limit))).map((entry) => entry.frame);
   }
 
+  /** The owner's threads, newest first; `unavailable` while Redis cannot be reached. */
   threadsOf(ownerId: string, limit: number): Promise<ThreadSummary[]> {
-    return this.store.threadsOf(ownerId, limit);
+    return this.#ask(() => this.store.threadsOf(ownerId, limit));
   }
 
   /** Follows a thread's live events from after `afterSeq`; returns the seq this node has delivered up to. */

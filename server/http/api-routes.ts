@@ -9,7 +9,6 @@ import type { AgentRuntime } from '../agent-runtime';
 import { requireSession, sessionRouter, userOf } from '../auth/session-http';
 import type { ServerOptions } from '../config';
 import { DEFAULT_THREAD_LIST_LIMIT } from '../journal/thread-list';
-import { RunRejectedError } from '../runtime/run-rejected-error';
 import { HttpError, notFound } from './http-error';
 
 /** Events per page of `GET /api/threads/:threadId/events`, by default and at most. */
@@ -74,15 +73,8 @@ export function apiRoutes({ runtime, options, terminateSockets }: ApiOptions): R
   return api;
 }
 
-/** The thread must exist (here or, on a cluster, in Redis) and be the user's. */
+/** The thread must exist (here or, on a cluster, in Redis) and be the user's; refusals are RunRejectedErrors. */
 async function authorizeThread(runtime: AgentRuntime, threadId: string, userId: string): Promise<void> {
-  try {
-    await runtime.cluster?.loadThread(threadId);
-    runtime.runs.authorizeThread(threadId, userId);
-  } catch (error) {
-    // Redis out of reach is a 503, not a 404: the thread may well exist.
-    if (error instanceof RunRejectedError && error.code !== 'thread_busy')
-      throw new HttpError(error.code, error.message);
-    throw error;
-  }
+  await runtime.cluster?.loadThread(threadId);
+  runtime.runs.authorizeThread(threadId, userId);
 }

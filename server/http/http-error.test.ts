@@ -2,6 +2,7 @@ import express from 'express';
 import { pino } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { httpErrorBodySchema } from '../../protocol';
+import { RunRejectedError } from '../runtime/run-rejected-error';
 import { errorHandler, HttpError, notFound } from './http-error';
 
 /** An app whose routes throw what the test names, behind the one error handler. */
@@ -12,6 +13,9 @@ async function serve(logged: unknown[]) {
   });
   app.get('/async', async () => {
     throw new HttpError('unavailable', 'the store is down');
+  });
+  app.get('/refused/:code', (req) => {
+    throw new RunRejectedError(req.params.code as 'forbidden', `refused: ${req.params.code}`);
   });
   app.get('/bug', () => {
     throw new TypeError('secret detail');
@@ -47,6 +51,17 @@ describe('errorHandler', () => {
       status: 404,
       body: { error: { code: 'not_found', message: 'no API route GET /nowhere' } },
     });
+  });
+
+  it('answers the runtime’s refusals under the HTTP code of the same name', async () => {
+    const request = await serve([]);
+    expect((await request('/refused/forbidden')).status).toBe(403);
+    expect((await request('/refused/not_found')).status).toBe(404);
+    expect(await request('/refused/unavailable')).toEqual({
+      status: 503,
+      body: { error: { code: 'unavailable', message: 'refused: unavailable' } },
+    });
+    expect((await request('/refused/thread_busy')).body.error.code).toBe('internal_error'); // no HTTP route has one
   });
 
   it('says in plain words why the body parser refused a request, with the parser’s status', async () => {

@@ -72,8 +72,11 @@ export interface JournalEvents {
   writeFailed: [failure: JournalWriteFailure];
   /** A commit succeeded after failures: everything pending has been committed and delivered. */
   writeRecovered: [];
-  /** `deliver` threw for a committed event (a subscriber's bug); the journal itself is fine. */
-  deliveryFailed: [error: unknown];
+  /**
+   * Code the journal calls threw: `deliver` for a committed event, or a
+   * listener of writeFailed / writeRecovered (a bug there); the journal itself is fine.
+   */
+  listenerFailed: [error: unknown];
 }
 
 interface PendingThread {
@@ -247,7 +250,7 @@ export class EventJournal extends EventEmitter<JournalEvents> {
     try {
       this.#deliver(row.threadId, row.frame);
     } catch (error) {
-      this.emit('deliveryFailed', error);
+      this.emit('listenerFailed', error);
     }
   }
 
@@ -255,7 +258,7 @@ export class EventJournal extends EventEmitter<JournalEvents> {
     try {
       this.flush();
     } catch (error) {
-      this.emit('deliveryFailed', error);
+      this.emit('listenerFailed', error);
     }
   }
 

@@ -26,7 +26,7 @@ describe('LlmMock', () => {
     expect(mock.url).toBe(`${mock.origin}/v1`);
   });
 
-  it('answers from the fixtures and journal each request', async () => {
+  it('answers from the fixtures and journals each request', async () => {
     const response = await ask(mock, 'llm plain');
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({

@@ -24,6 +24,12 @@ export function createTestRunManager(options: TestRunManagerOptions) {
     ...journalOptions,
     deliver: (threadId, frame) => notifier.publish(threadId, frame),
   });
+  // A listener's throw is swallowed in production (and logged); here it fails the test, out of band.
+  journal.on('listenerFailed', (error) => {
+    queueMicrotask(() => {
+      throw error;
+    });
+  });
   const faults = faultsOn ? new RunFaults() : undefined;
   const runs = new RunManager({
     ...rest,

@@ -160,7 +160,7 @@ describe('startHeartbeat', () => {
     expect(live.pings).toBe(2);
   });
 
-  it('treats a late tick as a fresh round: ping everyone, terminates nobody', () => {
+  it('treats a late tick as a fresh round: pings everyone, terminates nobody', () => {
     const { sockets, tick } = fakeHeartbeat(2);
     const [live, dead] = sockets as [FakeSocket, FakeSocket];
     tick();

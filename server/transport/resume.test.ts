@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRunLifecycle, formatViolations, type RunEvent } from '../../protocol';
+import { checkRunLifecycle, formatViolations, httpErrorBodySchema, type RunEvent } from '../../protocol';
 import type { RunningServer } from '../app';
 import { startTestServer } from '../testing/test-server';
 import { WsTestClient } from '../testing/ws-test-client';
@@ -113,9 +113,14 @@ describe('GET /api/threads/:threadId/events', () => {
     const bad = await fetch(`${server.url}/api/threads/${threadId}/events?afterSeq=-1`, { headers });
     expect(bad.status).toBe(400);
     await expect(bad.json()).resolves.toMatchObject({ error: { code: 'invalid_message' } });
-    expect((await fetch(`${server.url}/api/threads/nope/events`, { headers })).status).toBe(404);
-    expect((await fetch(`${server.url}/api/threads/${threadId}/events`)).status).toBe(401);
+    // Each refusal in the API's one shape, with the status its code names.
+    const refusal = async (path: string, init?: RequestInit) => {
+      const answer = await fetch(`${server.url}${path}`, init);
+      return [answer.status, httpErrorBodySchema.parse(await answer.json()).error.code];
+    };
+    expect(await refusal('/api/threads/nope/events', { headers })).toEqual([404, 'not_found']);
+    expect(await refusal(`/api/threads/${threadId}/events`)).toEqual([401, 'unauthorized']);
     const stranger = { cookie: `agent_session=${(await WsTestClient.signIn(server.url)).token}` };
-    expect((await fetch(`${server.url}/api/threads/${threadId}/events`, { headers: stranger })).status).toBe(403);
+    expect(await refusal(`/api/threads/${threadId}/events`, { headers: stranger })).toEqual([403, 'forbidden']);
   });
 });

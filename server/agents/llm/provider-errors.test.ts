@@ -69,7 +69,7 @@ describe('classifyRequestError', () => {
 describe('retryAfter', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
 
-  it('reads seconds, an HTTP date and retries-after-ms', () => {
+  it('reads seconds, an HTTP date and retry-after-ms', () => {
     expect(retryAfter(new Headers({ 'retry-after': '1' }), now)).toEqual({ retryAfterMs: 1000 });
     expect(retryAfter(new Headers({ 'retry-after': '0.5' }), now)).toEqual({ retryAfterMs: 500 });
     expect(retryAfter(new Headers({ 'retry-after': 'Thu, 01 Jan 2026 00:00:03 GMT' }), now)).toEqual({

@@ -47,7 +47,7 @@ describe('ToolCallAssembler', () => {
     ]);
   });
 
-  it('takes a call whose id and names come first and its arguments in later chunks', () => {
+  it('takes a call whose id and name come first and its arguments in later chunks', () => {
     const assembler = assemble([{ index: 0, id: 'call_x', name: 'clock' }]);
     expect(assembler.started).toBe(true);
     expect(assembler.calls()).toEqual([{ id: 'call_x', name: 'clock', arguments: '' }]);
