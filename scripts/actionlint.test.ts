@@ -3,14 +3,11 @@
  * build and shellcheck, on small workflows: the valid shapes the homemade lint
  * it replaced rejected pass, and two broken ones it accepted fail, named.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { runScript } from './script-process';
 
 const workflow = (name: string, jobs: string) => `name: ${name}\non: push\njobs:\n${jobs}`;
 
@@ -81,20 +78,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function lint(...files: string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/actionlint.ts', ...files], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    output += chunk;
-  });
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
-}
+const lint = (...files: string[]) => runScript('scripts/actionlint.ts', files);
 
 describe('npm run lint: actionlint over workflows', () => {
   it('passes a self-hosted runner list, a local action and a reusable-workflow job', async () => {

@@ -3,7 +3,6 @@
  * real mock server process), the recording is an llm agent's run, and the
  * replay agent plays it back event for event.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { checkRunLifecycle, normalizeTrace, parseTrace } from '../protocol';
 import { LlmMock } from '../server/testing/llm-mock';
 import { startTestServer } from '../server/testing/test-server';
 import { WsTestClient } from '../server/testing/ws-test-client';
+import { runScript } from './script-process';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = path.join(ROOT, 'server/agents/llm/mock-fixtures.json');
@@ -34,21 +34,15 @@ function withoutBaseUrl(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
-function record(message: string, out: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/record.ts', message, '--out', out], {
-    cwd: ROOT,
-    // Without BASE_URL (vitest sets one for the page), so record starts a server of its own.
-    env: { ...withoutBaseUrl(process.env), LLM_BASE_URL: mock.url, LLM_API_KEY: 'mock-key', LLM_MODEL: 'mock-model' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    output += chunk;
-  });
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+function record(message: string, out: string) {
+  // Without BASE_URL (vitest sets one for the page), so record starts a server of its own.
+  const env = {
+    ...withoutBaseUrl(process.env),
+    LLM_BASE_URL: mock.url,
+    LLM_API_KEY: 'mock-key',
+    LLM_MODEL: 'mock-model',
+  };
+  return runScript('scripts/record.ts', [message, '--out', out], env);
 }
 
 describe('npm run record', () => {
