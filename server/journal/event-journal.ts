@@ -10,18 +10,11 @@
  */
 
 import { EventEmitter } from 'node:events';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { RunEvent } from '../../protocol';
-import {
-  applyRetention,
-  type IsBusy,
-  migrateThreadStats,
-  type RetentionOptions,
-  type RetentionResult,
-} from './retention';
-import { listThreads, THREAD_OWNER_INDEX, type ThreadSummary } from './thread-list';
+import { describeWriteError, openJournalDatabase } from './journal-database';
+import { applyRetention, type IsBusy, type RetentionOptions, type RetentionResult } from './retention';
+import { listThreads, type ThreadSummary } from './thread-list';
 import { findUnfinishedRunOf, findUnfinishedRuns, type JournalRow, type UnfinishedRun } from './unfinished-runs';
 
 export type { IsBusy, RetentionOptions, RetentionResult } from './retention';
@@ -84,18 +77,6 @@ interface PendingThread {
   ownerId: string | null;
 }
 
-/**
- * The journal holds every user's messages and answers: its folder is made
- * 0700 when the journal creates it, and the file is 0600 (SQLite gives its
- * -wal and -shm files the database file's mode).
- */
-function createPrivateFile(file: string): void {
-  const dir = path.dirname(path.resolve(file));
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  closeSync(openSync(file, 'a', 0o600));
-  chmodSync(file, 0o600);
-}
-
 export class EventJournal extends EventEmitter<JournalEvents> {
   readonly #db: Database.Database;
   readonly #batchSize: number;
@@ -126,29 +107,11 @@ export class EventJournal extends EventEmitter<JournalEvents> {
   constructor(options: EventJournalOptions) {
     super();
     this.#deliver = options.deliver ?? (() => {});
-    if (!options.database && options.path !== ':memory:') createPrivateFile(options.path);
-    this.#db = options.database ?? new Database(options.path);
+    this.#now = options.now ?? Date.now;
+    this.#db = openJournalDatabase(options, this.#now());
     this.#batchSize = options.batchSize ?? DEFAULT_JOURNAL_BATCH_SIZE;
     this.#retryMinMs = options.retryMinMs ?? DEFAULT_JOURNAL_RETRY_MIN_MS;
     this.#retryMaxMs = Math.max(this.#retryMinMs, options.retryMaxMs ?? DEFAULT_JOURNAL_RETRY_MAX_MS);
-    this.#now = options.now ?? Date.now;
-    this.#db.pragma('journal_mode = WAL');
-    // WAL + NORMAL: durable across process crashes; a power cut may lose the last transaction.
-    this.#db.pragma('synchronous = NORMAL');
-    this.#db.exec(`
-      CREATE TABLE IF NOT EXISTS events (
-        thread_id TEXT NOT NULL,
-        seq INTEGER NOT NULL,
-        run_id TEXT NOT NULL,
-        type TEXT NOT NULL,
-        frame TEXT NOT NULL,
-        PRIMARY KEY (thread_id, seq)
-      ) WITHOUT ROWID;
-      DROP INDEX IF EXISTS events_by_run; -- a second B-tree on every insert; lookups go by thread instead
-      CREATE TABLE IF NOT EXISTS threads (thread_id TEXT PRIMARY KEY, owner_id TEXT) WITHOUT ROWID;
-    `);
-    this.#db.exec(THREAD_OWNER_INDEX);
-    migrateThreadStats(this.#db, this.#now());
     const insertThread = this.#db.prepare(
       'INSERT OR IGNORE INTO threads (thread_id, owner_id, updated_at) VALUES (?, ?, ?)',
     );
@@ -376,18 +339,4 @@ function sizeByThread(rows: readonly JournalRow[]): Map<string, { events: number
     sizes.set(row.threadId, size);
   }
   return sizes;
-}
-
-/** Names a failed write for operators (SQLite code and message) and for users (plain words). */
-function describeWriteError(error: unknown): { reason: string; cause: string } {
-  const code = error instanceof Database.SqliteError ? error.code : undefined;
-  const message = error instanceof Error ? error.message : String(error);
-  const reason = code ? `${code}: ${message}` : message;
-  if (code === 'SQLITE_FULL') return { reason, cause: 'the disk is full' };
-  if (code?.startsWith('SQLITE_READONLY')) return { reason, cause: 'its storage is read-only' };
-  if (code?.startsWith('SQLITE_BUSY') || code?.startsWith('SQLITE_LOCKED')) {
-    return { reason, cause: 'its storage is locked by another process' };
-  }
-  if (code?.startsWith('SQLITE_IOERR')) return { reason, cause: 'a disk error' };
-  return { reason, cause: 'a storage error' };
 }
