@@ -87,7 +87,7 @@ describe('npm run lint: actionlint over workflows', () => {
     expect(code, output).toBe(0);
   });
 
-  it.each(Object.entries(BROKEN))('should fail %s, naming the problem', async (name, { problem }) => {
+  it.each(Object.entries(BROKEN))('fails %s, naming the problem', async (name, { problem }) => {
     const { code, output } = await lint(path.join(dir, name));
     expect(output).toMatch(problem);
     expect(output).toContain('0 of 1 workflow file(s) clean');

@@ -61,12 +61,12 @@ describe('planToolCalls', () => {
     ['date in Asia/Kolkata', 'Asia/Kolkata'],
     ['What is the time in los angeles right now?', 'America/Los_Angeles'],
     ['hi, what time is it in Buenos Aires?', 'America/Buenos_Aires'],
-  ])('should read the clock in the place %j names', (message, timeZone) => {
+  ])('reads the clock in the place %j names', (message, timeZone) => {
     expect(planToolCalls(message)).toEqual([{ toolName: 'clock', args: { timeZone } }]);
   });
 
   it.each(['what time is it?', 'what time is it in Narnia?', 'what time is it in the UK?'])(
-    'should read the server clock when %j names no known place',
+    'reads the server clock when %j names no known place',
     (message) => {
       expect(planToolCalls(message)).toEqual([{ toolName: 'clock', args: {} }]);
     },
@@ -90,11 +90,11 @@ describe('planMessage', () => {
     ['Hi!', 'Hi!'],
     ['hey there', 'Hey!'],
     ['good morning', 'Good morning!'],
-  ])('should answer the greeting %j with %j', (message, greeting) => {
+  ])('answers the greeting %j with %j', (message, greeting) => {
     expect(planMessage(message)).toEqual({ kind: 'small_talk', talk: { greeting } });
   });
 
-  it.each(['what can you do?', 'help', 'who are you?'])('should answer %j without a greeting', (message) => {
+  it.each(['what can you do?', 'help', 'who are you?'])('answers %j without a greeting', (message) => {
     expect(planMessage(message)).toEqual({ kind: 'small_talk', talk: {} });
   });
 
@@ -105,7 +105,7 @@ describe('planMessage', () => {
       'hi, how do I run the tests?',
       [{ toolName: 'docs_search', args: { query: 'hi, how do I run the tests?', limit: 3 } }],
     ],
-  ])('should answer %j with its tool, not a greeting', (message, calls) => {
+  ])('answers %j with its tool, not a greeting', (message, calls) => {
     expect(planMessage(message)).toEqual({ kind: 'tools', calls });
   });
 

@@ -58,7 +58,7 @@ describe('replay agent', () => {
       ['parallel tools that finish out of order', 'parallel', '/scenario parallel-tools'],
       ['a failing tool and a failed run', 'failure', '/scenario agent-error'],
       ['a tool error the run recovers from', 'tool-error', '/scenario tool-error'],
-    ])('should play back %s event for event, even with no waiting', async (_title, name, message) => {
+    ])('plays back %s event for event, even with no waiting', async (_title, name, message) => {
       const recorded = await recordAs(name, message);
       const { events } = await client.runToCompletion(`/replay ${name} scale=0`);
       expect(checkRunLifecycle(events)).toEqual([]);
@@ -162,7 +162,7 @@ describe('replay agent', () => {
     });
 
     it.each(['', '../etc/passwd', 'a/b', 'calc speed=2', 'calc scale=-1', 'calc scale=', 'calc scale=11'])(
-      'should refuse %j',
+      'refuses %j',
       (input) => {
         expect(() => parseReplayInput(input)).toThrow(ReplayError);
       },

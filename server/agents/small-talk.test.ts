@@ -15,7 +15,7 @@ describe('findSmallTalk', () => {
     ["'hi'", 'Hi!'],
     ['how are you today?', "Hello! I'm running fine, thanks for asking."],
     ['hi! what can you do?', 'Hi!'],
-  ])('should read %j as a greeting answered with %j', (text, greeting) => {
+  ])('reads %j as a greeting answered with %j', (text, greeting) => {
     expect(findSmallTalk(text)).toEqual({ greeting });
   });
 
@@ -29,7 +29,7 @@ describe('findSmallTalk', () => {
     'what is this?',
     'how does this work?',
     'ok so what else can you do',
-  ])('should read %j as a question about the agent', (text) => {
+  ])('reads %j as a question about the agent', (text) => {
     expect(findSmallTalk(text)).toEqual({});
   });
 
@@ -49,7 +49,7 @@ describe('findSmallTalk', () => {
     '',
     '   ',
     '?!',
-  ])('should not read %j as small talk', (text) => {
+  ])('does not read %j as small talk', (text) => {
     expect(findSmallTalk(text)).toBeUndefined();
   });
 

@@ -84,7 +84,7 @@ describe('a full disk under the journal', () => {
   });
 
   it.skipIf(cannotMount !== undefined)(
-    `should fail the run and say so, refuse new runs and report 503, then recover without a restart${cannotMount ? ` (skipped: ${cannotMount})` : ''}`,
+    `fails the run and says so, refuses new runs and reports 503, then recovers without a restart${cannotMount ? ` (skipped: ${cannotMount})` : ''}`,
     async () => {
       dir = mkdtempSync(path.join(tmpdir(), 'full-disk-'));
       mount(dir, '1m');

@@ -25,7 +25,7 @@ afterAll(() => server.close());
 
 describe('golden traces', () => {
   // Concurrent, so the suite takes as long as the slowest scenario; snapshots need the test's own expect.
-  it.concurrent.for(scenarios)('should emit the golden frame stream for scenario %s', async (name, { expect }) => {
+  it.concurrent.for(scenarios)('emits the golden frame stream for scenario %s', async (name, { expect }) => {
     const client = await WsTestClient.connectAs(server.url);
     try {
       const message = `/scenario ${name} ${GOLDEN_ARGS[name] ?? ''}`.trim();

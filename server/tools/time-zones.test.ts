@@ -24,7 +24,7 @@ describe('findTimeZone', () => {
     ['time in Kolkata', 'Asia/Kolkata'],
     ['what is 2 in binary, and the time in Tokyo', 'Asia/Tokyo'],
     ['time in\tTokyo', 'Asia/Tokyo'],
-  ])('should resolve %j to %s', (text, timeZone) => {
+  ])('resolves %j to %s', (text, timeZone) => {
     expect(findTimeZone(text)).toBe(timeZone);
   });
 
@@ -45,7 +45,7 @@ describe('findTimeZone', () => {
     'time in Mars/Base',
     'time in 東京',
     '',
-  ])('should find no zone in %j', (text) => {
+  ])('finds no zone in %j', (text) => {
     expect(findTimeZone(text)).toBeUndefined();
   });
 
@@ -65,7 +65,7 @@ describe('placeName', () => {
     ['UTC', 'UTC'],
     // Etc/GMT+5 is five hours behind GMT: "GMT+5" alone would say the opposite.
     ['Etc/GMT+5', 'Etc/GMT+5'],
-  ])('should name %s %j', (timeZone, place) => {
+  ])('names %s %j', (timeZone, place) => {
     expect(placeName(timeZone)).toBe(place);
   });
 });

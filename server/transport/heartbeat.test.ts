@@ -73,7 +73,7 @@ describe('heartbeat on a real server', () => {
     ['several intervals, so the next tick comes late', 5],
     ['just over one interval, so the next tick is on time but its pongs are still unread', 1.2],
   ])(
-    'should keep every bystander through a stall of %s',
+    'keeps every bystander through a stall of %s',
     async (_, intervals) => {
       const url = await serve();
       const bystanders = await connectCounting(url, BYSTANDERS);
